@@ -1,0 +1,26 @@
+"""The ``grantmatch`` command line (typer). Each area registers its commands from its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from grantmatch import cli_data, cli_draft, cli_match, cli_scrape
+
+app = typer.Typer(
+    name="grantmatch",
+    help="Funding-opportunity matcher and proposal drafting assistant for NGOs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+for module in (cli_data, cli_match, cli_scrape, cli_draft):
+    module.register(app)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
