@@ -1,9 +1,93 @@
-"""`grantmatch` commands: data."""
+"""`grantmatch` commands: the database and its data (init-db, seed, import, export)."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import typer
+
+from grantmatch import services
+from grantmatch.store import StoreError, UpsertStats
+
+
+def _open() -> services.Store:
+    try:
+        return services.open_store()
+    except StoreError as exc:
+        typer.secho(f"error: {exc}", err=True, fg="red")
+        raise typer.Exit(2) from None
+
+
+def _summary(kind: str, stats: UpsertStats) -> str:
+    return f"{kind}: {len(stats.new)} new, {len(stats.changed)} changed, {stats.unchanged} unchanged"
+
+
+def _write(lines, out: Path | None) -> None:
+    if out is None:
+        for line in lines:
+            sys.stdout.write(line + "\n")
+        return
+    tmp = out.with_name(out.name + ".part")
+    with tmp.open("w", encoding="utf-8") as fh:
+        for line in lines:
+            fh.write(line + "\n")
+    tmp.replace(out)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the main app."""
+
+    @app.command("init-db")
+    def init_db() -> None:
+        """Create the database or upgrade its schema (GRANTMATCH_DATABASE_URL, default var/grantmatch.db)."""
+        store = _open()
+        typer.echo(f"database ready at {store.safe_url} (schema {store.revision()})")
+
+    @app.command("seed")
+    def seed() -> None:
+        """Load the bundled incubator profiles and sample calls (safe to run again)."""
+        store = _open()
+        try:
+            profiles, calls = services.seed(store)
+        except services.InputFileError as exc:
+            typer.secho(f"error: {exc}", err=True, fg="red")
+            raise typer.Exit(2) from None
+        typer.echo(_summary("profiles", profiles))
+        typer.echo(_summary("calls", calls))
+
+    @app.command("import-calls")
+    def import_calls(file: Path = typer.Argument(..., help="Grant calls, one JSON object per line.")) -> None:
+        """Add or update grant calls from a JSONL file; a bad line changes nothing."""
+        store = _open()
+        try:
+            stats = services.import_calls(store, file)
+        except services.InputFileError as exc:
+            typer.secho(f"error: {exc}\nnothing was imported.", err=True, fg="red")
+            raise typer.Exit(2) from None
+        typer.echo(_summary("calls", stats))
+
+    @app.command("import-profiles")
+    def import_profiles(
+        file: Path = typer.Argument(..., help="NGO profiles: JSONL, or one JSON object in a .json file."),
+    ) -> None:
+        """Add or update NGO profiles; a bad record changes nothing."""
+        store = _open()
+        try:
+            stats = services.import_profiles(store, file)
+        except services.InputFileError as exc:
+            typer.secho(f"error: {exc}\nnothing was imported.", err=True, fg="red")
+            raise typer.Exit(2) from None
+        typer.echo(_summary("profiles", stats))
+
+    @app.command("export-calls")
+    def export_calls(out: Path = typer.Option(None, "--out", help="Write to this file instead of stdout.")) -> None:
+        """Print every stored call as contract-shaped JSONL."""
+        store = _open()
+        _write(services.dump_jsonl(c.to_dict() for c in store.list_calls()), out)
+
+    @app.command("export-profiles")
+    def export_profiles(out: Path = typer.Option(None, "--out", help="Write to this file instead of stdout.")) -> None:
+        """Print every stored profile as contract-shaped JSONL."""
+        store = _open()
+        _write(services.dump_jsonl(p.to_dict() for p in store.list_profiles()), out)

@@ -1,0 +1,83 @@
+"""One translation table for every user-visible string, Latvian first, with English.
+
+Strings live in ``data/i18n/*.json`` as ``{"key": {"lv": "...", "en": "..."}}``; every file there is
+merged into one table (each area of the app keeps its own file). ``t("key", lang, **fmt)`` looks a
+string up and formats it. Dates and amounts follow Latvian conventions: ``22.02.2027.`` and
+``30 000 €``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from functools import cache
+
+from grantmatch.paths import DATA_DIR
+
+LANGUAGES = ("lv", "en")
+DEFAULT_LANG = "lv"
+
+
+class TranslationError(ValueError):
+    """A translation file is broken or a key is missing."""
+
+
+@cache
+def table() -> dict[str, dict[str, str]]:
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted((DATA_DIR / "i18n").glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise TranslationError(f"{path.name}: not valid JSON ({exc})") from exc
+        for key, entry in data.items():
+            if not isinstance(entry, dict) or not all(lang in entry for lang in LANGUAGES):
+                raise TranslationError(f"{path.name}: key {key!r} needs both 'lv' and 'en'")
+            if key in merged and merged[key] != entry:
+                raise TranslationError(f"{path.name}: key {key!r} is already defined in another file")
+            merged[key] = entry
+    return merged
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
+    """The string for ``key`` in ``lang`` (falls back to Latvian, then to the key itself)."""
+    entry = table().get(key)
+    if entry is None:
+        return key
+    text = entry.get(lang) or entry[DEFAULT_LANG]
+    return text.format(**fmt) if fmt else text
+
+
+def fmt_date(value: date | None, lang: str = DEFAULT_LANG) -> str:
+    """``22.02.2027.`` in Latvian, ``22 Feb 2027`` in English, ``—`` for none."""
+    if value is None:
+        return "—"
+    if lang == "lv":
+        return value.strftime("%d.%m.%Y.")
+    return value.strftime("%d %b %Y")
+
+
+def fmt_eur(value: float | None, lang: str = DEFAULT_LANG) -> str:
+    """``30 000 €`` (Latvian: space as thousands separator, comma for cents); ``€30,000`` in English."""
+    if value is None:
+        return "—"
+    cents = round(value * 100) % 100 != 0
+    if lang == "lv":
+        text = f"{value:,.2f}" if cents else f"{value:,.0f}"
+        text = text.replace(",", "\u00a0").replace(".", ",")
+        return f"{text}\u00a0€"
+    text = f"{value:,.2f}" if cents else f"{value:,.0f}"
+    return f"€{text}"
+
+
+def fmt_range(low: float | None, high: float | None, lang: str = DEFAULT_LANG) -> str:
+    """An amount range: ``500 – 5 000 €``, ``līdz 5 000 €`` / ``up to €5,000``, or ``—``."""
+    if low is None and high is None:
+        return "—"
+    if low is None:
+        return t("amount.up_to", lang, amount=fmt_eur(high, lang))
+    if high is None:
+        return t("amount.from", lang, amount=fmt_eur(low, lang))
+    if low == high:
+        return fmt_eur(high, lang)
+    return f"{fmt_eur(low, lang)} – {fmt_eur(high, lang)}"

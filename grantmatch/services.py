@@ -1,0 +1,195 @@
+"""What the pages and the command line call. No Streamlit imports here.
+
+Pages and CLI commands read input, call these functions and render the result; they never talk to
+the database or a scraper directly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from grantmatch.models import GrantCall, Match, NgoProfile, ValidationError
+from grantmatch.paths import DATA_DIR, var_dir
+from grantmatch.store import Store, UpsertStats
+
+SAMPLE_PROFILES = DATA_DIR / "profiles.jsonl"
+SAMPLE_CALLS = DATA_DIR / "calls.jsonl"
+
+
+class InputFileError(ValueError):
+    """A calls or profiles file cannot be read; the message names the file, the line and the field."""
+
+
+# --------------------------------------------------------------------------- database
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open the database (``GRANTMATCH_DATABASE_URL`` or the SQLite default) and bring its schema up
+    to date."""
+    store = Store(url)
+    store.upgrade()
+    return store
+
+
+def ensure_seeded(store: Store) -> bool:
+    """Load the bundled profiles and sample calls into an empty database; True when it did."""
+    if store.count_calls() or store.list_profiles():
+        return False
+    seed(store)
+    return True
+
+
+def seed(store: Store) -> tuple[UpsertStats, UpsertStats]:
+    """Load the bundled incubator profiles and sample calls (idempotent)."""
+    profiles = read_profiles(SAMPLE_PROFILES)
+    calls = read_calls(SAMPLE_CALLS)
+    return store.upsert_profiles(profiles), store.upsert_calls(calls)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _read_records(path: Path, kind: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputFileError(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot read ({exc.strerror})") from None
+    stripped = text.lstrip()
+    if path.suffix == ".json" or stripped.startswith("["):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputFileError(f"{path} line {exc.lineno}: not valid JSON ({exc.msg})") from None
+        items = data if isinstance(data, list) else [data]
+        for item in items:
+            yield 1, item
+        return
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield lineno, json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputFileError(f"{path} line {lineno}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+
+
+def read_calls(path: str | Path) -> list[GrantCall]:
+    """All calls of a JSONL (or JSON list) file; the first bad record stops with its line number."""
+    path = Path(path)
+    out: list[GrantCall] = []
+    seen: dict[str, int] = {}
+    for lineno, rec in _read_records(path, "call"):
+        try:
+            call = GrantCall.from_dict(rec)
+        except ValidationError as exc:
+            raise InputFileError(f"{path} line {lineno}: {exc}") from None
+        if call.id in seen:
+            raise InputFileError(f"{path} line {lineno}: call {call.id!r} repeats line {seen[call.id]}")
+        seen[call.id] = lineno
+        out.append(call)
+    return out
+
+
+def read_profiles(path: str | Path) -> list[NgoProfile]:
+    """All profiles of a JSONL file or a single JSON object; errors name the line and field."""
+    path = Path(path)
+    out: list[NgoProfile] = []
+    seen: dict[str, int] = {}
+    for lineno, rec in _read_records(path, "profile"):
+        try:
+            profile = NgoProfile.from_dict(rec)
+        except ValidationError as exc:
+            raise InputFileError(f"{path} line {lineno}: {exc}") from None
+        if profile.id in seen:
+            raise InputFileError(f"{path} line {lineno}: profile {profile.id!r} repeats line {seen[profile.id]}")
+        seen[profile.id] = lineno
+        out.append(profile)
+    return out
+
+
+def import_calls(store: Store, path: str | Path) -> UpsertStats:
+    """Validate the whole file first, then write it in one transaction (all or nothing)."""
+    return store.upsert_calls(read_calls(path))
+
+
+def import_profiles(store: Store, path: str | Path) -> UpsertStats:
+    return store.upsert_profiles(read_profiles(path))
+
+
+def dump_jsonl(records: Iterable[dict[str, Any]]) -> Iterator[str]:
+    for rec in records:
+        yield json.dumps(rec, ensure_ascii=False, sort_keys=False)
+
+
+# --------------------------------------------------------------------------- matching
+
+
+@dataclass(frozen=True)
+class RankedCall:
+    """A match with its call, for display."""
+
+    call: GrantCall
+    match: Match
+
+
+def index_path(store: Store) -> Path:
+    """Where the fitted matcher for this database is kept (beside a SQLite file, else in var/)."""
+    key = hashlib.sha256(store.url.encode()).hexdigest()[:12]
+    folder = store.path.parent if store.path is not None else var_dir()
+    return folder / f"matcher-{key}.pkl"
+
+
+def build_matcher(store: Store, calls: list[GrantCall] | None = None) -> Any:
+    """The fitted matcher for the stored calls: loaded from its saved index when the calls have not
+    changed, else fitted and saved."""
+    from matcher import Matcher, persist
+
+    calls = store.list_calls() if calls is None else calls
+    fingerprint = persist.fingerprint(calls)
+    path = index_path(store)
+    cached = persist.load(path, fingerprint)
+    if cached is not None:
+        return cached
+    fitted = Matcher().fit(calls)
+    with contextlib.suppress(OSError):  # a read-only folder only costs a refit next time
+        persist.save(fitted, path)
+    return fitted
+
+
+def rank_profile(
+    store: Store,
+    matcher: Any,
+    profile: NgoProfile,
+    *,
+    today: date,
+    top: int | None = 20,
+    calls: dict[str, GrantCall] | None = None,
+) -> list[RankedCall]:
+    """Ranked, eligible calls for one profile, using its stored relevance feedback."""
+    matches = matcher.rank(profile, top=top, today=today, feedback=store.feedback(profile.id))
+    if calls is None:
+        calls = {c.id: c for c in store.list_calls()}
+    return [RankedCall(calls[m.call_id], m) for m in matches if m.call_id in calls]
+
+
+def parse_today(value: str | date | None) -> date:
+    """A ``--today`` value: ISO text, a date, or None for the real date."""
+    if value is None or value == "":
+        return date.today()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputFileError(f"--today {value!r} is not a date (expected YYYY-MM-DD)") from None
