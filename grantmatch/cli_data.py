@@ -45,9 +45,14 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"database ready at {store.safe_url} (schema {store.revision()})")
 
     @app.command("seed")
-    def seed() -> None:
+    def seed(
+        if_empty: bool = typer.Option(False, "--if-empty", help="Only when the database has no calls and profiles."),
+    ) -> None:
         """Load the bundled incubator profiles and sample calls (safe to run again)."""
         store = _open()
+        if if_empty and (store.count_calls() or store.list_profiles()):
+            typer.echo("database already has data; not seeding")
+            return
         try:
             profiles, calls = services.seed(store)
         except services.InputFileError as exc:
