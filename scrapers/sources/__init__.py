@@ -1,0 +1,1 @@
+"""One module per source (module name = source key with "-" -> "_"); discovered by scrapers.registry."""
