@@ -263,10 +263,10 @@ class Store:
         """Create or upgrade the schema with Alembic."""
         from alembic import command
 
-        if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
         cfg = _alembic_config()
         try:
+            if self.path is not None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.engine.begin() as conn:
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, revision)

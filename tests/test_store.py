@@ -1,0 +1,155 @@
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import inspect
+
+from grantmatch.models import GrantCall, NgoProfile
+from grantmatch.store import Store, StoreError
+
+
+def make_call(i: int = 1, **extra) -> GrantCall:
+    rec = {
+        "id": f"test-{i}",
+        "source": "test",
+        "url": f"https://example.lv/{i}",
+        "title": f"Konkurss {i}",
+        "deadline": "2027-02-22",
+        **extra,
+    }
+    return GrantCall.from_dict(rec)
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    s.upgrade()
+    return s
+
+
+def test_migration_round_trip(tmp_path):
+    s = Store(f"sqlite:///{tmp_path / 'm.sqlite'}")
+    assert s.revision() is None
+    s.upgrade()
+    assert s.revision() == "0001"
+    tables = set(inspect(s.engine).get_table_names())
+    assert {"calls", "call_changes", "profiles", "scrape_runs", "feedback", "pipeline", "drafts"} <= tables
+    s.upsert_calls([make_call()])
+    s.downgrade("base")
+    assert "calls" not in inspect(s.engine).get_table_names()
+    s.upgrade()
+    assert s.count_calls() == 0
+
+
+def test_upgrade_keeps_data(store):
+    store.upsert_calls([make_call()])
+    store.upgrade()  # again: nothing to do, nothing lost
+    assert [c.id for c in store.list_calls()] == ["test-1"]
+
+
+def test_upsert_new_unchanged_changed_and_history(store):
+    t1 = datetime(2026, 11, 1, tzinfo=UTC)
+    t2 = datetime(2026, 11, 8, tzinfo=UTC)
+    stats = store.upsert_calls([make_call(1), make_call(2)], seen_at=t1)
+    assert sorted(stats.new) == ["test-1", "test-2"]
+    stats = store.upsert_calls([make_call(1), make_call(2, deadline="2027-03-01")], seen_at=t2)
+    assert stats.new == [] and stats.changed == ["test-2"] and stats.unchanged == 1
+    history = store.call_history("test-2")
+    assert [(h["field"], h["old"], h["new"]) for h in history] == [("deadline", "2027-02-22", "2027-03-01")]
+    meta = store.call_meta()["test-2"]
+    assert meta["first_seen"] == t1 and meta["last_seen"] == t2
+    assert store.get_call("test-2").deadline.isoformat() == "2027-03-01"
+
+
+def test_failed_upsert_leaves_database_as_it_was(store):
+    store.upsert_calls([make_call(1)])
+
+    class Broken(GrantCall):
+        __slots__ = ()
+
+        def to_dict(self):
+            raise RuntimeError("disk on fire")
+
+    broken = Broken(id="test-9", source="test", title="X", url="https://x")
+    with pytest.raises(RuntimeError):
+        store.upsert_calls([make_call(1, deadline="2030-01-01"), make_call(3), broken])
+    assert [c.id for c in store.list_calls()] == ["test-1"]
+    assert store.get_call("test-1").deadline.isoformat() == "2027-02-22"
+    assert store.call_history("test-1") == []
+
+
+def test_fingerprint_changes_with_calls(store):
+    empty = store.calls_fingerprint()
+    store.upsert_calls([make_call(1)])
+    one = store.calls_fingerprint()
+    store.upsert_calls([make_call(1, title="Cits nosaukums")])
+    assert len({empty, one, store.calls_fingerprint()}) == 3
+
+
+def test_profiles(store):
+    p = NgoProfile.from_dict({"id": "p", "name": "Biedrība Ā"})
+    assert store.upsert_profiles([p]).new == ["p"]
+    assert store.upsert_profiles([p]).unchanged == 1
+    assert store.get_profile("p") == p
+    assert store.delete_profile("p") and store.get_profile("p") is None
+
+
+def test_runs(store):
+    run = store.start_run("sif")
+    store.finish_run(run, status="failed", pages=2, errors=["sif: expected >=1 'article' at https://x, found 0"])
+    [row] = store.runs("sif")
+    assert row["status"] == "failed" and row["errors"][0].startswith("sif:")
+    assert row["finished_at"] >= row["started_at"]
+
+
+def test_feedback(store):
+    store.set_feedback("p", "c1", True)
+    store.set_feedback("p", "c2", False)
+    store.set_feedback("p", "c1", None)
+    assert store.feedback("p") == {"c2": False}
+
+
+def test_pipeline(store):
+    store.track("p", "c1")
+    store.track("p", "c1")  # tracking twice keeps one entry
+    store.update_tracked("p", "c1", stage="submitted", amount_requested=4000, notes="Iesniegts")
+    [row] = store.tracked("p")
+    assert (row["stage"], row["amount_requested"], row["notes"]) == ("submitted", 4000, "Iesniegts")
+    with pytest.raises(ValueError, match="stage 'won' is not one of"):
+        store.update_tracked("p", "c1", stage="won")
+    with pytest.raises(KeyError):
+        store.update_tracked("p", "nope", stage="dropped")
+    store.untrack("p", "c1")
+    assert store.tracked("p") == []
+
+
+def test_draft_versions(store):
+    draft_id, v1 = store.save_draft("p", "c", "generic_lv", {"sections": {"a": "pirmais"}})
+    _, v2 = store.save_draft("p", "c", "generic_lv", {"sections": {"a": "otrais"}}, draft_id=draft_id)
+    assert (v1, v2) == (1, 2)
+    assert store.load_draft(draft_id)["content"]["sections"]["a"] == "otrais"
+    assert store.load_draft(draft_id, version=1)["content"]["sections"]["a"] == "pirmais"
+    assert [v["version"] for v in store.draft_versions(draft_id)] == [2, 1]
+    [listed] = store.list_drafts(profile_id="p")
+    assert listed["version"] == 2
+
+
+def test_visits_and_consultations(store):
+    t1 = datetime(2026, 11, 1, tzinfo=UTC)
+    t2 = datetime(2026, 11, 9, tzinfo=UTC)
+    assert store.record_visit("p", at=t1) is None
+    assert store.record_visit("p", at=t2) == t1
+    assert store.last_visit("p") == t1
+    store.add_consultation("p", "Runājām par SIF", held_at=t2)
+    assert store.consultations("p")[0]["notes"] == "Runājām par SIF"
+
+
+def test_bad_url_is_a_clear_error():
+    with pytest.raises(StoreError, match="cannot open database"):
+        Store("nosuchdialect://x")
+
+
+def test_unwritable_location_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StoreError, match="cannot create or upgrade"):
+        Store(f"sqlite:///{blocker}/db.sqlite").upgrade()
