@@ -1,0 +1,145 @@
+"""Requirement and evaluation-criteria sentences of a call, ranked for the draft's checklist.
+
+Offline and rule-based: the call text is split into sentences and each sentence is scored by the
+requirement / criteria words (Latvian and English, matched by word start so that inflected forms
+count: "jāiesniedz", "kritērijiem", "eligible") it contains. Sentences with no such word are left
+out; the best come first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from grantmatch.drafting.templates import fold
+
+# word starts (diacritics folded) and their weights; words of up to 4 letters must match whole
+CRITERIA_WORDS: dict[str, float] = {
+    # Latvian: obligation, eligibility, evaluation
+    "jaiesniedz": 3.0,
+    "japievieno": 3.0,
+    "janodrosina": 3.0,
+    "japierada": 3.0,
+    "jabut": 2.5,
+    "jaatbilst": 3.0,
+    "jaiever": 2.5,
+    "jasniedz": 2.0,
+    "jaiesaista": 2.0,
+    "obligat": 3.0,
+    "nepieciesam": 2.0,
+    "prasib": 3.0,
+    "kriterij": 3.5,
+    "verte": 3.0,
+    "vertesan": 3.5,
+    "punkt": 1.5,
+    "prioritat": 2.0,
+    "pieteikties": 2.5,
+    "pieteikum": 1.5,
+    "pretendent": 2.5,
+    "iesniedzej": 2.5,
+    "atbalsta": 1.5,
+    "atbalstam": 2.0,
+    "attiecinam": 3.0,
+    "neattiecinam": 3.0,
+    "lidzfinansejum": 2.5,
+    "termin": 2.0,
+    "lidz": 0.5,
+    "maksimal": 2.0,
+    "minimal": 2.0,
+    "nedrikst": 3.0,
+    "drikst": 2.0,
+    "var": 1.0,
+    "tikai": 1.5,
+    "ne vairak": 2.0,
+    "vismaz": 2.0,
+    "registret": 2.0,
+    "biedrib": 1.0,
+    "nodibinajum": 1.0,
+    "nosacijum": 3.0,
+    "ierobezojum": 2.0,
+    # English
+    "must": 3.0,
+    "shall": 3.0,
+    "should": 2.0,
+    "required": 3.0,
+    "requirement": 3.0,
+    "mandatory": 3.0,
+    "eligib": 3.0,
+    "ineligib": 3.0,
+    "criteri": 3.5,
+    "evaluat": 3.0,
+    "assess": 2.5,
+    "score": 2.0,
+    "award": 1.5,
+    "priorit": 2.0,
+    "applicant": 2.5,
+    "apply": 2.0,
+    "co-financ": 2.5,
+    "cofinanc": 2.5,
+    "co-fund": 2.5,
+    "deadline": 2.0,
+    "maximum": 2.0,
+    "minimum": 2.0,
+    "at least": 2.0,
+    "not exceed": 2.5,
+    "only": 1.5,
+    "consortium": 2.0,
+    "condition": 2.5,
+    "relevance": 2.5,
+    "impact": 1.5,
+    "quality": 1.5,
+}
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"“„(]?[A-ZĀČĒĢĪĶĻŅŠŪŽ0-9•\-–])|\n+\s*(?:[-•*–]\s*)?")
+_WORD = re.compile(r"[\w-]+", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    text: str
+    score: float
+    words: tuple[str, ...]  # the criteria words found (word starts)
+    position: int  # sentence index in the call text
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences and list items of a plain-text call description."""
+    parts = _SENTENCE_END.split(text or "")
+    out = []
+    for p in parts:
+        p = " ".join(p.split()).strip(" -•*–")
+        if len(p) >= 12:
+            out.append(p)
+    return out
+
+
+def score_sentence(sentence: str) -> tuple[float, tuple[str, ...]]:
+    """Sum of the weights of the criteria words the sentence contains (each counted once)."""
+    folded = fold(sentence)
+    tokens = _WORD.findall(folded)
+    found = []
+    score = 0.0
+    for word, weight in CRITERIA_WORDS.items():
+        if " " in word:
+            hit = word in folded
+        else:
+            hit = word in tokens if len(word) <= 4 else any(tok.startswith(word) for tok in tokens)
+        if hit:
+            found.append(word)
+            score += weight
+    if re.search(r"\d", sentence):  # amounts, dates and percentages are usually conditions
+        score += 1.0
+    # long sentences collect words by chance: mild length normalisation
+    score = score / (1.0 + max(0, len(tokens) - 30) / 30)
+    return round(score, 4), tuple(found)
+
+
+def extract_requirements(text: str, *, top: int = 8, min_score: float = 2.0) -> list[Requirement]:
+    """The call's requirement and evaluation-criteria sentences, best first (at most ``top``)."""
+    scored = []
+    for i, sentence in enumerate(split_sentences(text)):
+        score, words = score_sentence(sentence)
+        if score >= min_score:
+            scored.append(Requirement(sentence, score, words, i))
+    scored.sort(key=lambda r: (-r.score, r.position))
+    return scored[:top]
