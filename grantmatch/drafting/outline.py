@@ -27,7 +27,8 @@ SCHEMA_VERSION = 1
 LANGS = ("lv", "en")
 
 _AIM_WORDS = ("merk", "aim", "objective", "goal", "purpose", "veicin", "stiprin", "support", "atbalst", "promot")
-_ACTIVITY_WORDS = ("aktivitat", "activit", "pasakum", "event", "projekt", "darbib", "action", "fund", "finans")
+_ACTIVITY_WORDS = ("aktivitat", "activit", "pasakum", "event", "darbib", "action", "atbalstam", "eligible", "workshop",
+                   "darbnic", "nometn", "camp", "festival")
 
 
 class DraftError(ValueError):
