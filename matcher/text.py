@@ -1,0 +1,187 @@
+"""Latvian-aware text normalisation: tokens, stop words, lemmas, diacritic-robust keys.
+
+A *key* is what the matcher indexes: the lemma of a word (simplemma, Latvian or English), lower-cased
+and with diacritics folded (``jauniešiem`` -> ``jaunietis`` -> ``jaunietis``; ``kultūras`` ->
+``kultūra`` -> ``kultura``). Folding after lemmatising keeps the lemmatiser accurate and still lets
+text typed without diacritics (``kulturas``) meet the same key. Each distinct word is lemmatised
+once per :class:`Analyzer` (a cache), which is what keeps fitting 100,000 calls fast.
+
+The analyzer also remembers, for each key, the surface words it came from, so explanations can show
+the user's own words (``jauniešiem``), never the stems.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+
+import simplemma
+
+WORD_RE = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W_])?", re.UNICODE)
+_LV_LETTERS = set("āčēģīķļņšūž")
+
+_STOP_EN_TEXT = """
+    a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each either etc few for from
+    further had has have having he her here hers herself him himself his how however i if in into is
+    it its itself just may me might more most must my myself no nor not now of off on once only or
+    other our ours ourselves out over own per same shall she should so some such than that the their
+    theirs them themselves then there these they this those through thus to too under until up upon
+    us very via was we were what when where which while who whom why will with within without would
+    yet you your yours yourself yourselves will well e.g i.e eg ie inc
+"""
+STOP_EN = frozenset(_STOP_EN_TEXT.split())
+
+_STOP_LV_TEXT = """
+    ar arī bet bez būs būt caur dēļ gan ir ja jā jau jeb jo kā kad kas kur kura kuri kuru kurš kurā
+    kurās kuras kuriem kurām kuram kurai kurus kādā kādi kāds kāda kādu kopā lai līdz no nu nav
+    nevis pa par pat pie pirms pēc priekš reizē sev savu savā savas savs savi savām savai tad tak
+    tam tas tā tām tāpēc tās te tie tiek tiem tik tikai tiks tikt to tos tu tur un uz vai vairāk var
+    varētu vien vēl viņa viņi viņu viņš visi visu visus mēs mums mūsu jūs jums jūsu es man mans mana
+    manu tev tavs šis šī šo šajā šie šīs šiem šīm šā ši ne nekā ka kā ap aiz starp virs zem pret
+    bija bijis bijusi būtu esam esat esmu ļoti gada gadā gadu
+"""
+STOP_LV = frozenset(_STOP_LV_TEXT.split())
+
+STOP_WORDS = STOP_EN | STOP_LV
+
+# Latvian endings for the light stemmer, longest first (applied to folded lemmas).
+_LV_ENDINGS = (
+    "ajiem", "ajam", "ajai", "ajos", "ajas", "ajam", "ajie", "ajo", "aja", "ajs", "aji", "aju",
+    "iem", "am", "em", "as", "es", "os", "us", "is", "ai", "ei", "ie", "im", "um", "ij",
+    "a", "e", "i", "u", "o", "s",
+)
+
+
+def stem_lv(key: str) -> str:
+    """Strip one Latvian ending from a folded word, keeping a stem of at least 4 letters."""
+    for end in _LV_ENDINGS:
+        if key.endswith(end) and len(key) - len(end) >= 4:
+            return key[: -len(end)]
+    return key
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip diacritics: ``Liepājā`` -> ``liepaja``."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens (letters, inner hyphens and apostrophes), digits dropped."""
+    return [w.lower().strip("'’-") for w in WORD_RE.findall(text or "")]
+
+
+def guess_language(text: str) -> str:
+    """``lv`` when the text has Latvian letters or common Latvian words, else ``en``."""
+    sample = (text or "")[:2000].lower()
+    if any(ch in _LV_LETTERS for ch in sample):
+        return "lv"
+    toks = words(sample)
+    if not toks:
+        return "en"
+    lv = sum(t in STOP_LV for t in toks)
+    en = sum(t in STOP_EN for t in toks)
+    return "lv" if lv > en else "en"
+
+
+class Analyzer:
+    """Turns text into matcher keys, lemmatising each distinct word once.
+
+    Parameters
+    ----------
+    min_len : int, default=2
+        Shorter words are dropped.
+    """
+
+    def __init__(self, min_len: int = 2) -> None:
+        self.min_len = min_len
+        self._cache: dict[tuple[str, str], str | None] = {}
+        self.surfaces: dict[str, Counter] = {}
+
+    def __getstate__(self) -> dict:
+        # The lemma cache is rebuilt on demand; keep only the (small) surface map's best words.
+        return {"min_len": self.min_len, "_cache": {}, "surfaces": {}}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+    def key(self, word: str, lang: str = "") -> str | None:
+        """The key of one lower-cased word, or None for stop words and noise."""
+        ck = (word, lang)
+        hit = self._cache.get(ck, "")
+        if hit != "":
+            return hit
+        out: str | None
+        if len(word) < self.min_len or word in STOP_WORDS:
+            out = None
+        else:
+            out = fold(self._lemma(word, lang))
+            if self._latvian(word, lang):
+                out = stem_lv(out)
+            if len(out) < self.min_len or out in STOP_WORDS:
+                out = None
+        self._cache[ck] = out
+        return out
+
+    @staticmethod
+    def _latvian(word: str, lang: str) -> bool:
+        if any(ch in _LV_LETTERS for ch in word):
+            return True
+        known_lv = simplemma.is_known(word, "lv")
+        known_en = simplemma.is_known(word, "en")
+        if known_lv and not known_en:
+            return True
+        return lang == "lv" and not known_en
+
+    @staticmethod
+    def _lemma(word: str, lang: str) -> str:
+        if "-" in word:
+            return word
+        if simplemma.is_known(word, "lv") and (lang == "lv" or not simplemma.is_known(word, "en")):
+            return simplemma.lemmatize(word, lang="lv")
+        if simplemma.is_known(word, "en"):
+            return simplemma.lemmatize(word, lang="en")
+        if lang == "lv" or any(ch in _LV_LETTERS for ch in word):
+            return simplemma.lemmatize(word, lang="lv")
+        return simplemma.lemmatize(word, lang="en")
+
+    def keys(self, text: str, lang: str = "", *, remember: bool = False) -> list[str]:
+        """Keys of ``text`` in order (stop words dropped). ``remember`` records surface words."""
+        lang = lang or guess_language(text)
+        out = []
+        for w in words(text):
+            k = self.key(w, lang)
+            if k is None:
+                continue
+            out.append(k)
+            if remember:
+                self.surfaces.setdefault(k, Counter())[w] += 1
+        return out
+
+    def key_words(self, text: str, lang: str = "") -> list[tuple[str, str]]:
+        """(key, word as written) for the words of ``text`` that have a key, in order."""
+        lang = lang or guess_language(text)
+        out = []
+        for w in words(text):
+            k = self.key(w, lang)
+            if k is not None:
+                out.append((k, w))
+        return out
+
+    def surface_map(self, text: str, lang: str = "") -> dict[str, str]:
+        """For the words of ``text``: key -> the word as written there (first occurrence)."""
+        lang = lang or guess_language(text)
+        out: dict[str, str] = {}
+        for w in words(text):
+            k = self.key(w, lang)
+            if k is not None and k not in out:
+                out[k] = w
+        return out
+
+
+def ngrams(keys: list[str], n: int) -> Iterable[tuple[str, ...]]:
+    """Consecutive ``n``-tuples of ``keys``."""
+    return zip(*(keys[i:] for i in range(n)), strict=False)

@@ -1,0 +1,460 @@
+"""The Matcher: eligibility first, then Latvian-aware BM25 relevance, area fit and applicant fit.
+
+sklearn-style: ``__init__`` only stores parameters, ``fit(calls)`` learns attributes ending in ``_``,
+``rank(profile, top, today)`` returns :class:`~grantmatch.models.Match` objects, best first.
+
+How a call is scored for a profile
+----------------------------------
+1. Eligibility (vectorised over all calls): applicant type, geography (place hierarchy) and
+   deadline. A missed fact removes the call; unknown ones keep it with a "check" note.
+2. Text relevance: BM25 over lemmatised, diacritic-folded keys with the title counted more than the
+   body; the profile's fields are weighted (keywords > activities, target groups > mission) and the
+   query is expanded through the bilingual glossary, so a Latvian profile finds English calls.
+   Only the postings of the query's keys are touched (CSC column slicing).
+3. Priors: the profile's main area lifts calls of that area; a call open exactly to the profile's
+   town or region is lifted above a Europe-wide one; calls that look like research consortia or
+   far above the organisation's scale are pushed down.
+4. Feedback (optional): Rocchio update of the query from calls marked relevant / not relevant, and
+   the marked calls themselves moved up or down.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+import numpy as np
+import scipy.sparse as sp
+
+from grantmatch.models import (
+    PRIORITY_AREA_KEYS,
+    ApplicantType,
+    Eligibility,
+    EligibilityFact,
+    GrantCall,
+    Match,
+    NgoProfile,
+    PriorityArea,
+)
+from matcher import eligibility
+from matcher.areas import AreaModel
+from matcher.errors import MatcherError, NotFittedError
+from matcher.glossary import Glossary
+from matcher.places import Places, default_places
+from matcher.text import Analyzer, guess_language
+
+_NO_DEADLINE = np.iinfo(np.int32).max
+
+
+def as_call(call: GrantCall | Mapping) -> GrantCall:
+    if isinstance(call, GrantCall):
+        return call
+    if isinstance(call, Mapping):
+        return GrantCall.from_dict(dict(call))
+    raise MatcherError(f"matcher: expected a GrantCall or a dict, found {type(call).__name__}")
+
+
+def as_profile(profile: NgoProfile | Mapping) -> NgoProfile:
+    if isinstance(profile, NgoProfile):
+        return profile
+    if isinstance(profile, Mapping):
+        return NgoProfile.from_dict(dict(profile))
+    raise MatcherError(f"matcher: expected an NgoProfile or a dict, found {type(profile).__name__}")
+
+
+# Words that mark a call for research consortia or large institutions rather than a small NGO.
+_SCALE_RE = re.compile(
+    r"\b(research and innovation action|innovation action|coordination and support action|ria|ia|csa|"
+    r"consortium|consortia|horizon europe|horizon 2020|h2020|edf|european defence|eic|erc|msca|"
+    r"pilot line|trl|technology readiness|lump sum|framework partnership|procurement|tender|"
+    r"pētniecības projekt|zinātnisk|konsorcij)",
+    re.IGNORECASE,
+)
+
+
+class Matcher:
+    """Ranks grant calls for an NGO profile.
+
+    Parameters
+    ----------
+    title_weight : float, default=3.0
+        How many times a title word counts against a body word.
+    k1, b : float, default=1.2, 0.75
+        BM25 term saturation and length normalisation.
+    field_weights : dict or None
+        Weights of the profile fields ``name``, ``mission``, ``activities``, ``target_groups``,
+        ``keywords`` in the query.
+    expansion_weight : float, default=0.6
+        Weight of glossary translations against the profile's own words.
+    area_weight : float, default=0.3
+        Lift for a call in the profile's main area (times the call's area score).
+    geo_weight : float, default=0.15
+        Lift for a call whose area is the profile's own town (less for region, country).
+    scale_weight : float, default=0.25
+        Penalty for calls that read as research consortia or are far above the NGO's scale.
+    feedback_weights : tuple of float, default=(0.5, 0.3)
+        Rocchio beta (relevant) and gamma (not relevant).
+    """
+
+    def __init__(
+        self,
+        title_weight: float = 3.0,
+        k1: float = 1.2,
+        b: float = 0.75,
+        field_weights: dict[str, float] | None = None,
+        expansion_weight: float = 0.6,
+        area_weight: float = 0.3,
+        geo_weight: float = 0.15,
+        scale_weight: float = 0.25,
+        feedback_weights: tuple[float, float] = (0.5, 0.3),
+    ) -> None:
+        self.title_weight = title_weight
+        self.k1 = k1
+        self.b = b
+        self.field_weights = field_weights
+        self.expansion_weight = expansion_weight
+        self.area_weight = area_weight
+        self.geo_weight = geo_weight
+        self.scale_weight = scale_weight
+        self.feedback_weights = feedback_weights
+
+    # ------------------------------------------------------------------ fitting
+
+    def fit(self, calls: Iterable[GrantCall | Mapping]) -> Matcher:
+        """Index ``calls``; returns self."""
+        calls = [as_call(c) for c in calls]
+        ids = [c.id for c in calls]
+        if len(set(ids)) != len(ids):
+            dup = next(i for i, n in Counter(ids).items() if n > 1)
+            raise MatcherError(f"matcher.fit: expected unique call ids, found {dup!r} more than once")
+        analyzer = Analyzer()
+        self.analyzer_ = analyzer
+        self.glossary_ = Glossary.load(analyzer)
+        self.areas_ = AreaModel(analyzer, self.glossary_)
+        self.places_: Places = default_places()
+        self.calls_ = calls
+        self.index_ = {c.id: i for i, c in enumerate(calls)}
+
+        vocab: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        lengths = np.zeros(len(calls), dtype=np.float64)
+        area_rows = np.zeros((len(calls), len(PRIORITY_AREA_KEYS)), dtype=np.float32)
+        for i, c in enumerate(calls):
+            lang = c.language or guess_language(c.text)
+            tkeys = analyzer.keys(c.title, lang, remember=True)
+            bkeys = analyzer.keys(f"{c.programme or ''}\n{c.summary}", lang, remember=True)
+            counts: dict[str, float] = {}
+            for k in tkeys:
+                counts[k] = counts.get(k, 0.0) + self.title_weight
+            for k in bkeys:
+                counts[k] = counts.get(k, 0.0) + 1.0
+            lengths[i] = sum(counts.values())
+            for k, v in counts.items():
+                j = vocab.setdefault(k, len(vocab))
+                rows.append(i)
+                cols.append(j)
+                vals.append(v)
+            scores = self.areas_.score_keys(tkeys + tkeys + bkeys)
+            for a_i, s in enumerate(scores):
+                area_rows[i, a_i] = min(1.0, s / 0.25)
+            for a in c.priority_areas:
+                area_rows[i, PRIORITY_AREA_KEYS.index(a.value)] = 1.0
+        n, v = len(calls), len(vocab)
+        tf = sp.csr_matrix(
+            (np.asarray(vals, dtype=np.float64), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
+            shape=(n, v),
+        )
+        df = np.bincount(tf.indices, minlength=v).astype(np.float64)
+        self.idf_ = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
+        avg = lengths.mean() if n else 1.0
+        row_len = np.repeat(lengths, np.diff(tf.indptr))
+        data = tf.data
+        denom = data + self.k1 * (1 - self.b + self.b * row_len / max(avg, 1e-9))
+        bm = data * (self.k1 + 1) / denom * self.idf_[tf.indices]
+        weighted = sp.csr_matrix((bm.astype(np.float32), tf.indices, tf.indptr), shape=(n, v))
+        self.matrix_ = weighted.tocsc()
+        self.rows_ = weighted
+        self.vocabulary_ = vocab
+        self.area_matrix_ = area_rows
+        self._fit_eligibility(calls)
+        self._fit_priors(calls)
+        return self
+
+    def _fit_eligibility(self, calls: list[GrantCall]) -> None:
+        n = len(calls)
+        self.deadline_ = np.array(
+            [c.deadline.toordinal() if c.deadline else _NO_DEADLINE for c in calls], dtype=np.int64
+        )
+        self.applicant_stated_ = np.array([bool(c.eligible_applicants) for c in calls], dtype=bool)
+        self.applicant_mask_ = {
+            a.value: np.array([a in c.eligible_applicants for c in calls], dtype=bool) for a in ApplicantType
+        }
+        groups: dict[tuple[str, ...], int] = {}
+        gid = np.zeros(n, dtype=np.int32)
+        for i, c in enumerate(calls):
+            gid[i] = groups.setdefault(c.geography, len(groups))
+        self.geo_group_ = gid
+        self.geo_groups_ = list(groups)
+
+    def _fit_priors(self, calls: list[GrantCall]) -> None:
+        scale = np.zeros(len(calls), dtype=np.float32)
+        for i, c in enumerate(calls):
+            hits = len(_SCALE_RE.findall(f"{c.title} {c.programme or ''} {c.summary[:3000]}"))
+            scale[i] = min(1.0, hits / 3.0)
+        self.scale_penalty_ = scale
+        self.max_amount_ = np.array([c.max_amount_eur or c.min_amount_eur or np.nan for c in calls])
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "matrix_"):
+            raise NotFittedError("Matcher is not fitted; call fit(calls) first")
+
+    # ------------------------------------------------------------------ queries
+
+    def _fields(self) -> dict[str, float]:
+        base = {"name": 0.5, "mission": 1.0, "activities": 1.2, "target_groups": 1.2, "keywords": 1.8}
+        if self.field_weights:
+            base.update(self.field_weights)
+        return base
+
+    def _query(self, profile: NgoProfile) -> tuple[dict[int, float], dict[str, str], dict[int, str]]:
+        """Query weights by term index, key -> user's word, and term index -> display word."""
+        fw = self._fields()
+        texts = {
+            "name": [profile.name],
+            "mission": [profile.mission],
+            "activities": list(profile.activities),
+            "target_groups": list(profile.target_groups),
+            "keywords": list(profile.keywords),
+        }
+        an = self.analyzer_
+        vocab = self.vocabulary_
+        weights: dict[str, float] = {}
+        display: dict[str, str] = {}
+        expanded: dict[str, float] = {}
+        expanded_item: dict[str, float] = {}
+        for field_name, items in texts.items():
+            w = fw.get(field_name, 0.0)
+            if w <= 0:
+                continue
+            for item in items:
+                if not item:
+                    continue
+                lang = guess_language(item)
+                pairs = an.key_words(item, lang)
+                ks = [k for k, _ in pairs]
+                for k, word in pairs:
+                    display.setdefault(k, word)
+                for k in ks:
+                    weights[k] = weights.get(k, 0.0) + w
+                for (i, j), dst in self.glossary_.spans(ks):
+                    src_word = " ".join(word for _, word in pairs[i:j])
+                    # a translation is never worth more than the words it translates: cap its idf
+                    src_idf = [float(self.idf_[vocab[k]]) for k in ks[i:j] if k in vocab]
+                    cap = sum(src_idf) / len(src_idf) if src_idf else None
+                    for k in dst:
+                        jk = vocab.get(k)
+                        if jk is None or k in ks:
+                            continue
+                        ratio = 1.0 if cap is None else min(1.0, cap / max(float(self.idf_[jk]), 1e-6))
+                        # a translation counts once per item, however many entries lead to it
+                        expanded_item[k] = max(expanded_item.get(k, 0.0), ratio * w / math.sqrt(len(dst)))
+                        display.setdefault(k, src_word)
+                for k, v in expanded_item.items():
+                    expanded[k] = expanded.get(k, 0.0) + v
+                expanded_item.clear()
+        for k, v in expanded.items():
+            weights[k] = weights.get(k, 0.0) + self.expansion_weight * v
+        vocab = self.vocabulary_
+        q: dict[int, float] = {}
+        disp: dict[int, str] = {}
+        for k, v in weights.items():
+            j = vocab.get(k)
+            if j is not None:
+                q[j] = 1.0 + math.log(v) if v >= 1 else v  # sublinear: a repeated word is not everything
+                disp[j] = display.get(k, k)
+        return q, display, disp
+
+    def _text_scores(self, q: dict[int, float]) -> np.ndarray:
+        n = self.matrix_.shape[0]
+        if not q:
+            return np.zeros(n, dtype=np.float32)
+        cols = np.fromiter(q.keys(), dtype=np.int64, count=len(q))
+        w = np.fromiter(q.values(), dtype=np.float32, count=len(q))
+        sub = self.matrix_[:, cols]
+        return np.asarray(sub @ w, dtype=np.float32).ravel()
+
+    def _eligibility_masks(self, profile: NgoProfile, today: date) -> tuple[np.ndarray, np.ndarray]:
+        """(eligible mask, geography distance per call; -1 when not known)."""
+        ok = self.deadline_ >= today.toordinal()
+        if profile.legal_form is not None:
+            ok &= ~self.applicant_stated_ | self.applicant_mask_[profile.legal_form.value]
+        mine = eligibility.profile_places(profile, self.places_)
+        group_ok = np.ones(len(self.geo_groups_), dtype=bool)
+        group_dist = np.full(len(self.geo_groups_), -1, dtype=np.int32)
+        for g, geo in enumerate(self.geo_groups_):
+            if not geo or not mine:
+                continue
+            resolved = [self.places_.resolve(x) for x in geo]
+            dists = [mine[p] for p in resolved if p is not None and p in mine]
+            if dists:
+                group_dist[g] = min(dists)
+            elif all(p is not None for p in resolved):
+                group_ok[g] = False
+        ok &= group_ok[self.geo_group_]
+        return ok, group_dist[self.geo_group_]
+
+    # ------------------------------------------------------------------ ranking
+
+    def rank(
+        self,
+        profile: NgoProfile | Mapping,
+        top: int | None = 10,
+        today: date | None = None,
+        feedback: Mapping[str, bool] | None = None,
+    ) -> list[Match]:
+        """Eligible calls for ``profile``, best first.
+
+        Parameters
+        ----------
+        profile : NgoProfile or dict
+        top : int or None, default=10
+            How many to return; None for every eligible call.
+        today : date, default=date.today()
+            Calls whose deadline is before this day are left out.
+        feedback : mapping of call id -> bool, optional
+            This profile's marks: True = relevant, False = not relevant.
+        """
+        self._check_fitted()
+        profile = as_profile(profile)
+        today = today or date.today()
+        q, _display, disp = self._query(profile)
+        if feedback:
+            q = self._rocchio(q, feedback)
+        scores, ok, dist = self._scores(profile, q, today)
+        if feedback:
+            for cid, rel in feedback.items():
+                i = self.index_.get(cid)
+                if i is not None:
+                    scores[i] = scores[i] * (1.25 if rel else 0.5)
+        idx = np.flatnonzero(ok)
+        order = idx[np.argsort(-scores[idx], kind="stable")]
+        if top is not None:
+            order = order[:top]
+        return [self._match(profile, int(i), float(scores[i]), q, disp, int(dist[i]), today) for i in order]
+
+    def _scores(self, profile: NgoProfile, q: dict[int, float], today: date):
+        ok, dist = self._eligibility_masks(profile, today)
+        text = self._text_scores(q)
+        top_text = float(text[ok].max()) if ok.any() else 0.0
+        text = text / top_text if top_text > 0 else text
+        scores = text.astype(np.float64)
+        if profile.priority_area is not None:
+            a = PRIORITY_AREA_KEYS.index(profile.priority_area.value)
+            scores += self.area_weight * self.area_matrix_[:, a]
+        geo_bonus = np.where(dist == 0, 1.0, np.where(dist == 1, 0.7, np.where(dist >= 2, 0.3, 0.0)))
+        geo_bonus = np.where(dist >= 4, 0.0, geo_bonus)
+        scores += self.geo_weight * geo_bonus
+        scores -= self.scale_weight * self.scale_penalty_
+        return scores, ok, dist
+
+    def _rocchio(self, q: dict[int, float], feedback: Mapping[str, bool]) -> dict[int, float]:
+        beta, gamma = self.feedback_weights
+        pos = [self.index_[c] for c, r in feedback.items() if r and c in self.index_]
+        neg = [self.index_[c] for c, r in feedback.items() if not r and c in self.index_]
+        out = dict(q)
+        qnorm = max(q.values()) if q else 1.0
+        for group, sign, coef in ((pos, 1.0, beta), (neg, -1.0, gamma)):
+            if not group:
+                continue
+            rows = self.rows_[group]
+            mean = np.asarray(rows.mean(axis=0)).ravel()
+            top = np.argsort(-mean)[:30]
+            mx = mean[top[0]] if len(top) and mean[top[0]] > 0 else 1.0
+            for j in top:
+                if mean[j] <= 0:
+                    break
+                out[int(j)] = out.get(int(j), 0.0) + sign * coef * qnorm * float(mean[j] / mx)
+        return {j: w for j, w in out.items() if w > 0}
+
+    def _match(self, profile: NgoProfile, i: int, score: float, q: dict[int, float], disp: dict[int, str],
+               dist: int, today: date) -> Match:
+        call = self.calls_[i]
+        row = self.rows_[i]
+        contrib: dict[str, float] = {}
+        for j, x in zip(row.indices, row.data, strict=True):
+            w = q.get(int(j))
+            if w:
+                word = disp.get(int(j)) or self._surface(int(j))
+                contrib[word] = contrib.get(word, 0.0) + w * float(x)
+        terms = tuple(t for t, _ in sorted(contrib.items(), key=lambda kv: -kv[1])[:6])
+        area_vals = self.area_matrix_[i]
+        best_area = None
+        own = PRIORITY_AREA_KEYS.index(profile.priority_area.value) if profile.priority_area else None
+        if own is not None and area_vals[own] >= 0.5:
+            best_area = profile.priority_area
+        elif area_vals.max() > 0:
+            best_area = PriorityArea(PRIORITY_AREA_KEYS[int(area_vals.argmax())])
+        facts = eligibility.check(profile, call, today, self.places_)
+        reasons = []
+        if terms:
+            reasons.append("Kopīgi vārdi / shared words: " + ", ".join(terms[:4]))
+        if best_area is not None:
+            reasons.append(f"Joma / area: {best_area.value}")
+        for f in facts:
+            if f.outcome == Eligibility.MET and f.name == "geography":
+                reasons.append(f.detail)
+            if f.outcome == Eligibility.UNKNOWN:
+                reasons.append("Pārbaudiet / check: " + f.detail)
+        days = call.days_left(today)
+        if days is not None:
+            reasons.append(f"Līdz termiņam {days} dienas / {days} days to deadline")
+        return Match(call_id=call.id, score=round(score, 6), reasons=tuple(reasons), terms=terms,
+                     area=best_area, facts=facts, days_left=days)
+
+    def _surface(self, j: int) -> str:
+        if not hasattr(self, "_inverse"):
+            self._inverse = {v: k for k, v in self.vocabulary_.items()}
+        key = self._inverse[j]
+        s = self.analyzer_.surfaces.get(key)
+        return s.most_common(1)[0][0] if s else key
+
+    # ------------------------------------------------------------------ other views
+
+    def area_scores(self, call: GrantCall | Mapping) -> dict[str, float]:
+        """Area scores (0..1) of any call, fitted or not."""
+        self._check_fitted()
+        call = as_call(call)
+        i = self.index_.get(call.id)
+        if i is not None and self.calls_[i] == call:
+            return {k: float(v) for k, v in zip(PRIORITY_AREA_KEYS, self.area_matrix_[i], strict=True)}
+        return self.areas_.score_call(call)
+
+    def similar(self, call_id: str, top: int = 5) -> list[tuple[str, float]]:
+        """Calls most like ``call_id`` (cosine of BM25 rows), best first."""
+        self._check_fitted()
+        i = self.index_.get(call_id)
+        if i is None:
+            raise MatcherError(f"matcher.similar: expected a fitted call id, found {call_id!r}")
+        row = self.rows_[i]
+        if row.nnz == 0:
+            return []
+        sims = np.asarray(self.matrix_[:, row.indices] @ row.data, dtype=np.float64).ravel()
+        norms = self._row_norms()
+        sims = sims / np.maximum(norms * norms[i], 1e-12)
+        sims[i] = -1.0
+        order = np.argsort(-sims)[:top]
+        return [(self.calls_[j].id, float(sims[j])) for j in order if sims[j] > 0]
+
+    def _row_norms(self) -> np.ndarray:
+        if not hasattr(self, "_norms"):
+            self._norms = np.sqrt(np.asarray(self.rows_.multiply(self.rows_).sum(axis=1)).ravel())
+        return self._norms
+
+
+def facts_text(facts: tuple[EligibilityFact, ...]) -> str:
+    return "; ".join(f"{f.name}: {f.outcome.value}" for f in facts)
