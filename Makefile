@@ -27,6 +27,7 @@ run: $(STAMP)
 ## test: install (with the browser for end-to-end tests) and run the whole suite
 test: $(STAMP)
 	bash scripts/install-browser.sh
+	bash scripts/install-postgres.sh
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

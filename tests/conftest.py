@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+from tests import postgres
 
 
 @pytest.fixture(autouse=True)
@@ -11,3 +15,15 @@ def _isolated_state(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("GRANTMATCH_VAR_DIR", str(var))
     monkeypatch.setenv("GRANTMATCH_DATABASE_URL", f"sqlite:///{var / 'test.db'}")
     yield var
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL cluster for the session. Skipped where the server is not installed, except
+    in CI (``CI`` set), where a missing PostgreSQL is a failure."""
+    if not postgres.available():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL server binaries are missing (scripts/install-postgres.sh)")
+        pytest.skip("PostgreSQL server binaries are not installed (scripts/install-postgres.sh)")
+    with postgres.cluster() as url:
+        yield url

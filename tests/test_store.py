@@ -5,6 +5,7 @@ from sqlalchemy import inspect
 
 from grantmatch.models import GrantCall, NgoProfile
 from grantmatch.store import Store, StoreError
+from tests import postgres
 
 
 def make_call(i: int = 1, **extra) -> GrantCall:
@@ -19,15 +20,21 @@ def make_call(i: int = 1, **extra) -> GrantCall:
     return GrantCall.from_dict(rec)
 
 
-@pytest.fixture
-def store(tmp_path):
-    s = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    """The same tests on a SQLite file and on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        s = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    else:
+        s = Store(postgres.create_database(request.getfixturevalue("pg_server")))
     s.upgrade()
-    return s
+    yield s
+    s.engine.dispose()
 
 
-def test_migration_round_trip(tmp_path):
-    s = Store(f"sqlite:///{tmp_path / 'm.sqlite'}")
+def test_migration_round_trip(store):
+    s = store
+    s.downgrade("base")
     assert s.revision() is None
     s.upgrade()
     assert s.revision() == "0001"
