@@ -45,6 +45,14 @@ def eligibility_facts(profile: NgoProfile, call: GrantCall, today: date) -> tupl
     return tuple(check(profile, call, today))
 
 
+def _in_lang(detail: str, lang: str) -> str:
+    """The matcher writes details as "latviski / in English": keep the draft's language."""
+    if " / " not in detail:
+        return detail
+    lv, en = detail.split(" / ", 1)
+    return lv if lang == "lv" else en
+
+
 def _pick(sentences: list[str], words: tuple[str, ...], skip: set[str], n: int) -> list[str]:
     scored = []
     for i, s in enumerate(sentences):
@@ -233,7 +241,9 @@ def build_draft(
             "cofinancing_pct": call.cofinancing_pct,
         },
         "checklist": checklist_items(call, lang),
-        "eligibility": [{"name": f.name, "outcome": str(f.outcome), "detail": f.detail} for f in facts],
+        "eligibility": [
+            {"name": f.name, "outcome": str(f.outcome), "detail": _in_lang(f.detail, lang)} for f in facts
+        ],
         "sections": sections,
         "logframe": _logframe(profile, call, lang, sentences),
         "budget": {"lines": _budget_lines(tpl, call), "own_contribution": None},
