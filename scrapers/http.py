@@ -1,0 +1,400 @@
+"""The one HTTP layer every source uses.
+
+One ``requests`` session (a ``requests_cache.CachedSession`` on SQLite unless the cache is off) with:
+
+* a named User-Agent, connect/read timeouts;
+* urllib3 ``Retry`` with exponential backoff on 429/5xx, honouring ``Retry-After`` (capped);
+* robots.txt per host (protego), fetched once per client;
+* a pause between two requests to the same host (``delay``, default 1 s);
+* conditional requests: every cached response that has an ETag or Last-Modified is revalidated
+  (``If-None-Match`` / ``If-Modified-Since``), a 304 returns the cached body (``Page.not_modified``);
+  responses without validators are not cached and are fetched again;
+* a response size cap enforced while streaming (the body is never read past ``max_bytes``);
+* encoding detection: the declared charset when the bytes agree with it, else a Latvian-aware
+  choice between charset_normalizer's guess, windows-1257 and ISO-8859-13;
+* the raw pages of the last run of each source under ``raw_dir/<source>/`` (cleared per source per run).
+
+``rewrite`` maps a real URL to the transport URL (tests map ``https://www.liepaja.lv/x`` to
+``http://127.0.0.1:PORT/www.liepaja.lv/x``); parsers always see the real URL.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+from protego import Protego
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from scrapers.base import Page, Request
+from scrapers.errors import FetchError, RobotsDisallowed
+from scrapers.normalize import slugify
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_UA = "grantmatch/0.1 (+https://github.com/grantmatch/grantmatch)"
+ROBOTS_AGENT = "grantmatch"
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+LATVIAN_LETTERS = set("āēīūčģķļņšžĀĒĪŪČĢĶĻŅŠŽ")
+
+
+class ResponseTooLarge(requests.RequestException):
+    """The body went past the size cap while streaming."""
+
+
+class _CappedRetry(Retry):
+    """urllib3 Retry that never sleeps longer than ``max_retry_after`` for a Retry-After header."""
+
+    max_retry_after: float = 30.0
+
+    def get_retry_after(self, response):  # type: ignore[override]
+        value = super().get_retry_after(response)
+        return None if value is None else min(value, self.max_retry_after)
+
+    def new(self, **kw):  # keep the cap on the copies urllib3 makes after each attempt
+        other = super().new(**kw)
+        other.max_retry_after = self.max_retry_after
+        return other
+
+
+class _CappedAdapter(HTTPAdapter):
+    """HTTPAdapter that streams every body and stops reading at ``max_bytes``."""
+
+    def __init__(self, *, max_bytes: int, **kwargs) -> None:
+        self.max_bytes = max_bytes
+        super().__init__(**kwargs)
+
+    def send(self, request, stream=False, **kwargs):  # type: ignore[override]
+        response = super().send(request, stream=True, **kwargs)
+        declared = response.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > self.max_bytes:
+            response.close()
+            raise ResponseTooLarge(
+                f"expected at most {self.max_bytes} bytes, found Content-Length {declared}", response=response
+            )
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.raw.stream(65536, decode_content=True):
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise ResponseTooLarge(
+                        f"expected at most {self.max_bytes} bytes, found more (stopped reading)",
+                        response=response,
+                    )
+                chunks.append(chunk)
+        finally:
+            if size > self.max_bytes:
+                response.close()
+        response._content = b"".join(chunks)
+        response._content_consumed = True
+        return response
+
+
+@dataclass
+class FetchStats:
+    """Counters of one client's life (for reports and benchmarks)."""
+
+    requests: int = 0
+    not_modified: int = 0
+    bytes: int = 0
+
+
+class HttpClient:
+    """The shared HTTP client. See the module docstring for what it does."""
+
+    def __init__(
+        self,
+        *,
+        cache_path: Path | None,
+        delay: float = 1.0,
+        timeout: float | tuple[float, float] = (10, 30),
+        max_bytes: int = 5_000_000,
+        retries: int = 3,
+        user_agent: str = DEFAULT_UA,
+        rewrite: Callable[[str], str] | None = None,
+        raw_dir: Path | None = None,
+        backoff: float = 0.5,
+        max_retry_after: float = 30.0,
+        respect_robots: bool = True,
+    ) -> None:
+        self.delay = delay
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.user_agent = user_agent
+        self.rewrite = rewrite or (lambda url: url)
+        self.raw_dir = raw_dir
+        self.respect_robots = respect_robots
+        self.cache_path = cache_path
+        self.stats = FetchStats()
+        self._last_request: dict[str, float] = {}
+        self._robots: dict[str, Protego | None] = {}
+        self._raw_started: dict[str, int] = {}
+        if cache_path is not None:
+            import requests_cache
+            from requests_cache.policy.expiration import EXPIRE_IMMEDIATELY
+
+            Path(cache_path).parent.mkdir(parents=True, exist_ok=True)
+            self.session: requests.Session = requests_cache.CachedSession(
+                str(cache_path),
+                backend="sqlite",
+                expire_after=EXPIRE_IMMEDIATELY,  # keep, but always revalidate
+                allowable_methods=("GET", "HEAD", "POST"),
+                allowable_codes=(200,),
+                stale_if_error=False,
+            )
+        else:
+            self.session = requests.Session()
+        self.session.headers["User-Agent"] = user_agent
+        self.session.headers["Accept-Language"] = "lv,en;q=0.8"
+        retry = _CappedRetry(
+            total=retries,
+            connect=retries,
+            read=1,
+            status=retries,
+            backoff_factor=backoff,
+            status_forcelist=RETRY_STATUSES,
+            allowed_methods=None,  # the POST searches we send are reads: retry them too
+            respect_retry_after_header=True,
+            raise_on_status=False,
+            redirect=False,
+        )
+        retry.max_retry_after = max_retry_after
+        adapter = _CappedAdapter(max_bytes=max_bytes, max_retries=retry)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ fetching
+
+    def fetch(self, request_or_url: Request | str, *, source: str | None = None) -> Page:
+        """Fetch one page; :class:`FetchError` (or :class:`RobotsDisallowed`) when it cannot."""
+        req = Request(request_or_url) if isinstance(request_or_url, str) else request_or_url
+        who = source or "http"
+        url = req.url
+        if self.respect_robots and not self._allowed(url, who):
+            raise RobotsDisallowed(
+                f"{who}: expected robots.txt to allow {ROBOTS_AGENT}, found Disallow at {url}",
+                source=who,
+                url=url,
+            )
+        response = self._send(req, who)
+        text = decode_body(response.content, response.headers.get("Content-Type", ""))
+        from_cache = bool(getattr(response, "from_cache", False))
+        final = response.url if response.history else url
+        page = Page(
+            url=url,
+            final_url=url if final == self.rewrite(url) else final,
+            status=response.status_code,
+            text=text,
+            from_cache=from_cache,
+            not_modified=from_cache,
+        )
+        if from_cache:
+            self.stats.not_modified += 1
+        self._keep_raw(source, page, response.headers.get("Content-Type", ""))
+        return page
+
+    def _send(self, req: Request, who: str) -> requests.Response:
+        url = req.url
+        transport = self.rewrite(url)
+        self._pause(url)
+        self.stats.requests += 1
+        try:
+            response = self.session.request(
+                req.method,
+                transport,
+                data=req.data,
+                files=req.files,
+                headers=req.headers,
+                timeout=self.timeout,
+                allow_redirects=True,
+            )
+        except ResponseTooLarge as exc:
+            raise FetchError(f"{who}: {exc} at {url}", source=who, url=url) from exc
+        except requests.TooManyRedirects as exc:
+            raise FetchError(
+                f"{who}: expected a page, found a redirect loop (more than {self.session.max_redirects} "
+                f"redirects) at {url}",
+                source=who,
+                url=url,
+            ) from exc
+        except requests.Timeout as exc:
+            raise FetchError(
+                f"{who}: expected a response within {self.timeout} s, found a timeout at {url}",
+                source=who,
+                url=url,
+            ) from exc
+        except requests.RequestException as exc:
+            reason = _short_reason(exc)
+            if "Timeout" in reason:
+                raise FetchError(
+                    f"{who}: expected a response within {self.timeout} s, found a timeout ({reason}) at {url}",
+                    source=who,
+                    url=url,
+                ) from exc
+            raise FetchError(f"{who}: expected a response, found {reason} at {url}", source=who, url=url) from exc
+        finally:
+            self._last_request[_host(url)] = time.monotonic()
+        self.stats.bytes += len(response.content or b"")
+        if response.status_code != 200:
+            raise FetchError(
+                f"{who}: expected HTTP 200, found {response.status_code} at {url}",
+                source=who,
+                url=url,
+                status=response.status_code,
+            )
+        return response
+
+    def _pause(self, url: str) -> None:
+        if self.delay <= 0:
+            return
+        last = self._last_request.get(_host(url))
+        if last is not None:
+            wait = self.delay - (time.monotonic() - last)
+            if wait > 0:
+                time.sleep(wait)
+
+    # ------------------------------------------------------------------ robots.txt
+
+    def _allowed(self, url: str, who: str) -> bool:
+        parts = urlsplit(url)
+        key = f"{parts.scheme}://{parts.netloc}"
+        if key not in self._robots:
+            self._robots[key] = self._load_robots(key, who)
+        rules = self._robots[key]
+        return True if rules is None else rules.can_fetch(url, ROBOTS_AGENT)
+
+    def _load_robots(self, base: str, who: str) -> Protego | None:
+        robots_url = f"{base}/robots.txt"
+        self._pause(robots_url)
+        try:
+            response = self.session.get(self.rewrite(robots_url), timeout=self.timeout)
+        except requests.RequestException as exc:
+            logger.info("robots.txt unavailable", extra={"source": who, "url": robots_url, "error": repr(exc)})
+            return None
+        finally:
+            self._last_request[_host(robots_url)] = time.monotonic()
+            self.stats.requests += 1
+        if response.status_code != 200:
+            return None  # no robots.txt (or it is broken): everything is allowed
+        return Protego.parse(decode_body(response.content, response.headers.get("Content-Type", "")))
+
+    # ------------------------------------------------------------------ raw pages
+
+    def _keep_raw(self, source: str | None, page: Page, content_type: str) -> None:
+        if self.raw_dir is None or not source:
+            return
+        folder = Path(self.raw_dir) / source
+        if source not in self._raw_started:
+            if folder.exists():
+                shutil.rmtree(folder)
+            folder.mkdir(parents=True, exist_ok=True)
+            self._raw_started[source] = 0
+        self._raw_started[source] += 1
+        n = self._raw_started[source]
+        ext = ".json" if "json" in content_type else ".xml" if "xml" in content_type else ".html"
+        name = f"{n:03d}-{slugify(urlsplit(page.url).path or 'index', max_length=60) or 'index'}{ext}"
+        (folder / name).write_text(page.text, encoding="utf-8")
+        with (folder / "index.tsv").open("a", encoding="utf-8") as index:
+            index.write(f"{name}\t{page.status}\t{'304' if page.not_modified else 'fetched'}\t{page.url}\n")
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+def _short_reason(exc: BaseException) -> str:
+    text = str(exc)
+    if "Max retries exceeded" in text:
+        m = re.search(r"\(Caused by (\w+)", text)
+        return f"{m.group(1) if m else 'a connection error'} after retries"
+    return f"{type(exc).__name__}: {text[:200]}"
+
+
+# --------------------------------------------------------------------------- encodings
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.-]+)""", re.IGNORECASE)
+
+
+def _declared_charset(body: bytes, content_type: str) -> str | None:
+    m = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_:.-]+)", content_type or "", re.IGNORECASE)
+    if m:
+        return m.group(1)
+    head = body[:4096]
+    m = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+    return m.group(1).decode("ascii", "replace") if m else None
+
+
+def _score(text: str) -> float:
+    """Higher is more plausible Latvian/English text: Latvian letters up, mojibake and controls down."""
+    latvian = sum(1 for c in text if c in LATVIAN_LETTERS)
+    bad = text.count("\ufffd") + sum(1 for c in text if "\x80" <= c <= "\x9f")
+    odd = sum(1 for c in text if c in "ÃÂÄÅÐÑØÞßãåðñøþ¤¦¨¸")
+    return latvian - 5 * bad - 2 * odd
+
+
+def decode_body(body: bytes, content_type: str = "") -> str:
+    """Bytes to text: the declared charset when the bytes agree with it, else the best guess.
+
+    A page declared UTF-8 whose bytes are not UTF-8 (a windows-1257 page behind a wrong header) and
+    an undeclared page are decoded with the most plausible of charset_normalizer's guess,
+    windows-1257 and ISO-8859-13 (the Baltic code pages).
+    """
+    if not body:
+        return ""
+    if body.startswith(b"\xef\xbb\xbf"):
+        return body[3:].decode("utf-8", "replace")
+    declared = _declared_charset(body, content_type)
+    if declared:
+        try:
+            text = body.decode(declared)
+        except (LookupError, UnicodeDecodeError):
+            pass
+        else:
+            if declared.lower().replace("_", "-") in ("utf-8", "utf8"):
+                return text
+            # a single-byte charset decodes anything: accept it unless the bytes are clearly UTF-8
+            try:
+                utf = body.decode("utf-8")
+            except UnicodeDecodeError:
+                return text
+            return utf if _score(utf) >= _score(text) else text
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    candidates: list[str] = []
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(body[:200_000]).best()
+        if best is not None:
+            candidates.append(best.encoding)
+    except Exception:  # pragma: no cover - detection is a best effort
+        pass
+    candidates += ["windows-1257", "iso-8859-13"]
+    texts = []
+    for enc in candidates:
+        try:
+            texts.append(body.decode(enc, "replace"))
+        except LookupError:
+            continue
+    return max(texts, key=_score)
