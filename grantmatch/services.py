@@ -193,3 +193,30 @@ def parse_today(value: str | date | None) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise InputFileError(f"--today {value!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+# --------------------------------------------------------------------------- app helpers (pages)
+
+
+def calls_by_id(store: Store) -> dict[str, GrantCall]:
+    """Every stored call by id."""
+    return {c.id: c for c in store.list_calls()}
+
+
+def calls_fingerprint(store: Store) -> str:
+    """Changes whenever a call is added, removed or changed (cache key for the fitted matcher)."""
+    return store.calls_fingerprint()
+
+
+def json_loads(text: str) -> Any:
+    return json.loads(text)
+
+
+def profile_key(profile: NgoProfile) -> str:
+    """A stable text form of a profile (cache key: an edited profile is re-ranked)."""
+    return json.dumps(profile.to_dict(), sort_keys=True, ensure_ascii=False)
+
+
+def feedback_key(store: Store, profile_id: str) -> tuple[tuple[str, bool], ...]:
+    """A profile's relevance marks as a hashable cache key."""
+    return tuple(sorted(store.feedback(profile_id).items()))

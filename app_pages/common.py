@@ -1,0 +1,263 @@
+"""What every page shares: cached loaders, the session language and NGO, safe text, formatting.
+
+Pages call these helpers and :mod:`grantmatch.services`; they never talk to the store directly
+(the store object is passed *into* services). Everything returned by a cached function is shared by
+every session: never mutate it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from grantmatch import i18n, services
+from grantmatch.models import GrantCall, NgoProfile, Status
+from grantmatch.store import Store
+
+TODAY_ENV = "GRANTMATCH_TODAY"
+LANG_KEY = "lang"
+PROFILE_KEY = "profile_id"
+CALL_KEY = "call_id"
+
+PAGE_FILES = {
+    "matches": "app_pages/matches.py",
+    "call": "app_pages/call.py",
+    "profile": "app_pages/profile.py",
+    "pipeline": "app_pages/pipeline.py",
+    "calendar": "app_pages/calendar.py",
+    "draft": "app_pages/draft.py",
+    "cohort": "app_pages/cohort.py",
+    "brief": "app_pages/brief.py",
+    "sources": "app_pages/sources.py",
+}
+
+
+# --------------------------------------------------------------------------- cached loaders
+
+
+@st.cache_resource(show_spinner=False)
+def _store_for(url: str, var: str) -> Store:
+    store = services.open_store(url or None)
+    services.ensure_seeded(store)
+    return store
+
+
+def get_store() -> Store:
+    """The database of this process (opened, upgraded and seeded once per database URL)."""
+    url = os.environ.get("GRANTMATCH_DATABASE_URL", "")
+    return _store_for(url, os.environ.get("GRANTMATCH_VAR_DIR", ""))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _calls_for(url: str, fingerprint: str) -> dict[str, GrantCall]:
+    return services.calls_by_id(_store_for(url, os.environ.get("GRANTMATCH_VAR_DIR", "")))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _matcher_for(url: str, fingerprint: str) -> Any:
+    store = _store_for(url, os.environ.get("GRANTMATCH_VAR_DIR", ""))
+    return services.build_matcher(store, list(_calls_for(url, fingerprint).values()))
+
+
+def fingerprint() -> str:
+    """Changes whenever a call is added, removed or changed; cheap (one indexed query)."""
+    return services.calls_fingerprint(get_store())
+
+
+def get_calls() -> dict[str, GrantCall]:
+    """Every stored call by id (shared, read-only)."""
+    return _calls_for(get_store().url, fingerprint())
+
+
+def get_matcher(fp: str | None = None) -> Any:
+    """The fitted matcher for the stored calls (shared, read-only)."""
+    return _matcher_for(get_store().url, fp or fingerprint())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _ranking_for(
+    url: str, fp: str, profile_key: str, feedback_key: tuple, day: date, top: int | None
+) -> list[services.RankedCall]:
+    store = get_store()
+    profile = NgoProfile.from_dict(services.json_loads(profile_key))
+    return services.rank_profile(store, get_matcher(fp), profile, today=day, top=top, calls=get_calls())
+
+
+def get_ranking(profile: NgoProfile, top: int | None = None) -> list[services.RankedCall]:
+    """The ranked eligible calls of one profile; re-ranked when the profile, its feedback or the
+    calls change (shared, read-only)."""
+    store = get_store()
+    feedback = services.feedback_key(store, profile.id)
+    return _ranking_for(store.url, fingerprint(), services.profile_key(profile), feedback, today(), top)
+
+
+# --------------------------------------------------------------------------- session
+
+
+def lang() -> str:
+    """The session language: ``lv`` (default) or ``en``."""
+    value = st.session_state.get(LANG_KEY, i18n.DEFAULT_LANG)
+    return value if value in i18n.LANGUAGES else i18n.DEFAULT_LANG
+
+
+def tr(key: str, **fmt: object) -> str:
+    """The UI string ``key`` in the session language."""
+    return i18n.t(key, lang(), **fmt)
+
+
+def today() -> date:
+    """Today's date, or ``GRANTMATCH_TODAY`` (YYYY-MM-DD) when set, so tests are deterministic."""
+    value = os.environ.get(TODAY_ENV, "").strip()
+    if value:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    return date.today()
+
+
+def profiles() -> list[NgoProfile]:
+    return get_store().list_profiles()
+
+
+def current_profile() -> NgoProfile | None:
+    """The NGO picked in the sidebar (the first one when none is picked yet), or None."""
+    pid = st.session_state.get(PROFILE_KEY)
+    store = get_store()
+    if pid:
+        found = store.get_profile(pid)
+        if found is not None:
+            return found
+    items = store.list_profiles()
+    return items[0] if items else None
+
+
+def select_profile(profile_id: str) -> None:
+    """Make ``profile_id`` the session's NGO (the sidebar follows on the next run)."""
+    st.session_state[PROFILE_KEY] = profile_id
+
+
+def open_call(call_id: str) -> None:
+    """Show one call on the Call detail page."""
+    st.session_state[CALL_KEY] = call_id
+    st.switch_page(PAGE_FILES["call"])
+
+
+def require_profile() -> NgoProfile:
+    """The current NGO, or stop the page with a clear message."""
+    profile = current_profile()
+    if profile is None:
+        st.info(tr("app.ngo.none"))
+        st.stop()
+    return profile
+
+
+# --------------------------------------------------------------------------- safe display
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&])")
+
+
+def safe_text(text: object) -> str:
+    """Untrusted (scraped) text made inert for ``st.markdown``: markdown and HTML specials are
+    backslash-escaped, so ``<script>`` and ``[x](javascript:...)`` show as typed."""
+    value = "" if text is None else str(text)
+    value = value.replace("\r", "")
+    value = _MD_SPECIAL.sub(r"\\\1", value)
+    # Leading spaces would make an indented code block; newlines become hard breaks.
+    return "  \n".join(line.strip() for line in value.split("\n"))
+
+
+def safe_url(url: object) -> str | None:
+    """The URL when it is plain http(s), else None."""
+    value = str(url or "").strip()
+    if re.match(r"^https?://[^\s<>\"']+$", value, re.IGNORECASE):
+        return value
+    return None
+
+
+def link_button(label: str, url: object, *, key: str | None = None) -> None:
+    """A link button for an http(s) URL; a warning for anything else."""
+    checked = safe_url(url)
+    if checked:
+        st.link_button(label, checked, key=key)
+    else:
+        st.caption(tr("common.bad_url", url=str(url or "")[:200]))
+
+
+def long_text(text: str, *, limit: int = 20000, name: str = "call.txt", key: str = "long_text") -> None:
+    """Show plain text with ``st.text``; very long texts are cut with a download of the whole."""
+    if len(text) <= limit:
+        st.text(text)
+        return
+    shown, total = (f"{n:,}".replace(",", "\u00a0") for n in (limit, len(text)))
+    st.caption(tr("common.text_truncated", shown=shown, total=total))
+    st.text(text[:limit] + " …")
+    st.download_button(tr("common.download_text"), text.encode("utf-8"), file_name=name, mime="text/plain", key=key)
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def fmt_date(value: date | None) -> str:
+    return i18n.fmt_date(value, lang())
+
+
+def fmt_eur(value: float | None) -> str:
+    return i18n.fmt_eur(value, lang())
+
+
+def fmt_range(low: float | None, high: float | None) -> str:
+    return i18n.fmt_range(low, high, lang())
+
+
+def area_label(area: object) -> str:
+    if not area:
+        return tr("area.none")
+    return tr(f"area.{getattr(area, 'value', area)}")
+
+
+def stage_label(stage: str) -> str:
+    return tr(f"stage.{stage}")
+
+
+def bilingual(text: str) -> str:
+    """Pick one side of a ``"latviski / in English"`` text (the matcher's facts and reasons)."""
+    if " / " not in text:
+        return text
+    lv_part, en_part = text.split(" / ", 1)
+    return lv_part if lang() == "lv" else en_part
+
+
+def deadline_label(call: GrantCall, day: date | None = None) -> str:
+    """``22.02.2027. (atlikušas 12 d.)``, or rolling / closed / forthcoming."""
+    day = day or today()
+    status = call.status(day)
+    if call.deadline is None:
+        return tr("common.rolling")
+    text = fmt_date(call.deadline)
+    if status == Status.CLOSED:
+        return f"{text} ({tr('common.closed')})"
+    days = call.days_left(day)
+    left = tr("common.today") if days == 0 else tr("common.days_left", days=days)
+    if status == Status.FORTHCOMING:
+        return f"{text} ({tr('common.forthcoming')}, {left})"
+    return f"{text} ({left})"
+
+
+def fact_icon(outcome: object) -> str:
+    value = getattr(outcome, "value", outcome)
+    return {"met": "✅", "missed": "❌"}.get(str(value), "❔")
+
+
+def guarded(fn: Callable[[], Any], error_key: str) -> Any:
+    """Run a loader; show a translated error and stop the page when it fails."""
+    try:
+        return fn()
+    except Exception as exc:  # noqa: BLE001 - shown to the user, then the page stops
+        st.error(tr(error_key, error=str(exc)[:500]))
+        st.stop()

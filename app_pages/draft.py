@@ -1,0 +1,5 @@
+"""draft page: placeholder created by A1; the owner replaces it."""
+
+import streamlit as st
+
+st.write("…")

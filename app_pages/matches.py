@@ -1,0 +1,8 @@
+"""matches page (in progress)."""
+
+import streamlit as st
+
+from app_pages.common import tr
+
+st.title(tr("page.matches"))
+st.info(tr("app.in_progress"))

@@ -1,0 +1,8 @@
+"""profile page (in progress)."""
+
+import streamlit as st
+
+from app_pages.common import tr
+
+st.title(tr("page.profile"))
+st.info(tr("app.in_progress"))

@@ -1,0 +1,96 @@
+"""The app shell: sidebar (language, NGO), navigation, safe text, today override."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app_pages import common
+
+PROFILE = {
+    "id": "test-ngo",
+    "name": "Biedrība Tests",
+    "legal_form": "association",
+    "city": "Liepāja",
+    "region": "Kurzeme",
+    "country": "LV",
+    "priority_area": "culture",
+    "mission": "Kultūras pasākumi un koncerti Liepājā",
+    "keywords": ["kultūra", "koncerti"],
+}
+OTHER = {**PROFILE, "id": "other-ngo", "name": "Nodibinājums Cits", "legal_form": "foundation"}
+CALL = {
+    "id": "test-call-1",
+    "source": "test",
+    "url": "https://example.org/call",
+    "title": "Kultūras projektu konkurss",
+    "summary": "Atbalsts kultūras pasākumiem un koncertiem Liepājā.",
+    "language": "lv",
+    "eligible_applicants": ["association", "foundation"],
+    "geography": ["Liepāja"],
+    "max_amount_eur": 5000,
+    "deadline": "2027-02-20",
+    "priority_areas": ["culture"],
+}
+
+
+def test_safe_text_escapes_markdown_and_html():
+    hostile = "<script>alert(1)</script> [klikšķini](javascript:alert(1)) **bold** # H"
+    out = common.safe_text(hostile)
+    assert "<script>" not in out
+    assert "\\<script\\>" in out
+    assert "\\[klikšķini\\]\\(javascript\\:alert\\(1\\)\\)" in out
+    assert "\\*\\*bold\\*\\*" in out
+    assert "\\# H" in out
+
+
+def test_safe_url_accepts_only_http():
+    assert common.safe_url("https://example.org/a?b=1") == "https://example.org/a?b=1"
+    assert common.safe_url("javascript:alert(1)") is None
+    assert common.safe_url("https://x.org/\"onmouseover=") is None
+    assert common.safe_url("") is None
+
+
+def test_today_override(monkeypatch):
+    monkeypatch.setenv("GRANTMATCH_TODAY", "2027-03-04")
+    assert common.today() == date(2027, 3, 4)
+    monkeypatch.setenv("GRANTMATCH_TODAY", "not a date")
+    assert common.today() == date.today()
+
+
+def test_sidebar_language_and_ngo(custom_env, run_app):
+    custom_env(profiles=[PROFILE, OTHER], calls=[CALL])
+    at = run_app()
+    assert not at.exception
+    assert at.session_state["lang"] == "lv"
+    picker = at.sidebar.selectbox[0]
+    assert picker.options == ["Biedrība Tests", "Nodibinājums Cits"]
+    assert at.session_state["profile_id"] == "test-ngo"
+    picker.select("other-ngo").run()
+    assert at.session_state["profile_id"] == "other-ngo"
+    at.sidebar.button_group[0].set_value("en").run()
+    assert at.session_state["lang"] == "en"
+    assert not at.exception
+
+
+def test_language_preset_in_session(custom_env, run_app):
+    custom_env(profiles=[PROFILE], calls=[CALL])
+    at = run_app(session={"lang": "en", "profile_id": "test-ngo"})
+    assert not at.exception
+    assert at.sidebar.selectbox[0].label == "Organisation"
+
+
+def test_no_profiles_shows_message(custom_env, run_app):
+    custom_env(calls=[CALL])
+    at = run_app()
+    assert not at.exception
+    assert any("Datubāzē vēl nav nevienas organizācijas" in i.value for i in at.sidebar.info)
+
+
+@pytest.mark.parametrize("page", ["matches", "call", "profile", "pipeline", "calendar"])
+def test_every_page_opens_in_both_languages(custom_env, run_app, page):
+    custom_env(profiles=[PROFILE], calls=[CALL])
+    for lang in ("lv", "en"):
+        at = run_app(page, session={"lang": lang})
+        assert not at.exception, (page, lang, at.exception)
