@@ -54,7 +54,9 @@ CALL_WORDS: tuple[str, ...] = (
     r"finansējum\w*",
     r"līdzfinansējum\w*",
     r"atbalsta programm\w*",
-    r"aicina\w* iesniegt",
+    r"aicin\w* (?:iesniegt|pieteikt)\w*",
+    r"pieteikšan\w*",
+    r"termiņ\w*",
     r"call for (?:proposals|applications)",
     r"open call",
     r"funding",
@@ -74,6 +76,8 @@ SKIP_WORDS: tuple[str, ...] = (
     r"amata konkurs\w*",
     r"darba viet\w*",
     r"iepirkum\w*",
+    r"aptauj\w*",
+    r"survey",
     r"results",
     r"winners",
     r"webinar",
@@ -138,6 +142,11 @@ _MUNICIPALITY_APPLIES = re.compile(
     r"(?:var pieteikties|pieteikties var|iesniedzēj\w* var būt|pretendent\w* var būt)[^.;]*pašvaldīb\w*",
     re.IGNORECASE,
 )
+_GRANT_CAP_EN = re.compile(
+    r"(?:grant|funding|support)[^.;]{0,40}?(?:cover|covers|finance|finances)\s+"
+    r"(?:at most|up to|no more than|a maximum of)\s+(\d{1,3})\s*%",
+    re.IGNORECASE,
+)
 _NO_COFIN = re.compile(
     r"(?:līdzfinansējum\w*|pašu ieguldījum\w*)[^.;]{0,60}?(?:netiek prasīts|nav nepieciešam\w*|nav jānodrošina|"
     r"nav obligāt\w*)",
@@ -168,10 +177,13 @@ def _applicants(text: str) -> tuple[ApplicantType, ...]:
 
 
 def _cofinancing(text: str) -> float | None:
-    """normalize.find_cofinancing_pct plus "līdzfinansējums netiek prasīts" -> 0 (reported)."""
+    """normalize.find_cofinancing_pct plus "līdzfinansējums netiek prasīts" -> 0 and "the grant may cover
+    at most 70%" -> 30 (both reported to the normalize owner)."""
     pct = normalize.find_cofinancing_pct(text)
     if pct is None and _NO_COFIN.search(text):
         return 0.0
+    if pct is None and (m := _GRANT_CAP_EN.search(text)) and 0 < int(m.group(1)) <= 100:
+        return float(100 - int(m.group(1)))
     return pct
 
 
@@ -357,6 +369,90 @@ class GovLvScraper(BaseScraper):
         el = article.select_one(self.date_css)
         if el is not None:
             found = normalize.parse_date(el.get_text(" "))
+            if found:
+                return found
+        raw = meta.get("published")
+        return date.fromisoformat(raw) if raw else None
+
+
+# --------------------------------------------------------------------------- HTML news list -> article
+
+
+class NewsListScraper(BaseScraper):
+    """Configurable scraper for an HTML news list whose call-like cards link to article pages.
+
+    Used by the national sites that have no feed (kkf.lv, jaunatne.gov.lv, nvo.lv, norden.lv): the
+    listing is read with ``card_css`` / ``link_css`` (a changed layout raises LayoutChanged naming
+    the selector and URL); cards whose title or lead look like a call are followed; the article's
+    ``body_css`` text goes through :func:`build_call`.
+    """
+
+    abstract = True
+
+    card_css: ClassVar[str]
+    link_css: ClassVar[str] = "a"
+    card_title_css: ClassVar[str | None] = None
+    card_lead_css: ClassVar[str | None] = None
+    card_date_css: ClassVar[str | None] = None
+    article_css: ClassVar[str] = "article"
+    title_css: ClassVar[str] = "h1"
+    date_css: ClassVar[str | None] = None
+    body_css: ClassVar[str]
+    call_words: ClassVar[tuple[str, ...]] = CALL_WORDS
+    skip_words: ClassVar[tuple[str, ...]] = SKIP_WORDS
+
+    def parse(self, text: str, url: str, meta: dict | None = None) -> Iterator[GrantCall | Request]:
+        """The news list: one article request per call-like card."""
+        from urllib.parse import urljoin
+
+        soup = self.make_soup(text)
+        for card in self.select(soup, self.card_css, url=url):
+            link = card if card.name == "a" and card.get("href") else self.select_one(card, self.link_css, url=url)
+            href = link.get("href")
+            if not href:
+                continue
+            title_el = card.select_one(self.card_title_css) if self.card_title_css else link
+            title = normalize.clean_text((title_el or link).get_text(" "))
+            lead_el = card.select_one(self.card_lead_css) if self.card_lead_css else None
+            lead = normalize.clean_text(lead_el.get_text(" ")) if lead_el is not None else ""
+            if not title or not looks_like_call(title, lead, call_words=self.call_words, skip_words=self.skip_words):
+                continue
+            published = None
+            if self.card_date_css and (date_el := card.select_one(self.card_date_css)) is not None:
+                published = normalize.parse_date(date_el.get("datetime", "") or date_el.get_text(" "))
+                published = published or normalize.parse_date(date_el.get_text(" "))
+            yield Request(
+                urljoin(url, href),
+                callback="parse_article",
+                meta={"title": title, "published": published.isoformat() if published else None},
+            )
+
+    def parse_article(self, text: str, url: str, meta: dict | None = None) -> Iterator[GrantCall]:
+        """One article: a call, or nothing when it names neither a deadline nor an amount."""
+        meta = meta or {}
+        soup = self.make_soup(text)
+        article = self.select_one(soup, self.article_css, url=url)
+        title = normalize.clean_text(self.select_one(article, self.title_css, url=url).get_text(" "))
+        body_text = normalize.clean_text(str(self.select_one(article, self.body_css, url=url)))
+        published = self._parse_published(article, meta)
+        call = build_call(
+            self,
+            key=url.rstrip("/").rsplit("/", 1)[-1],
+            url=url,
+            title=title or meta.get("title", ""),
+            text=body_text,
+            published=published,
+            programme=self._parse_programme(title, body_text),
+        )
+        if call is not None:
+            yield call
+
+    def _parse_programme(self, title: str, text: str) -> str | None:
+        return find_programme(text)
+
+    def _parse_published(self, article, meta: dict) -> date | None:
+        if self.date_css and (el := article.select_one(self.date_css)) is not None:
+            found = normalize.parse_date(el.get("datetime", "")) or normalize.parse_date(el.get_text(" "))
             if found:
                 return found
         raw = meta.get("published")
