@@ -75,6 +75,10 @@ _SCALE_RE = re.compile(
 )
 
 
+_SMALL_ORGS = (ApplicantType.ASSOCIATION, ApplicantType.FOUNDATION, ApplicantType.RELIGIOUS_ORG,
+               ApplicantType.INFORMAL_GROUP)
+
+
 class Matcher:
     """Ranks grant calls for an NGO profile.
 
@@ -359,7 +363,8 @@ class Matcher:
         geo_bonus = np.where(dist == 0, 1.0, np.where(dist == 1, 0.7, np.where(dist >= 2, 0.3, 0.0)))
         geo_bonus = np.where(dist >= 4, 0.0, geo_bonus)
         scores += self.geo_weight * geo_bonus
-        scores -= self.scale_weight * self.scale_penalty_
+        if profile.legal_form in _SMALL_ORGS:
+            scores -= self.scale_weight * self.scale_penalty_
         return scores, ok, dist
 
     def _rocchio(self, q: dict[int, float], feedback: Mapping[str, bool]) -> dict[int, float]:
