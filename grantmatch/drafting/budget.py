@@ -1,7 +1,8 @@
 """Budget arithmetic with :class:`~decimal.Decimal`, rounded to cents. Totals are always computed.
 
-A budget is a list of lines (category, description, unit, quantity, unit cost). Each line's total is
-``quantity × unit cost`` rounded half-up to cents; the budget total is the sum of line totals. The
+A budget is a list of lines (category, description, unit, quantity, unit cost). Unit costs are money
+and are rounded half-up to cents when read; each line's total is ``quantity × unit cost`` rounded
+half-up to cents; the budget total is the sum of line totals. The
 split between the grant and the organisation's own contribution follows the call:
 
 * required own contribution = ``total × cofinancing_pct / 100``, rounded UP to cents;
@@ -75,7 +76,7 @@ class BudgetLine:
             description=str(rec.get("description") or "").strip(),
             unit=str(rec.get("unit") or "").strip(),
             quantity=to_decimal(rec.get("quantity"), f"line {index + 1} quantity"),
-            unit_cost=to_decimal(rec.get("unit_cost"), f"line {index + 1} unit cost"),
+            unit_cost=cents(to_decimal(rec.get("unit_cost"), f"line {index + 1} unit cost")),
         )
 
     def to_dict(self) -> dict[str, str]:
