@@ -95,11 +95,11 @@ def _cell(value: Any) -> Any:
 def area_label(area: Any, lang: str = "lv") -> str:
     """The user-visible name of a priority area (``""``/None is "no area")."""
     key = str(getattr(area, "value", area) or "none")
-    return t(f"mentor.area.{key}", lang)
+    return t(f"area.{key}", lang)  # the app's shared labels (data/i18n/app.json)
 
 
 def stage_label(stage: str, lang: str = "lv") -> str:
-    return t(f"mentor.stage.{stage}", lang)
+    return t(f"stage.{stage}", lang)
 
 
 def _areas_text(call: GrantCall, lang: str) -> str:
@@ -703,3 +703,109 @@ def calls_xlsx(items: Iterable[RankedLike | GrantCall], *, lang: str = "lv", tod
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- source health
+
+HEALTH_ORDER = ("failing", "low", "stale", "never", "ok")
+"""Source states, worst first: the last run failed; it found far fewer calls than usual; no run for
+too long; never run; fine."""
+
+_OK_STATUSES = {"ok", "success", "succeeded", "done", "finished", "empty"}
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """How one source's scraper is doing."""
+
+    source: str
+    state: str  # one of HEALTH_ORDER
+    last_run: datetime | None = None
+    last_status: str = ""
+    last_success: datetime | None = None
+    last_count: int | None = None
+    usual_count: float | None = None
+    failing_since: datetime | None = None
+    errors: tuple[str, ...] = ()
+    runs: int = 0
+    calls_stored: int | None = None
+
+
+def _run_time(run: Mapping[str, Any]) -> datetime | None:
+    return run.get("finished_at") or run.get("started_at")
+
+
+def _median(values: Sequence[float]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return float(ordered[mid]) if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def source_health(
+    runs: Iterable[Mapping[str, Any]],
+    *,
+    today: date,
+    sources: Iterable[str] = (),
+    stored: Mapping[str, int] | None = None,
+    stale_days: int = 8,
+    low_ratio: float = 0.5,
+    history: int = 8,
+) -> list[SourceHealth]:
+    """Health of each source from its scrape runs (``store.runs()`` rows), worst first.
+
+    A source is *failing* when its latest finished run failed (``failing_since`` is the first run of
+    that streak), *low* when its latest successful run found less than ``low_ratio`` of the median of
+    the ``history`` successful runs before it, *stale* when its latest run is more than ``stale_days``
+    old, *never* when it has no runs (``sources`` and ``stored`` name sources to list anyway)."""
+    stored = dict(stored or {})
+    by_source: dict[str, list[Mapping[str, Any]]] = {s: [] for s in (*sources, *stored)}
+    for run in runs:
+        by_source.setdefault(str(run.get("source") or "?"), []).append(run)
+    out = []
+    for source, items in by_source.items():
+        finished = [r for r in items if str(r.get("status")) != "running"]
+        finished.sort(key=lambda r: (_run_time(r) or datetime.min.replace(tzinfo=UTC), r.get("id") or 0), reverse=True)
+        if not finished:
+            out.append(SourceHealth(source, "never", runs=len(items), calls_stored=stored.get(source)))
+            continue
+        last = finished[0]
+        ok_runs = [r for r in finished if str(r.get("status")).lower() in _OK_STATUSES]
+        failing_since = None
+        errors: tuple[str, ...] = ()
+        if str(last.get("status")).lower() not in _OK_STATUSES:
+            streak = []
+            for r in finished:
+                if str(r.get("status")).lower() in _OK_STATUSES:
+                    break
+                streak.append(r)
+            failing_since = streak[-1].get("started_at") or _run_time(streak[-1])
+            errors = tuple(clean_text(e, 1000) for e in (last.get("errors") or []))
+        last_count = int(ok_runs[0].get("found") or 0) if ok_runs else None
+        usual = _median([float(r.get("found") or 0) for r in ok_runs[1 : 1 + history]])
+        last_time = _run_time(last)
+        if failing_since is not None:
+            state = "failing"
+        elif usual and last_count is not None and last_count < low_ratio * usual:
+            state = "low"
+        elif last_time is not None and (today - last_time.date()).days > stale_days:
+            state = "stale"
+        else:
+            state = "ok"
+        out.append(
+            SourceHealth(
+                source=source,
+                state=state,
+                last_run=last_time,
+                last_status=str(last.get("status") or ""),
+                last_success=_run_time(ok_runs[0]) if ok_runs else None,
+                last_count=last_count,
+                usual_count=usual,
+                failing_since=failing_since,
+                errors=errors,
+                runs=len(items),
+                calls_stored=stored.get(source),
+            )
+        )
+    return sorted(out, key=lambda h: (HEALTH_ORDER.index(h.state), h.source))

@@ -174,9 +174,9 @@ def test_brief_markdown_has_sections_and_latvian_formats():
     for heading in ("Termiņi nākamajās 30 dienās", "Pieteikumu gaita", "Labākās pašreizējās iespējas"):
         assert f"## {heading}" in md
     assert "11.02.2027." in md and "5\u00a0000\u00a0€" in md  # a's deadline, a's amount
-    assert "Gatavo" in md and "nav laika" in md  # stage label, drop reason
+    assert "gatavojam" in md and "nav laika" in md  # stage label, drop reason
     en = reports.brief_markdown(_brief(), "en")
-    assert "Consultation brief" in en and "Preparing" in en and "11 Feb 2027" in en
+    assert "Consultation brief" in en and "preparing" in en and "11 Feb 2027" in en
 
 
 def test_brief_markdown_escapes_hostile_text():
@@ -202,7 +202,7 @@ def test_brief_docx_has_headings_and_tables():
     assert "Pieteikumu gaita" in headings and "Termiņi nākamajās 30 dienās" in headings
     texts = [[c.text for c in row.cells] for table in doc.tables for row in table.rows]
     assert ["Konkurss", "Posms", "Termiņš", "Pieprasīts", "Piešķirts", "Piezīmes"] in texts
-    assert any(r[0] == "Konkurss d" and r[1] == "Gatavo" and r[3] == "4\u00a0000\u00a0€" for r in texts)
+    assert any(r[0] == "Konkurss d" and r[1] == "gatavojam" and r[3] == "4\u00a0000\u00a0€" for r in texts)
 
 
 def test_brief_docx_survives_hostile_and_huge_text():
@@ -307,10 +307,46 @@ def test_every_mentor_key_used_is_translated():
     for path in files:
         text = path.read_text(encoding="utf-8")
         used |= set(re.findall(r"[\"'](mentor\.[a-z0-9_.]+[a-z0-9_])[\"']", text))
-    used |= {f"mentor.area.{a}" for a in (*reports.PRIORITY_AREA_KEYS, "none")}
-    used |= {f"mentor.stage.{s}" for s in ("interested", "preparing", "submitted", "awarded", "rejected", "dropped")}
+    used |= {f"area.{a}" for a in (*reports.PRIORITY_AREA_KEYS, "none")}
+    used |= {f"stage.{s}" for s in ("interested", "preparing", "submitted", "awarded", "rejected", "dropped")}
     table = i18n.table()
     missing = sorted(k for k in used if k not in table)
     assert not missing, f"keys used but not in data/i18n: {missing}"
     for key in used:
         assert table[key]["lv"].strip() and table[key]["en"].strip(), key
+
+
+# --------------------------------------------------------------------------- source health
+
+
+def _run(rid, source, day, status="ok", found=10, errors=()):
+    at = datetime(2027, 1, day, 3, 0, tzinfo=UTC)
+    return {"id": rid, "source": source, "started_at": at, "finished_at": at + timedelta(minutes=2),
+            "status": status, "pages": 1, "found": found, "new": 0, "changed": 0, "errors": list(errors)}
+
+
+def test_source_health_flags_failing_low_stale_and_never():
+    runs = [
+        _run(1, "sif", 1, found=20), _run(2, "sif", 8, found=22), _run(3, "sif", 15, found=21),
+        _run(4, "kkf", 1, found=12), _run(5, "kkf", 8, "failed", 0, ["kkf: expected >=1 'article', found 0"]),
+        _run(6, "kkf", 15, "failed", 0, ["kkf: timeout\x00"]),
+        _run(7, "lm", 1, found=30), _run(8, "lm", 8, found=28), _run(9, "lm", 15, found=3),
+        _run(10, "old", 1, found=5),
+        _run(11, "liepaja", 15, "running"),
+    ]
+    rows = reports.source_health(runs, today=date(2027, 1, 15), sources=["eu-ft"], stored={"sif": 21})
+    states = {h.source: h.state for h in rows}
+    assert states == {"kkf": "failing", "lm": "low", "old": "stale", "sif": "ok", "eu-ft": "never",
+                      "liepaja": "never"}
+    assert [h.source for h in rows][:3] == ["kkf", "lm", "old"]  # worst first
+    kkf = rows[0]
+    assert kkf.failing_since == datetime(2027, 1, 8, 3, 0, tzinfo=UTC)
+    assert kkf.errors == ("kkf: timeout",) and kkf.last_count == 12
+    lm = next(h for h in rows if h.source == "lm")
+    assert lm.last_count == 3 and lm.usual_count == 29.0
+    sif = next(h for h in rows if h.source == "sif")
+    assert sif.calls_stored == 21 and sif.last_success == datetime(2027, 1, 15, 3, 2, tzinfo=UTC)
+
+
+def test_source_health_empty():
+    assert reports.source_health([], today=TODAY) == []
