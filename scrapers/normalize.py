@@ -26,6 +26,7 @@ _BLOCK_TAGS = [
     *("p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section"),
     *("article", "header", "footer", "blockquote", "dd", "dt", "pre", "hr", "td", "th"),
 ]
+_BREAK = "\ue000"  # a private-use character marks block boundaries while whitespace is folded
 _TAG_RE = re.compile(r"<[a-zA-Z!/][^>]*>")
 
 
@@ -42,9 +43,10 @@ def clean_text(html_or_text: str) -> str:
         for bad in soup(["script", "style", "noscript", "template", "svg", "iframe"]):
             bad.decompose()
         for tag in soup.find_all(_BLOCK_TAGS):
-            tag.insert_before("\n")
-            tag.insert_after("\n")
-        text = soup.get_text()
+            tag.insert_before(_BREAK)
+            tag.insert_after(_BREAK)
+        # in HTML a line break in the source is just a space; only block elements break lines
+        text = re.sub(r"\s+", " ", soup.get_text()).replace(_BREAK, "\n")
     else:
         text = html_lib.unescape(text)
     text = text.replace("\u00ad", "").replace("\u200b", "")
@@ -112,7 +114,7 @@ _EN_MONTHS = {
 }
 
 _LV_MONTH_RE = (
-    r"(?P<mon>janvār\w*|februār\w*|mart[sāaim]\w*|aprīl\w*|april\w*|maij\w*|jūnij\w*|junij\w*|"
+    r"(?P<mon>janvār\w*|februār\w*|mart[sāaimu]\w*|aprīl\w*|april\w*|maij\w*|jūnij\w*|junij\w*|"
     r"jūlij\w*|julij\w*|august\w*|septembr\w*|oktobr\w*|novembr\w*|decembr\w*)"
 )
 _EN_MONTH_RE = r"(?P<emon>January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -240,7 +242,7 @@ def find_deadline(text: str, *, reference: date | None = None) -> tuple[date | N
             last_kw = max([m.start() for m in strong + weak], default=-1)
             if last_kw < 0:
                 continue
-            if any(n.start() > last_kw for n in negative):
+            if any(n.end() > last_kw - 25 for n in negative):
                 continue  # "projekta īstenošanas termiņš ... līdz" / "rezultāti tiks publicēti līdz"
             # a "no <date>" right before means this is the start of a window, not its end
             if re.search(r"(?:^|\s)(?:no|from|sākot ar)\s*$", window[-12:], re.IGNORECASE):
