@@ -1,0 +1,227 @@
+"""The gov.lv platform parser and the shared extraction step (scrapers/govlv.py).
+
+``crawl`` follows a scraper's requests through its ``fixture_pages`` offline (pure parsers only);
+``run_on_site`` runs the real ``BaseScraper.run`` + ``HttpClient`` against a local 127.0.0.1 server.
+The per-source test files import both.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from grantmatch.models import ApplicantType, GrantCall, PriorityArea
+from scrapers import normalize
+from scrapers.base import BaseScraper, Request
+from scrapers.errors import LayoutChanged
+from scrapers.govlv import GovLvScraper, build_call, find_programme, guess_areas, looks_like_call
+from scrapers.sources.sif import SifScraper
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+
+
+def fixture(cls: type[BaseScraper], url: str) -> str:
+    return (FIXTURES / cls.name / cls.fixture_pages[url]).read_text(encoding="utf-8")
+
+
+def crawl(cls: type[BaseScraper]) -> tuple[list[GrantCall], list[str]]:
+    """Follow the scraper's requests offline; returns the calls and every URL asked for."""
+    scraper = cls()
+    queue = list(scraper.start_requests())
+    calls: list[GrantCall] = []
+    asked: list[str] = []
+    while queue:
+        req = queue.pop(0)
+        asked.append(req.url)
+        if req.url not in cls.fixture_pages:
+            raise AssertionError(f"{cls.name}: request for a page without fixture: {req.url}")
+        for item in getattr(scraper, req.callback)(fixture(cls, req.url), req.url, dict(req.meta)):
+            (queue if isinstance(item, Request) else calls).append(item)
+    return calls, asked
+
+
+def run_on_site(cls: type[BaseScraper], overrides: dict[str, str] | None = None):
+    """BaseScraper.run through the real HttpClient against 127.0.0.1 serving the fixtures."""
+    from scrapers.http import HttpClient
+    from tests.scrapers.sitesrv import SiteServer
+
+    with SiteServer() as site:
+        for url in cls.fixture_pages:
+            site.add(url, fixture(cls, url), content_type="text/xml; charset=utf-8" if url.endswith("articles")
+                     else "text/html; charset=utf-8")
+        for url, body in (overrides or {}).items():
+            site.add(url, body)
+        with HttpClient(cache_path=None, delay=0, rewrite=site.rewrite) as client:
+            return cls().run(client, today=date(2026, 11, 30))
+
+
+def by_id(calls: list[GrantCall]) -> dict[str, GrantCall]:
+    return {c.id: c for c in calls}
+
+
+# --------------------------------------------------------------------------- feed filtering
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "expected"),
+    [
+        ("Izsludināts NVO fonda projektu konkurss", "", True),
+        ("Aicinām pieteikties nometnēm", "SIF izsludina projektu konkursu", True),
+        ("Apstiprināti NVO fonda 2026. gada konkursa rezultāti", "", False),
+        ("Aicinām uz informatīvo semināru par NVO fonda konkursu", "", False),
+        ("Vakance: projektu vadītājs(-a)", "Pieteikumus darba vietai var iesniegt", False),
+        ("SIF padomes sēde notiks 24. septembrī", "", False),
+        ("Pensiju indeksācija 2027. gadā", "No 1. oktobra pensijas tiks pārskatītas.", False),
+        ("Call for applications: network funding", "", True),
+    ],
+)
+def test_looks_like_call(title, description, expected):
+    assert looks_like_call(title, description) is expected
+
+
+def test_feed_follows_only_call_items():
+    reqs = list(SifScraper().parse(fixture(SifScraper, SifScraper.start_urls[0]), SifScraper.start_urls[0]))
+    slugs = [r.url.rsplit("/", 1)[-1] for r in reqs]
+    assert slugs == [
+        "izsludinats-nvo-fonda-projektu-konkurss-2028-gada-istenojamiem-projektiem",
+        "aicinam-pieteikties-diasporas-un-latvijas-bernu-kopejam-nometnem",
+        "mazakumtautibu-un-sabiedribas-saliedetibas-programma-izsludinats-atklats-konkurss",
+    ]
+    assert all(r.callback == "parse_article" for r in reqs)
+    assert reqs[0].meta["published"] == "2026-09-15"
+    assert reqs[0].meta["categories"] == ["NVO fonds", "Projektu konkursi"]
+
+
+def test_start_url_is_the_platform_feed():
+    assert SifScraper.start_urls == ("https://www.sif.gov.lv/lv/rss/articles",)
+
+
+def test_feed_that_is_not_xml_raises_layout_changed():
+    url = SifScraper.start_urls[0]
+    with pytest.raises(LayoutChanged, match=r"sif: expected an RSS 2.0 feed at https://www.sif.gov.lv/lv/rss/articles"):
+        list(SifScraper().parse("<!DOCTYPE html><html><body><p>Apkope</body></html>", url))
+
+
+def test_feed_without_items_raises_layout_changed():
+    url = SifScraper.start_urls[0]
+    text = '<?xml version="1.0"?><rss version="2.0"><channel><title>SIF</title></channel></rss>'
+    with pytest.raises(LayoutChanged, match=r"expected >=1 'item' at https://www.sif.gov.lv/lv/rss/articles, found 0"):
+        list(SifScraper().parse(text, url))
+
+
+def test_atom_instead_of_rss_raises_layout_changed():
+    text = '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>x</title></feed>'
+    with pytest.raises(LayoutChanged, match="expected <rss><channel>"):
+        list(SifScraper().parse(text, SifScraper.start_urls[0]))
+
+
+def test_article_with_renamed_body_raises_layout_changed_naming_selector_and_url():
+    url = "https://www.sif.gov.lv/lv/jaunums/izsludinats-nvo-fonda-projektu-konkurss-2028-gada-istenojamiem-projektiem"
+    html = fixture(SifScraper, url).replace("field--name-body", "field--name-text")
+    with pytest.raises(LayoutChanged, match=r"expected 1 '\.field--name-body' at " + url):
+        list(SifScraper().parse_article(html, url, {}))
+
+
+def test_article_that_is_not_a_call_is_skipped():
+    url = "https://www.sif.gov.lv/lv/jaunums/nvo-fonds-svin-desmit-gadus"
+    html = (FIXTURES / "sif" / "jaunums_nvo-fonds-2028.html").read_text(encoding="utf-8")
+    start = html.index('<div class="clearfix text-formatted field field--name-body')
+    end = html.index('<div class="field field--name-field-files')
+    body = '<div class="field--name-body"><p>NVO fonds šogad svin desmit gadu jubileju.</p></div>'
+    assert list(SifScraper().parse_article(html[:start] + body + html[end:], url, {})) == []
+
+
+def test_new_gov_lv_source_is_a_few_lines():
+    class KmScraper(GovLvScraper):
+        name = "km"
+        source_name = funder = "Kultūras ministrija"
+        host = "www.km.gov.lv"
+
+    assert KmScraper.start_urls == ("https://www.km.gov.lv/lv/rss/articles",)
+    assert KmScraper().wants("Izsludināts līdzfinansējuma konkurss", "", [])
+
+
+def test_required_words_filter_items_of_other_programmes():
+    from scrapers.sources.lvaf import LvafScraper
+
+    s = LvafScraper()
+    assert not s.wants("Izsludināts projektu konkurss pašvaldību digitalizācijai", "ES fondu atlase", ["ES fondi"])
+    assert s.wants("Izsludināts divpakāpju konkurss", "", ["LVAF"])
+
+
+# --------------------------------------------------------------------------- shared extraction
+
+
+def test_find_programme_reads_quoted_name():
+    assert find_programme("valsts budžeta programmas “NVO fonds” atklātu konkursu") == "NVO fonds"
+    assert find_programme("izsludina atklātu konkursu nevaldības organizācijām “Mazākumtautību programma”") == (
+        "Mazākumtautību programma"
+    )
+    assert find_programme("bez nosaukuma") is None
+
+
+def test_guess_areas_from_keywords_and_default():
+    assert set(guess_areas("Jauniešu vides nometnes", "vides izglītība jauniešiem")) == {
+        PriorityArea.CHILDREN_YOUTH,
+        PriorityArea.ENVIRONMENT_COMMUNITY,
+    }
+    assert guess_areas("Senioru veselības pastaigas", "sociālā iekļaušana") == (PriorityArea.SOCIAL_HEALTH,)
+    assert guess_areas("Konkurss", "teksts", ("culture",)) == (PriorityArea.CULTURE,)
+
+
+def test_build_call_drops_inconsistent_open_date():
+    call = build_call(SifScraper(), key="x", url="https://www.sif.gov.lv/lv/jaunums/x", title="Konkurss",
+                      text="Pieteikumi no 2027. gada 5. maija. Termiņš: līdz 2027. gada 1. aprīlim.")
+    assert call is not None and call.deadline == date(2027, 4, 1) and call.open_date is None
+
+
+def test_local_fix_outside_riga_is_not_riga():
+    from scrapers.govlv import _geography
+
+    assert "Rīga" not in _geography("Pieteikties var biedrības ārpus Rīgas.")
+
+
+def test_local_fix_registered_in_republic_is_lv():
+    from scrapers.govlv import _geography
+
+    assert _geography("biedrības, kas reģistrētas Latvijas Republikā.") == ("LV",)
+
+
+def test_local_fix_municipalities_may_apply():
+    from scrapers.govlv import _applicants
+
+    assert _applicants("Pieteikties var pašvaldības.") == (ApplicantType.MUNICIPALITY,)
+
+
+def test_local_fix_no_cofinancing_required_is_zero():
+    from scrapers.govlv import _cofinancing
+
+    assert _cofinancing("Līdzfinansējums no projekta iesniedzēja netiek prasīts.") == 0.0
+    assert _cofinancing("The grant may cover at most 70% of the budget.") == 30.0
+
+
+# Phrases our sites use that scrapers.normalize mishandles (reported to its owner; worked around
+# locally in scrapers.govlv). strict xfail: when normalize is fixed these turn red as a reminder to
+# drop the local work-around.
+NORMALIZE_GAPS = [
+    pytest.param(lambda: "Rīga" not in normalize.find_geography("Pieteikties var biedrības ārpus Rīgas."),
+                 id="outside-riga"),
+    pytest.param(lambda: normalize.find_geography("organizācijas, kas reģistrētas Latvijas Republikā.") == ("LV",),
+                 id="registered-in-republic"),
+    pytest.param(lambda: normalize.find_applicants("Pieteikties var pašvaldības.") == (ApplicantType.MUNICIPALITY,),
+                 id="municipalities-alone"),
+    pytest.param(lambda: normalize.find_cofinancing_pct("Līdzfinansējums no projekta iesniedzēja netiek prasīts.")
+                 == 0, id="no-cofinancing-required"),
+    pytest.param(lambda: normalize.find_cofinancing_pct("The grant may cover at most 70% of the budget.") == 30,
+                 id="english-grant-cap"),
+    pytest.param(lambda: ApplicantType.COMPANY not in normalize.find_applicants(
+        "Eligible applicants: not-for-profit organizations and individuals."), id="not-for-profit-is-no-company"),
+]
+
+
+@pytest.mark.xfail(strict=True, reason="scrapers.normalize gap, reported to S1")
+@pytest.mark.parametrize("check", NORMALIZE_GAPS)
+def test_normalize_gap(check):
+    assert check()
