@@ -17,7 +17,9 @@ source's test file):
 * ``find_open_date`` also reads implementation periods ("Projektu īstenošanas laiks: no 15. maija
   līdz …"), so it is asked only about the sentences of the application window, and an open date
   after the deadline is dropped;
-* "Līdzfinansējums nav nepieciešams / netiek prasīts" means 0 % own contribution.
+* "Līdzfinansējums nav nepieciešams / netiek prasīts" means 0 % own contribution;
+* "Pieteikumu pieņemšana notiks no … līdz …" is an application window, not an event ("notiks");
+* "Vienai rezidencei pieejams finansējums līdz 6000 eiro" is a per-project cap, not a total.
 """
 
 from __future__ import annotations
@@ -128,6 +130,27 @@ def _open_date(text: str, deadline: date | None, reference: date | None) -> date
     return opened
 
 
+_NOTIKS = re.compile(r"(pieņemšana|iesniegšana)\s+notiks\s+(?=no\b)", re.IGNORECASE)
+
+
+def _window_notiks(text: str) -> str:
+    """ "Pieņemšana notiks no … līdz …": normalize reads "notiks" as an event, not a window; drop it."""
+    return _NOTIKS.sub(r"\1 ", text)
+
+
+_PER_UNIT = re.compile(r"\bvien(?:am|ai)\s+\w+", re.IGNORECASE)
+
+
+def _per_unit_cap(text: str) -> float | None:
+    """ "Vienai rezidencei pieejams finansējums līdz 6000 eiro": a cap per project, whatever the unit."""
+    for _, sentence in normalize._sentence_spans(text):
+        if _PER_UNIT.search(sentence) and "kopēj" not in sentence.lower():
+            value = normalize.parse_money(sentence)
+            if value is not None:
+                return value
+    return None
+
+
 def cofinancing(text: str) -> float | None:
     """Minimum own contribution in %, with "līdzfinansējums nav nepieciešams" read as 0."""
     pct = normalize.find_cofinancing_pct(text)
@@ -150,11 +173,13 @@ def announcement_fields(
     """
     deadline, phrase = (None, "")
     if deadline_text:
-        deadline, phrase = normalize.find_deadline(deadline_text, reference=reference)
+        deadline, phrase = normalize.find_deadline(_window_notiks(deadline_text), reference=reference)
     if deadline is None:
-        deadline, phrase = normalize.find_deadline(text, reference=reference)
+        deadline, phrase = normalize.find_deadline(_window_notiks(text), reference=reference)
     low, high = normalize.parse_amounts(text)
     total = normalize.find_total_budget(text)
+    if high is None:
+        high = _per_unit_cap(text)
     if total is not None and high is not None and total <= high:
         total = None  # a per-project cap read as a total
     return {
