@@ -1,5 +1,258 @@
-"""draft page: placeholder created by A1; the owner replaces it."""
+"""Draft a proposal: a pre-filled outline in the funder's structure, edited here and autosaved with
+versions; exports to DOCX and Markdown.
 
+UI only: reads widgets, calls the drafting services and renders. Call text is untrusted: it is shown
+with ``st.text`` / text areas, or escaped (``safe_text``) where a widget label renders markdown.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
-st.write("…")
+from app_pages import common
+from app_pages.common import safe_text, tr
+from grantmatch.drafting import service as drafting
+from grantmatch.drafting.budget import BudgetError, BudgetLine
+from grantmatch.drafting.export import to_docx, to_markdown
+from grantmatch.drafting.labels import fmt_money, fmt_pct, label
+from grantmatch.drafting.outline import DraftError, budget_flag_messages, draft_budget
+from grantmatch.drafting.templates import TemplateError
+
+DRAFT_KEY = "draft_id"
+REV_KEY = "draft_rev"  # bumped after a restore so widgets forget their old values
+LEVELS = ("goal", "objective", "output", "activity")
+
+lang = common.lang()
+st.title(tr("draft.page.title"))
+profile = common.require_profile()
+store = common.get_store()
+
+
+def _clean(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def _new_draft_form() -> None:
+    calls = common.get_calls()
+    try:
+        ranked = [r.call.id for r in common.get_ranking(profile, top=30)]
+    except Exception:  # noqa: BLE001 - the matcher failing must not block drafting
+        ranked = []
+    preset = st.session_state.get(common.CALL_KEY)
+    options = ([preset] if preset in calls else []) + [c for c in ranked if c != preset]
+    if not options:
+        day = common.today()
+        options = sorted((c.id for c in calls.values() if c.status(day) != "closed"), key=lambda i: calls[i].title)
+    if not options:
+        st.info(tr("draft.page.no_calls"))
+        return
+    with st.form("new_draft"):
+        call_id = st.selectbox(
+            tr("draft.page.call"), options,
+            format_func=lambda i: f"{calls[i].title} ({calls[i].funder or calls[i].source})",
+        )  # fmt: skip
+        choices = ["auto"] + [name for name, _ in drafting.template_choices()]
+        titles = dict(drafting.template_choices())
+        template = st.selectbox(
+            tr("draft.page.template"), choices,
+            format_func=lambda n: tr("draft.page.template_auto") if n == "auto" else titles[n],
+        )  # fmt: skip
+        draft_lang = st.selectbox(
+            tr("draft.page.language"), ["auto", "lv", "en"],
+            format_func=lambda x: tr(f"draft.page.lang_{x}"),
+        )  # fmt: skip
+        if st.form_submit_button(tr("draft.page.create"), type="primary"):
+            try:
+                rec = drafting.create_draft(
+                    store, profile.id, call_id,
+                    template=None if template == "auto" else template,
+                    lang=None if draft_lang == "auto" else draft_lang,
+                    today=common.today(),
+                )  # fmt: skip
+            except (DraftError, TemplateError) as exc:
+                st.error(tr("draft.page.error", error=str(exc)))
+                return
+            st.session_state[DRAFT_KEY] = rec["id"]
+            st.rerun()
+
+
+# --------------------------------------------------------------------------- pick a draft
+
+mine = drafting.list_drafts(store, profile_id=profile.id)
+ids = [d["id"] for d in mine]
+current = st.session_state.get(DRAFT_KEY)
+if current not in ids:
+    current = None
+NEW = -1
+picked = st.selectbox(
+    tr("draft.page.pick"),
+    [NEW, *ids],
+    index=0 if current is None else ids.index(current) + 1,
+    format_func=lambda i: tr("draft.page.new")
+    if i == NEW
+    else tr("draft.page.draft_item", title=next(d["title"] for d in mine if d["id"] == i),
+            version=next(d["version"] for d in mine if d["id"] == i)),
+)  # fmt: skip
+if picked == NEW:
+    st.session_state.pop(DRAFT_KEY, None)
+    _new_draft_form()
+    st.stop()
+st.session_state[DRAFT_KEY] = picked
+draft_id = int(picked)
+record = drafting.load_draft(store, draft_id)
+content: dict[str, Any] = record["content"]
+dlang = content.get("lang", lang)
+rev = st.session_state.get(REV_KEY, 0)
+k = f"d{draft_id}r{rev}_"
+
+call = content.get("call", {})
+st.subheader(tr("draft.page.for_call"))
+st.text(f"{call.get('title', '')}\n{call.get('funder', '')}\n{call.get('url', '')}")
+st.caption(tr("draft.page.meta", template=content.get("template_title", ""), version=record["version"],
+              language=dlang))  # fmt: skip
+
+# --------------------------------------------------------------------------- checklist and facts
+
+st.header(label("checklist", dlang))
+checklist = []
+for i, item in enumerate(content.get("checklist", [])):
+    done = st.checkbox(safe_text(item.get("text", "")), value=bool(item.get("done")), key=f"{k}check{i}")
+    checklist.append({**item, "done": done})
+
+st.header(label("eligibility", dlang))
+facts = content.get("eligibility", [])
+if facts:
+    st.text("\n".join(f"{common.fact_icon(f['outcome'])} {f.get('detail', '')}" for f in facts))
+else:
+    st.caption(label("no_facts", dlang))
+
+# --------------------------------------------------------------------------- sections
+
+sections = []
+logframe = content.get("logframe", [])
+budget = dict(content.get("budget", {}))
+budget_error = None
+for sec in content.get("sections", []):
+    st.header(safe_text(sec.get("title", "")))
+    if sec.get("guidance"):
+        st.caption(safe_text(sec["guidance"]))
+    text = st.text_area(
+        safe_text(sec.get("title", "")), value=sec.get("text", ""), key=f"{k}sec_{sec['key']}",
+        label_visibility="collapsed", height=160 if sec.get("kind") == "text" else 80,
+    )  # fmt: skip
+    sections.append({**sec, "text": text})
+    if sec.get("kind") == "logframe":
+        level_labels = {lv: label(lv, dlang) for lv in LEVELS}
+        frame = pd.DataFrame(
+            [{**r, "level": level_labels.get(r.get("level"), r.get("level", ""))} for r in logframe],
+            columns=["level", "description", "indicators", "verification", "assumptions"],
+        )
+        edited = st.data_editor(
+            frame, key=f"{k}logframe", num_rows="dynamic", use_container_width=True, hide_index=True,
+            column_config={
+                "level": st.column_config.SelectboxColumn(label("level", dlang), options=list(level_labels.values())),
+                "description": st.column_config.TextColumn(label("description", dlang)),
+                "indicators": st.column_config.TextColumn(label("indicators", dlang)),
+                "verification": st.column_config.TextColumn(label("verification", dlang)),
+                "assumptions": st.column_config.TextColumn(label("assumptions", dlang)),
+            },
+        )  # fmt: skip
+        back = {v: key for key, v in level_labels.items()}
+        logframe = [
+            {c: _clean(row[c]) for c in frame.columns} | {"level": back.get(_clean(row["level"]), "output")}
+            for row in edited.to_dict("records")
+            if any(_clean(v) for v in row.values())
+        ]
+    elif sec.get("kind") == "budget":
+        summary0 = draft_budget(content)
+        frame = pd.DataFrame(
+            [
+                {**ln.to_dict(), "quantity": float(ln.quantity), "unit_cost": float(ln.unit_cost),
+                 "line_total": float(t)}
+                for ln, t in zip(summary0.lines, summary0.line_totals, strict=True)
+            ],
+            columns=["category", "description", "unit", "quantity", "unit_cost", "line_total"],
+        )  # fmt: skip
+        edited = st.data_editor(
+            frame, key=f"{k}budget", num_rows="dynamic", use_container_width=True, hide_index=True,
+            disabled=["line_total"],
+            column_config={
+                "category": st.column_config.TextColumn(label("category", dlang)),
+                "description": st.column_config.TextColumn(label("description", dlang)),
+                "unit": st.column_config.TextColumn(label("unit", dlang)),
+                "quantity": st.column_config.NumberColumn(label("quantity", dlang), min_value=0, step=0.01),
+                "unit_cost": st.column_config.NumberColumn(label("unit_cost", dlang), min_value=0, step=0.01,
+                                                           format="%.2f"),
+                "line_total": st.column_config.NumberColumn(label("line_total", dlang), format="%.2f"),
+            },
+        )  # fmt: skip
+        try:
+            lines = []
+            for i, row in enumerate(edited.to_dict("records")):
+                row = {c: row.get(c) for c in ("category", "description", "unit", "quantity", "unit_cost")}
+                row = {c: (None if isinstance(v, float) and math.isnan(v) else v) for c, v in row.items()}
+                if not any(_clean(v) for v in row.values()):
+                    continue
+                lines.append(BudgetLine.from_dict(row, i).to_dict())
+            own_text = st.text_input(
+                tr("draft.page.own_override"), value=_clean(budget.get("own_contribution")), key=f"{k}own"
+            )
+            budget = {"lines": lines, "own_contribution": own_text.strip() or None}
+            probe = {**content, "budget": budget}
+            s = draft_budget(probe)
+            c1, c2, c3 = st.columns(3)
+            c1.metric(label("total", dlang), fmt_money(s.total, dlang))
+            c2.metric(label("grant", dlang), fmt_money(s.grant, dlang), f"{fmt_pct(s.grant_pct, dlang)} %",
+                      delta_color="off")  # fmt: skip
+            c3.metric(label("own", dlang), fmt_money(s.own, dlang), f"{fmt_pct(s.own_pct, dlang)} %",
+                      delta_color="off")  # fmt: skip
+            for msg in budget_flag_messages(probe, dlang):
+                st.warning(msg)
+        except BudgetError as exc:
+            budget_error = str(exc)
+            st.error(tr("draft.page.budget_error", error=budget_error))
+            budget = dict(content.get("budget", {}))
+
+# --------------------------------------------------------------------------- autosave
+
+new_content = {**content, "checklist": checklist, "sections": sections, "logframe": logframe, "budget": budget}
+version, saved = drafting.save_draft(store, draft_id, new_content)
+if saved:
+    st.toast(tr("draft.page.saved", version=version))
+st.caption(tr("draft.page.autosaved", version=version))
+
+# --------------------------------------------------------------------------- versions and export
+
+st.header(tr("draft.page.versions"))
+versions = drafting.draft_versions(store, draft_id)
+pick = st.selectbox(
+    tr("draft.page.version"), [v["version"] for v in versions], key=f"{k}version",
+    format_func=lambda n: tr("draft.page.version_item", version=n, saved=next(
+        v["saved_at"] for v in versions if v["version"] == n).strftime("%d.%m.%Y. %H:%M")),
+)  # fmt: skip
+if st.button(tr("draft.page.restore"), key=f"{k}restore", disabled=pick == version):
+    restored = drafting.restore_version(store, draft_id, pick)
+    st.session_state[REV_KEY] = rev + 1
+    st.session_state["draft_restored"] = (pick, restored)
+    st.rerun()
+if "draft_restored" in st.session_state:
+    old, new = st.session_state.pop("draft_restored")
+    st.success(tr("draft.page.restored", old=old, new=new))
+
+st.header(tr("draft.page.export"))
+safe_name = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in f"{profile.id}-{call.get('id', '')}")[:80]
+buf = io.BytesIO()
+to_docx(new_content).save(buf)
+c1, c2 = st.columns(2)
+c1.download_button(tr("draft.page.download_docx"), buf.getvalue(), file_name=f"{safe_name}.docx",
+                   mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                   key=f"{k}docx")  # fmt: skip
+c2.download_button(tr("draft.page.download_md"), to_markdown(new_content).encode("utf-8"),
+                   file_name=f"{safe_name}.md", mime="text/markdown", key=f"{k}md")  # fmt: skip

@@ -1,0 +1,90 @@
+"""The Draft page with AppTest, opened directly, on a temporary SQLite database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from grantmatch import services
+from grantmatch.drafting import service
+
+from .conftest import LV_CHARS
+
+PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "draft.py")
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch, profile, sif_call, eu_call):
+    url = f"sqlite:///{tmp_path / 'page.db'}"
+    monkeypatch.setenv("GRANTMATCH_DATABASE_URL", url)
+    monkeypatch.setenv("GRANTMATCH_TODAY", "2027-01-10")
+    evil = sif_call.__class__.from_dict(
+        sif_call.to_dict() | {"summary": sif_call.summary + " Jāiesniedz <b>bold</b> un [x](javascript:alert(1))."}
+    )
+    s = services.open_store(url)
+    s.upsert_profiles([profile])
+    s.upsert_calls([evil, eu_call])
+    return s
+
+
+def _run(at: AppTest) -> AppTest:
+    at.run(timeout=60)
+    assert not at.exception, at.exception
+    return at
+
+
+def test_create_edit_autosave_restore(store, profile):
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["profile_id"] = profile.id
+    at.session_state["call_id"] = "sif-nvo-fonds-2027"
+    _run(at)
+    assert at.title[0].value == "Projekta pieteikuma melnraksts"
+    at.button[0].click()  # the form's "Izveidot melnrakstu"
+    _run(at)
+    drafts = service.list_drafts(store, profile_id=profile.id)
+    assert len(drafts) == 1 and drafts[0]["version"] == 1
+    draft_id = drafts[0]["id"]
+    headers = [h.value for h in at.header]
+    assert "Projekta nepieciešamības pamatojums \\(problēma un vajadzība\\)" in headers
+    # untrusted call text is escaped in checkbox labels, never rendered as HTML or a link
+    labels = [c.label for c in at.checkbox]
+    evil = next(lbl for lbl in labels if "bold" in lbl)
+    assert "\\<b\\>" in evil and "\\[x\\]\\(javascript" in evil
+    assert not [m for m in at.markdown if "<b>" in m.value]
+
+    at.text_area[0].input(f"Mūsu problēma: {LV_CHARS}")
+    _run(at)
+    rec = service.load_draft(store, draft_id)
+    assert rec["version"] == 2
+    assert rec["content"]["sections"][0]["text"] == f"Mūsu problēma: {LV_CHARS}"
+    _run(at)  # a rerun without changes saves nothing new
+    assert service.load_draft(store, draft_id)["version"] == 2
+
+    versions = next(s for s in at.selectbox if s.label == "Versija")
+    versions.set_value(1)
+    _run(at)
+    next(b for b in at.button if b.label == "Atjaunot šo versiju").click()
+    _run(at)
+    rec = service.load_draft(store, draft_id)
+    assert rec["version"] == 3 and rec["content"]["sections"][0]["text"] != f"Mūsu problēma: {LV_CHARS}"
+    assert at.text_area[0].value == rec["content"]["sections"][0]["text"]
+    assert any("atjaunota" in s.value for s in at.success)
+
+
+def test_budget_flags_and_english(store, profile):
+    rec = service.create_draft(store, profile.id, "eu-ft-cerv-2027-citizens")
+    content = rec["content"]
+    content["budget"]["lines"][0]["unit_cost"] = "500000"
+    service.save_draft(store, rec["id"], content)
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["profile_id"] = profile.id
+    at.session_state["lang"] = "en"
+    at.session_state["draft_id"] = rec["id"]
+    _run(at)
+    assert at.title[0].value == "Draft a proposal"
+    assert any("above the call's maximum of €100,000" in w.value for w in at.warning)
+    total = next(m for m in at.metric if m.label == "Total costs")
+    assert total.value.startswith("€5")
+    assert service.load_draft(store, rec["id"])["version"] == 2  # opening the page saved nothing new
