@@ -1,0 +1,73 @@
+"""Labklājības ministrija (gov.lv platform): NGO welfare calls; one small test per field."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from grantmatch.models import ApplicantType, PriorityArea
+from scrapers.sources.lm import LmScraper
+from tests.scrapers.test_govlv import by_id, crawl, run_on_site
+
+WELFARE = "lm-izsludinats-konkurss-nevalstisko-organizaciju-projektu-istenosana-labkl-3fef936f"
+DISABILITY = "lm-atbalsts-nvo-kas-parstav-cilvekus-ar-invaliditati"
+
+
+@pytest.fixture(scope="module")
+def calls():
+    return by_id(crawl(LmScraper)[0])
+
+
+def test_policy_news_is_skipped(calls):
+    assert sorted(calls) == sorted([WELFARE, DISABILITY])
+
+
+def test_programme(calls):
+    assert calls[WELFARE].programme == "Nevalstisko organizāciju projektu īstenošana labklājības jomā 2027. gadā"
+
+
+def test_amounts(calls):
+    assert calls[WELFARE].max_amount_eur == 25000
+    assert (calls[DISABILITY].min_amount_eur, calls[DISABILITY].max_amount_eur) == (3000, 15000)
+
+
+def test_total_budget(calls):
+    assert calls[WELFARE].total_budget_eur == 160_000
+
+
+def test_deadline_is_submission_not_implementation_end(calls):
+    assert calls[WELFARE].deadline == date(2027, 4, 26)
+    assert calls[DISABILITY].deadline == date(2027, 7, 1)
+
+
+def test_applicants(calls):
+    assert calls[WELFARE].eligible_applicants == (
+        ApplicantType.ASSOCIATION, ApplicantType.FOUNDATION, ApplicantType.RELIGIOUS_ORG,
+    )
+
+
+def test_geography_registered_in_republic(calls):
+    assert calls[WELFARE].geography == ("LV",)
+
+
+def test_cofinancing_not_stated(calls):
+    assert calls[WELFARE].cofinancing_pct is None
+
+
+def test_areas(calls):
+    assert calls[DISABILITY].priority_areas[0] == PriorityArea.SOCIAL_HEALTH
+
+
+def test_run_over_local_http_server():
+    result = run_on_site(LmScraper)
+    assert result.errors == [] and result.pages == 3
+
+
+@pytest.mark.live
+def test_live_feed_parses():
+    from scrapers.http import HttpClient
+
+    with HttpClient(cache_path=None, delay=1.0) as client:
+        page = client.fetch(LmScraper.start_urls[0], source="lm")
+    list(LmScraper().parse(page.text, page.url))
