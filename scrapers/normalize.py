@@ -485,6 +485,7 @@ def find_cofinancing_pct(text: str) -> float | None:
     if re.search(
         r"(?:bez|nav nepieciešams|netiek prasīts|nav jānodrošina|nav obligāts)\W*(?:\w+\W+){0,2}"
         r"(?:līdz|paš)?finansējum|līdzfinansējums (?:nav nepieciešams|netiek prasīts|nav obligāts)|"
+        r"līdzfinansējum\w*[^.;]{0,40}(?:netiek prasīts|nav nepieciešams|nav obligāts|nav jānodrošina)|"
         r"no co-?financing|co-?financing is not required|(?:finansē|sedz)\w* 100\s*%|100\s*% (?:finansējum|of)",
         low,
     ):
@@ -502,12 +503,12 @@ def find_cofinancing_pct(text: str) -> float | None:
                 before,
             )
             cap = re.search(
-                r"ne vairāk kā|nepārsniedz\w*|līdz|up to|maximum|max\.|maksimāl\w*|nepārsniegt|"
+                r"ne vairāk kā|nepārsniedz\w*|līdz|up to|at most|maximum|max\.|maksimāl\w*|nepārsniegt|"
                 r"sedz|finansē|piešķir|atbalsta intensitāte|grant covers|cover",
                 before,
             )
             of_costs = re.match(
-                r"\W*(?:no\s+)?(?:\w+\s+){0,3}(?:izmaks|budžet|cost|eligible|attiecinām|summ)", after
+                r"\W*(?:no\s+)?(?:\w+\s+){0,3}(?:izmaks|budžet|budget|cost|eligible|attiecinām|summ)", after
             ) or re.search(r"of (?:the )?(?:total|eligible)", after[:40])
             cofin_word = "līdzfinans" in before or "co-financ" in before or "cofinanc" in before
             cofin_word = cofin_word or "līdzfinans" in after[:40] or "co-financ" in after[:40]
@@ -528,7 +529,7 @@ _APPLICANT_WORDS: list[tuple[str, tuple[ApplicantType, ...]]] = [
     (r"biedrīb\w*|associations?\b", (ApplicantType.ASSOCIATION,)),
     (r"nodibinājum\w*|(?<!the )foundations\b|\bfoundation(?:s)? (?:and|or)\b", (ApplicantType.FOUNDATION,)),
     (
-        r"nevalstisk\w* organizācij\w*|\bnvo\b|\bngos?\b|non-governmental|non-profit|nonprofit|"
+        r"nevalstisk\w* organizācij\w*|\bnvo\b|\bngos?\b|non-governmental|non-profit|nonprofit|not-for-profit|"
         r"civil society organi[sz]ations?|sabiedriskā labuma organizācij\w*|\bcsos?\b",
         (ApplicantType.ASSOCIATION, ApplicantType.FOUNDATION),
     ),
@@ -537,14 +538,15 @@ _APPLICANT_WORDS: list[tuple[str, tuple[ApplicantType, ...]]] = [
         (ApplicantType.RELIGIOUS_ORG,),
     ),
     (
-        r"pašvaldīb\w* (?:un (?:to|viņu) )?iestād\w*|pašvaldības,|pašvaldības un|local authorities|municipalities|"
+        r"pašvaldīb\w* (?:un (?:to|viņu) )?iestād\w*|pašvaldības(?=\s*(?:[,.;)]|un\b|vai\b|$))|"
+        r"local authorities|municipalities|"
         r"local and regional authorities|plānošanas reģion\w*",
         (ApplicantType.MUNICIPALITY,),
     ),
     (r"skol\w*|izglītības iestād\w*|schools?\b|educational institutions?", (ApplicantType.SCHOOL,)),
     (
         r"komersant\w*|uzņēmum\w*|\bsia\b|\bmvk\b|saimnieciskās darbības veicēj\w*|pašnodarbināt\w*|"
-        r"companies|enterprises|\bsmes?\b|for-profit|businesses|start-?ups?",
+        r"companies|enterprises|\bsmes?\b|(?<!not-)for-profit|businesses|start-?ups?",
         (ApplicantType.COMPANY,),
     ),
     (
@@ -626,7 +628,8 @@ _PLACES: list[tuple[str, str]] = [
     (r"zemgal\w*", "Zemgale"),
     (
         r"latvijā reģistrēt\w*|latvijas republikā reģistrēt\w*|reģistrēt\w* latvijā|visā latvijā|visa latvija|"
-        r"latvijas teritorijā|registered in latvia|in latvia\b|latvijas republikas teritorijā|latvijā",
+        r"latvijas teritorijā|registered in latvia|in latvia\b|latvijas republikas teritorijā|latvijas republikā|"
+        r"latvijā",
         "LV",
     ),
     (
@@ -639,6 +642,7 @@ _PLACES: list[tuple[str, str]] = [
         "EU",
     ),
 ]
+_EXCLUDED_PLACE = re.compile(r"(?:ārpus|izņemot|except|outside|excluding)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _GEO_CONTEXT = re.compile(
     r"juridisk\w* adres\w*|reģistrēt\w*|deklarēt\w*|dzīvesviet\w*|darbojas|darbība|īsteno\w*|teritorij\w*|"
     r"iedzīvotāj\w*|pretendent\w*|iesniedzēj\w*|var pieteikties|registered|based in|established in|"
@@ -662,9 +666,12 @@ def find_geography(text: str) -> tuple[str, ...]:
     scope = " \n".join(context or sentences)
     found: list[tuple[int, str]] = []
     for pattern, label in _PLACES:
-        m = re.search(pattern, scope, re.IGNORECASE)
-        if m and label not in (f[1] for f in found):
-            found.append((m.start(), label))
+        for m in re.finditer(pattern, scope, re.IGNORECASE):
+            if _EXCLUDED_PLACE.search(scope[max(0, m.start() - 25) : m.start()]):
+                continue  # "ārpus Rīgas", "izņemot Rīgu", "outside Riga"
+            if label not in (f[1] for f in found):
+                found.append((m.start(), label))
+            break
     labels = [label for _, label in sorted(found)]
     # "Latvijā" next to a city is about the city; keep LV only when nothing narrower is named
     if "LV" in labels and any(x in labels for x in ("Liepāja", "Kurzeme", "Dienvidkurzeme", "Rīga", "Latgale",

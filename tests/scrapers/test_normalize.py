@@ -316,3 +316,23 @@ def test_slugify_is_stable_and_short():
     assert slugify("NVO projektu konkurss 2027 — Liepāja") == "nvo-projektu-konkurss-2027-liepaja"
     long = slugify("x" * 300)
     assert len(long) <= 80 and long == slugify("x" * 300)
+
+
+# phrases S3 (gov.lv sources) found the first version got wrong
+@pytest.mark.parametrize(
+    ("check", "expected"),
+    [
+        (lambda: find_geography("Pieteikties var biedrības ārpus Rīgas."), ()),
+        (lambda: find_geography("organizācijas, kas reģistrētas Latvijas Republikā."), ("LV",)),
+        (lambda: find_applicants("Pieteikties var pašvaldības."), (A.MUNICIPALITY,)),
+        (lambda: find_cofinancing_pct("Līdzfinansējums no projekta iesniedzēja netiek prasīts."), 0),
+        (lambda: find_cofinancing_pct("The grant may cover at most 70% of the budget."), 30),
+        (
+            lambda: find_applicants("Eligible applicants: not-for-profit organizations and individuals."),
+            (A.ASSOCIATION, A.FOUNDATION, A.INDIVIDUAL),
+        ),
+        (lambda: find_applicants("Liepājas valstspilsētas pašvaldība izsludina konkursu biedrībām."), (A.ASSOCIATION,)),
+    ],
+)
+def test_reported_gaps(check, expected):
+    assert check() == expected
