@@ -1,8 +1,194 @@
-"""matches page (in progress)."""
+"""Matches ("Atbilstošās iespējas"): ranked open calls for the chosen NGO, as cards with filters,
+feedback, tracking and CSV / XLSX export."""
+
+from __future__ import annotations
 
 import streamlit as st
 
+from app_pages import common
 from app_pages.common import tr
+from grantmatch import reports, services
+from grantmatch.models import PRIORITY_AREA_KEYS
 
-st.title(tr("page.matches"))
-st.info(tr("app.in_progress"))
+PAGE_SIZE = 20
+WINDOWS = (None, 14, 30, 60, 90, 180)
+
+
+def _feedback(profile_id: str, call_id: str, relevant: bool | None) -> None:
+    services.set_feedback(common.get_store(), profile_id, call_id, relevant)
+    st.session_state["_matches_toast"] = "matches.feedback_saved"
+
+
+def _track(profile_id: str, call_id: str) -> None:
+    services.track(common.get_store(), profile_id, call_id)
+    st.session_state["_matches_toast"] = "matches.tracked_ok"
+
+
+def _more() -> None:
+    st.session_state["_matches_shown"] = st.session_state.get("_matches_shown", PAGE_SIZE) + PAGE_SIZE
+
+
+def _filters(options: dict[str, list[str]], previous_visit) -> services.MatchFilters:
+    with st.sidebar:
+        st.subheader(tr("matches.filters"))
+        areas = st.multiselect(
+            tr("matches.filter.area"), PRIORITY_AREA_KEYS, format_func=common.area_label, key="mf_area"
+        )
+        window = st.selectbox(
+            tr("matches.filter.window"),
+            WINDOWS,
+            format_func=lambda d: tr("matches.filter.window.any") if d is None else str(d),
+            key="mf_window",
+        )
+        rolling = st.checkbox(tr("matches.filter.include_rolling"), value=True, key="mf_rolling")
+        min_amount = st.number_input(
+            tr("matches.filter.min_amount"), min_value=0, value=0, step=1000, key="mf_amount"
+        )
+        sources = st.multiselect(tr("matches.filter.source"), options["sources"], key="mf_source")
+        languages = st.multiselect(tr("matches.filter.language"), options["languages"], key="mf_lang")
+        only_new = st.checkbox(tr("matches.filter.new"), key="mf_new")
+        if previous_visit is None:
+            st.caption(tr("matches.first_visit"))
+        else:
+            st.caption(tr("matches.last_visit", when=common.fmt_date(previous_visit.date())))
+        sort = st.radio(
+            tr("matches.sort"),
+            ("score", "deadline"),
+            format_func=lambda s: tr(f"matches.sort.{s}"),
+            horizontal=True,
+            key="mf_sort",
+        )
+    return services.MatchFilters(
+        areas=tuple(areas),
+        within_days=window,
+        include_rolling=rolling,
+        min_amount=float(min_amount) or None,
+        sources=tuple(sources),
+        languages=tuple(languages),
+        only_new=only_new,
+        new_since=previous_visit,
+        sort=sort,
+    )
+
+
+def _card(item: services.RankedCall, profile_id: str, marks: dict[str, bool], tracked: set[str], new: bool) -> None:
+    call, match = item.call, item.match
+    cid = call.id
+    with st.container(border=True):
+        head, score = st.columns([5, 1])
+        badge = f" :green-badge[{tr('matches.new_badge')}]" if new else ""
+        head.markdown(f"**{common.safe_text(call.title[:300])}**{badge}")
+        who = " · ".join(common.safe_text(v[:200]) for v in (call.funder or "", call.source) if v)
+        head.caption(who)
+        score.metric(tr("common.score"), f"{match.score:.2f}")
+        a, d, ar = st.columns(3)
+        amount = common.fmt_range(call.min_amount_eur, call.max_amount_eur)
+        a.markdown(f"**{tr('common.amount')}:** {common.safe_text(amount)}")
+        d.markdown(f"**{tr('common.deadline')}:** {common.safe_text(common.deadline_label(call))}")
+        areas = services.call_areas(item)
+        area_text = ", ".join(common.area_label(x) for x in areas) or tr("area.none")
+        ar.markdown(f"**{tr('common.area')}:** {common.safe_text(area_text)}")
+        if match.facts:
+            st.markdown(
+                "  \n".join(
+                    f"{common.fact_icon(f.outcome)} **{tr('fact.' + f.name)}** ({tr('fact.' + str(f.outcome))}): "
+                    f"{common.safe_text(common.bilingual(f.detail))}"
+                    for f in match.facts
+                )
+            )
+        if match.terms:
+            st.markdown(f"**{tr('matches.why')}:** " + common.safe_text(", ".join(match.terms[:12])))
+        b1, b2, b3, b4, b5 = st.columns([1, 1, 1, 1, 1.3])
+        if b1.button(tr("common.details"), key=f"det_{cid}"):
+            common.open_call(cid)
+        mark = marks.get(cid)
+        if mark is None:
+            b2.button(tr("matches.relevant"), key=f"rel_{cid}", on_click=_feedback, args=(profile_id, cid, True))
+            b3.button(
+                tr("matches.not_relevant"), key=f"irr_{cid}", on_click=_feedback, args=(profile_id, cid, False)
+            )
+        else:
+            b2.caption(tr("matches.marked_relevant" if mark else "matches.marked_not_relevant"))
+            b3.button(tr("matches.clear_feedback"), key=f"clr_{cid}", on_click=_feedback, args=(profile_id, cid, None))
+        if cid in tracked:
+            b4.button(tr("common.tracked"), key=f"trk_{cid}", disabled=True)
+        else:
+            b4.button(tr("common.track"), key=f"trk_{cid}", on_click=_track, args=(profile_id, cid))
+        b5.checkbox(tr("matches.pick"), key=f"pick_{cid}")
+
+
+def main() -> None:
+    store = common.guarded(common.get_store, "app.db_error")
+    st.title(tr("matches.title"))
+    profile = common.require_profile()
+    calls = common.guarded(common.get_calls, "app.db_error")
+    if not calls:
+        st.info(tr("app.no_calls"))
+        st.stop()
+    ranked = common.guarded(lambda: common.get_ranking(profile), "app.matcher_error")
+
+    toast = st.session_state.pop("_matches_toast", None)
+    if toast:
+        st.toast(tr(toast))
+
+    # One visit per session and NGO: "new since last visit" compares with the visit before it.
+    visited = st.session_state.setdefault("_matches_visited", {})
+    if profile.id not in visited:
+        visited[profile.id] = services.visit(store, profile.id)
+    previous_visit = visited[profile.id]
+
+    st.caption(tr("matches.intro", name=profile.name))
+    filters = _filters(services.filter_options(ranked), previous_visit)
+    meta = services.call_meta(store) if (filters.only_new or previous_visit is not None) else {}
+    shown = services.filter_ranked(ranked, filters, today=common.today(), meta=meta)
+
+    if not ranked:
+        st.info(tr("matches.none_at_all"))
+        return
+    st.write(tr("matches.count", shown=len(shown), total=len(ranked)))
+    if not shown:
+        st.warning(tr("matches.none"))
+        return
+
+    marks = services.feedback(store, profile.id)
+    tracked = services.tracked_ids(store, profile.id)
+    limit = st.session_state.get("_matches_shown", PAGE_SIZE)
+    for item in shown[:limit]:
+        new = previous_visit is not None and services.is_new(item.call.id, meta, previous_visit)
+        _card(item, profile.id, marks, tracked, new)
+    if len(shown) > limit:
+        st.button(tr("matches.show_more"), on_click=_more, key="show_more")
+
+    _export(shown, profile.id)
+
+
+def _export(shown: list[services.RankedCall], profile_id: str) -> None:
+    picked = [item for item in shown if st.session_state.get(f"pick_{item.call.id}")]
+    items = picked or shown
+    st.subheader(tr("matches.export"))
+    if picked:
+        st.caption(tr("matches.export.scope_picked", n=len(picked)))
+    else:
+        st.caption(tr("matches.export.scope_filtered", n=len(shown)))
+    lang, day = common.lang(), common.today()
+    c1, c2 = st.columns(2)
+    # Deferred: the file is built only when the button is pressed (10 000 rows take a moment).
+    c1.download_button(
+        tr("matches.export.csv"),
+        data=lambda: reports.calls_csv(items, lang=lang, today=day),
+        file_name=f"grantmatch-{profile_id}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="export_csv",
+    )
+    c2.download_button(
+        tr("matches.export.xlsx"),
+        data=lambda: reports.calls_xlsx(items, lang=lang, today=day),
+        file_name=f"grantmatch-{profile_id}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        key="export_xlsx",
+    )
+
+
+main()

@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -220,3 +220,121 @@ def profile_key(profile: NgoProfile) -> str:
 def feedback_key(store: Store, profile_id: str) -> tuple[tuple[str, bool], ...]:
     """A profile's relevance marks as a hashable cache key."""
     return tuple(sorted(store.feedback(profile_id).items()))
+
+
+@dataclass(frozen=True)
+class MatchFilters:
+    """What the Matches page narrows a ranking with. Empty tuples / None mean "any"."""
+
+    areas: tuple[str, ...] = ()
+    within_days: int | None = None
+    include_rolling: bool = True
+    min_amount: float | None = None
+    sources: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    only_new: bool = False
+    new_since: datetime | None = None
+    sort: str = "score"  # "score" or "deadline"
+
+
+def call_areas(item: RankedCall) -> tuple[str, ...]:
+    """The priority areas of a ranked call: the call's own, else the matcher's guess."""
+    if item.call.priority_areas:
+        return tuple(a.value for a in item.call.priority_areas)
+    area = item.match.area
+    return (getattr(area, "value", area),) if area else ()
+
+
+def offered_amount(call: GrantCall) -> float | None:
+    """The largest single grant a call offers (its maximum, else its total budget), or None."""
+    return call.max_amount_eur if call.max_amount_eur is not None else call.total_budget_eur
+
+
+def is_new(call_id: str, meta: dict[str, dict[str, Any]], since: datetime | None) -> bool:
+    """First seen after ``since`` (everything is new when there was no earlier visit)."""
+    if since is None:
+        return True
+    seen = (meta.get(call_id) or {}).get("first_seen")
+    return seen is not None and seen > since
+
+
+def filter_ranked(
+    ranked: Iterable[RankedCall],
+    filters: MatchFilters,
+    *,
+    today: date,
+    meta: dict[str, dict[str, Any]] | None = None,
+) -> list[RankedCall]:
+    """The ranked calls that pass ``filters``, sorted by score (as ranked) or by deadline."""
+    meta = meta or {}
+    areas, sources, languages = set(filters.areas), set(filters.sources), set(filters.languages)
+    last_day = today + timedelta(days=filters.within_days) if filters.within_days is not None else None
+    out = []
+    for item in ranked:
+        call = item.call
+        if areas and not areas.intersection(call_areas(item)):
+            continue
+        if sources and call.source not in sources:
+            continue
+        if languages and (call.language or "") not in languages:
+            continue
+        if call.deadline is None:
+            if not filters.include_rolling:
+                continue
+        elif last_day is not None and call.deadline > last_day:
+            continue
+        if filters.min_amount:
+            amount = offered_amount(call)
+            if amount is None or amount < filters.min_amount:
+                continue
+        if filters.only_new and not is_new(call.id, meta, filters.new_since):
+            continue
+        out.append(item)
+    if filters.sort == "deadline":
+        out.sort(key=lambda r: (r.call.deadline is None, r.call.deadline or date.max, -r.match.score))
+    return out
+
+
+def filter_options(ranked: Iterable[RankedCall]) -> dict[str, list[str]]:
+    """The sources and languages present in a ranking (for the filter widgets)."""
+    sources: set[str] = set()
+    languages: set[str] = set()
+    for item in ranked:
+        sources.add(item.call.source)
+        if item.call.language:
+            languages.add(item.call.language)
+    return {"sources": sorted(sources), "languages": sorted(languages)}
+
+
+def call_meta(store: Store) -> dict[str, dict[str, Any]]:
+    """first_seen, last_seen and also_at per call id."""
+    return store.call_meta()
+
+
+def visit(store: Store, profile_id: str) -> datetime | None:
+    """Record a visit to a profile's matches; returns the previous visit (None on the first)."""
+    return store.record_visit(profile_id)
+
+
+def last_visit(store: Store, profile_id: str) -> datetime | None:
+    return store.last_visit(profile_id)
+
+
+def set_feedback(store: Store, profile_id: str, call_id: str, relevant: bool | None) -> None:
+    """Mark a call relevant / not relevant for a profile (None clears); the next ranking uses it."""
+    store.set_feedback(profile_id, call_id, relevant)
+
+
+def feedback(store: Store, profile_id: str) -> dict[str, bool]:
+    return store.feedback(profile_id)
+
+
+def track(store: Store, profile_id: str, call_id: str) -> None:
+    """Add a call to a profile's pipeline at "interested" (no change when tracked already)."""
+    if store.get_call(call_id) is None:
+        raise KeyError(f"pipeline: call {call_id!r} does not exist")
+    store.track(profile_id, call_id)
+
+
+def tracked_ids(store: Store, profile_id: str) -> set[str]:
+    return {row["call_id"] for row in store.tracked(profile_id)}

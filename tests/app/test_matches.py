@@ -1,0 +1,214 @@
+"""Matches page: cards, filters, feedback, tracking, export, error states."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from grantmatch import services
+from grantmatch.models import GrantCall
+
+PROFILE = {
+    "id": "kultura",
+    "name": "Biedrība Kultūra",
+    "legal_form": "association",
+    "city": "Liepāja",
+    "region": "Kurzeme",
+    "country": "LV",
+    "priority_area": "culture",
+    "mission": "Rīkojam koncertus, teātra izrādes un kultūras festivālus Liepājā.",
+    "keywords": ["koncerti", "teātris", "festivāls", "kultūra"],
+    "languages": ["lv"],
+}
+YOUTH = {
+    "id": "jauniesi",
+    "name": "Biedrība Jaunieši",
+    "legal_form": "association",
+    "city": "Liepāja",
+    "region": "Kurzeme",
+    "country": "LV",
+    "priority_area": "children_youth",
+    "mission": "Neformālā izglītība jauniešiem, jaunatnes darbs un brīvprātīgais darbs.",
+    "keywords": ["jaunieši", "neformālā izglītība", "jaunatne"],
+}
+
+
+def _call(i: int, **over) -> dict:
+    base = {
+        "id": f"t-{i}",
+        "source": "kkf" if i % 2 else "liepaja",
+        "url": f"https://example.org/call/{i}",
+        "title": f"Kultūras projektu konkurss nr. {i}",
+        "summary": "Atbalsts koncertiem, teātra izrādēm un kultūras festivāliem Liepājā.",
+        "language": "lv" if i % 3 else "en",
+        "eligible_applicants": ["association", "foundation"],
+        "geography": ["Liepāja"],
+        "max_amount_eur": 1000 * i,
+        "deadline": (date(2027, 1, 15) + timedelta(days=5 * i)).isoformat(),
+        "priority_areas": ["culture"],
+    }
+    base.update(over)
+    return base
+
+
+CALLS = [_call(i) for i in range(1, 9)] + [
+    _call(
+        20,
+        title="Jaunatnes iniciatīvu projekti",
+        summary="Neformālā izglītība jauniešiem, jaunatnes darbs, brīvprātīgais darbs.",
+        priority_areas=["children_youth"],
+    ),
+    _call(21, title="Slēgts kultūras konkurss", deadline="2026-12-01"),
+    _call(22, title="Tikai pašvaldībām: kultūras koncerti", eligible_applicants=["municipality"]),
+]
+
+
+@pytest.fixture
+def env(custom_env):
+    return custom_env(profiles=[PROFILE, YOUTH], calls=CALLS)
+
+
+@pytest.fixture
+def run_app(run_app):
+    """The app with the culture NGO picked (the sidebar would start with the first by name)."""
+
+    def _run(page=None, session=None):
+        return run_app(page, session={"profile_id": "kultura", **(session or {})})
+
+    return _run
+
+
+def _titles(at) -> list[str]:
+    return [m.value for m in at.markdown if m.value.startswith("**Kult") or m.value.startswith("**Jaun")]
+
+
+def _card_ids(at) -> list[str]:
+    return [b.key.removeprefix("det_") for b in at.button if b.key and b.key.startswith("det_")]
+
+
+def test_cards_show_only_eligible_open_calls(env, run_app):
+    at = run_app()
+    assert not at.exception
+    ids = _card_ids(at)
+    assert ids, "no cards"
+    assert "t-21" not in ids  # closed
+    assert "t-22" not in ids  # municipalities only
+    assert set(ids) <= {c["id"] for c in CALLS}
+    text = " ".join(m.value for m in at.markdown)
+    assert "Termiņš" in text and "Kāpēc tas der" in text
+    assert "✅" in text  # applicant fact met
+
+
+def test_area_filter_and_sort_by_deadline(env, run_app):
+    at = run_app()
+    at.sidebar.multiselect(key="mf_area").select("children_youth").run()
+    assert _card_ids(at) == ["t-20"]
+    at.sidebar.multiselect(key="mf_area").unselect("children_youth").run()
+    at.sidebar.radio(key="mf_sort").set_value("deadline").run()
+    ids = _card_ids(at)
+    deadlines = [next(c["deadline"] for c in CALLS if c["id"] == i) for i in ids]
+    assert deadlines == sorted(deadlines)
+
+
+def test_window_amount_source_language_filters(env, run_app):
+    at = run_app()
+    at.sidebar.selectbox(key="mf_window").set_value(14).run()
+    ids = _card_ids(at)
+    assert ids
+    assert all(date.fromisoformat(next(c["deadline"] for c in CALLS if c["id"] == i)) <= date(2027, 1, 29) for i in ids)
+    at.sidebar.selectbox(key="mf_window").set_value(None).run()
+    at.sidebar.number_input(key="mf_amount").set_value(5000).run()
+    assert set(_card_ids(at)) == {"t-5", "t-6", "t-7", "t-8", "t-20"}
+    at.sidebar.number_input(key="mf_amount").set_value(0).run()
+    at.sidebar.multiselect(key="mf_source").select("kkf").run()
+    assert all(int(i.split("-")[1]) % 2 == 1 for i in _card_ids(at))
+    at.sidebar.multiselect(key="mf_source").unselect("kkf").run()
+    at.sidebar.multiselect(key="mf_lang").select("en").run()
+    assert all(int(i.split("-")[1]) % 3 == 0 for i in _card_ids(at))
+
+
+def test_no_results_after_filters_says_so(env, run_app):
+    at = run_app()
+    at.sidebar.number_input(key="mf_amount").set_value(10_000_000).run()
+    assert not at.exception
+    assert any("Pēc šiem filtriem nav neviena konkursa" in w.value for w in at.warning)
+
+
+def test_not_relevant_moves_call_down(env, run_app):
+    at = run_app()
+    first = _card_ids(at)[0]
+    at.button(key=f"irr_{first}").click().run()
+    assert not at.exception
+    assert _card_ids(at)[0] != first
+    assert services.open_store(env.url).feedback("kultura") == {first: False}
+    at.button(key=f"clr_{first}").click().run()
+    assert services.open_store(env.url).feedback("kultura") == {}
+
+
+def test_track_adds_to_pipeline(env, run_app):
+    at = run_app()
+    first = _card_ids(at)[0]
+    at.button(key=f"trk_{first}").click().run()
+    assert not at.exception
+    assert [r["call_id"] for r in services.open_store(env.url).tracked("kultura")] == [first]
+    assert at.button(key=f"trk_{first}").disabled
+
+
+def test_new_since_last_visit(env, run_app):
+    store = services.open_store(env.url)
+    store.record_visit("kultura", at=datetime.now(UTC))
+    later = datetime.now(UTC) + timedelta(days=1)
+    store.upsert_calls([GrantCall.from_dict(_call(30, title="Kultūras koncertu jaunais konkurss"))], seen_at=later)
+    at = run_app()
+    at.sidebar.checkbox(key="mf_new").check().run()
+    assert _card_ids(at) == ["t-30"]
+    assert any("JAUNS" in m.value for m in at.markdown)
+
+
+def test_switch_ngo_changes_ranking(env, run_app):
+    at = run_app()
+    first = _card_ids(at)[0]
+    at.sidebar.selectbox(key="_profile_choice").set_value("jauniesi").run()
+    assert not at.exception
+    assert _card_ids(at)[0] == "t-20" != first
+
+
+def test_export_buttons_and_picked_scope(env, run_app):
+    at = run_app()
+    assert at.get("download_button")
+    ids = _card_ids(at)
+    at.checkbox(key=f"pick_{ids[0]}").check().run()
+    assert any("1" in c.value and "atzīm" in c.value for c in at.caption)
+
+
+def test_english(env, run_app):
+    at = run_app(session={"lang": "en"})
+    assert at.title[0].value == "Matching opportunities"
+    assert any("Why this matches" in m.value for m in at.markdown)
+
+
+def test_no_calls_in_database(custom_env, run_app):
+    custom_env(profiles=[PROFILE])
+    at = run_app()
+    assert not at.exception
+    assert any("nav neviena konkursa" in i.value for i in at.info)
+
+
+def test_hostile_call_text_is_escaped(custom_env, run_app):
+    hostile = _call(
+        40,
+        title="<script>alert('x')</script> [spied](javascript:alert(1)) Kultūras koncerti",
+        funder="<img src=x onerror=alert(1)>",
+        summary="koncerti teātris festivāls " + "A" * 100_000,
+    )
+    custom_env(profiles=[PROFILE], calls=[hostile])
+    at = run_app()
+    assert not at.exception
+    title = next(m.value for m in at.markdown if "script" in m.value)
+    assert "\\<script\\>" in title and "\\[spied\\]\\(javascript" in title
+    unescaped = re.compile(r"(?<!\\)<(script|img)")
+    assert not any(unescaped.search(m.value) for m in at.markdown)
+    assert not any(unescaped.search(c.value) for c in at.caption)
+    assert any("\\<img" in c.value for c in at.caption)
