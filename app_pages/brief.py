@@ -1,5 +1,106 @@
-"""brief page: placeholder created by A1; the owner replaces it."""
+"""Mentor — consultation brief for one NGO: new matches since the last consultation, deadlines in
+the next 30/60 days, pipeline status and earlier notes; DOCX and Markdown downloads; a form to record
+that a consultation was held."""
 
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, time
+
+import pandas as pd
 import streamlit as st
 
-st.write("…")
+from app_pages import common
+from grantmatch import reports
+
+RANK_TOP = 50
+_DONE_KEY = "brief_recorded"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "ngo"
+
+
+def _render(brief: reports.Brief) -> None:
+    for heading, head, rows, empty in reports.brief_sections(brief, common.lang()):
+        st.markdown(f"#### {common.safe_text(heading)}")
+        if not rows:
+            st.caption(empty)
+        elif head:
+            frame = pd.DataFrame([[reports.clean_text(c, 300) for c in row] for row in rows], columns=head)
+            st.dataframe(frame, hide_index=True, width="stretch")
+        else:
+            for label, value in rows:
+                st.markdown(f"**{common.safe_text(label)}:** {common.safe_text(reports.clean_text(value, 1000))}")
+
+
+def _record_form(store, profile) -> None:
+    st.subheader(common.tr("mentor.brief.record"))
+    with st.form("brief_record_form", clear_on_submit=True):
+        held = st.date_input(common.tr("mentor.brief.held_on"), value=common.today(), format="DD.MM.YYYY")
+        notes = st.text_area(common.tr("mentor.brief.notes_input"), max_chars=5000)
+        submitted = st.form_submit_button(common.tr("mentor.brief.record_button"), type="primary")
+    if submitted:
+        now = datetime.now(UTC)
+        held_at = now if held == now.date() else datetime.combine(held, time(12, 0), tzinfo=UTC)
+        try:
+            store.add_consultation(profile.id, notes=notes.strip(), held_at=held_at)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            st.error(common.tr("mentor.brief.record_failed", error=str(exc)[:300]))
+            return
+        st.session_state[_DONE_KEY] = common.fmt_date(held)
+        st.rerun()
+
+
+def main() -> None:
+    st.title(common.tr("mentor.brief.title"))
+    store = common.guarded(common.get_store, "app.db_error")
+    profile = common.require_profile()
+    st.header(common.safe_text(profile.name))
+    done = st.session_state.pop(_DONE_KEY, None)
+    if done:
+        st.success(common.tr("mentor.brief.recorded", date=done))
+
+    calls = common.guarded(common.get_calls, "app.db_error")
+    if calls:
+        ranked = common.guarded(lambda: common.get_ranking(profile, top=RANK_TOP), "app.matcher_error")
+    else:
+        st.warning(common.tr("app.no_calls"))
+        ranked = []
+    brief = reports.build_brief(
+        profile,
+        today=common.today(),
+        ranked=ranked,
+        tracked=store.tracked(profile.id),
+        calls=calls,
+        call_meta=store.call_meta() if calls else {},
+        consultations=store.consultations(profile.id),
+    )
+    if brief.since is None:
+        st.caption(common.tr("mentor.brief.since_never"))
+    else:
+        st.caption(common.tr("mentor.brief.since", date=common.fmt_date(brief.since.date())))
+
+    name = f"konsultacija-{_slug(profile.id)}-{common.today().isoformat()}"
+    left, right = st.columns(2)
+    left.download_button(
+        common.tr("mentor.brief.download_docx"),
+        reports.brief_docx(brief, common.lang()),
+        file_name=f"{name}.docx",
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        key="brief_docx",
+        type="primary",
+    )
+    right.download_button(
+        common.tr("mentor.brief.download_md"),
+        reports.brief_markdown(brief, common.lang()).encode("utf-8"),
+        file_name=f"{name}.md",
+        mime="text/markdown",
+        key="brief_md",
+    )
+    _render(brief)
+    st.divider()
+    _record_form(store, profile)
+
+
+main()

@@ -1,5 +1,215 @@
-"""cohort page: placeholder created by A1; the owner replaces it."""
+"""Mentor — cohort: every incubator NGO with its best current calls, deadlines across the cohort,
+calls several NGOs would compete for, calls that suit a joint bid, open funding by priority area."""
 
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
 import streamlit as st
 
-st.write("…")
+from app_pages import common
+from grantmatch import reports
+
+TOP = 20  # ranked calls per NGO taken into the cohort view
+
+
+def _names(profiles) -> dict[str, str]:
+    return {p.id: p.name for p in profiles}
+
+
+def _call_label(item) -> str:
+    return f"{_title(item.call)} ({item.match.score:.2f})"
+
+
+def _title(call) -> str:
+    return reports.clean_text(call.title, 200)
+
+
+def _cohort_section(rows, names) -> None:
+    st.subheader(common.tr("mentor.cohort.table"))
+    st.caption(common.tr("mentor.cohort.table_help"))
+    data = []
+    for row in rows:
+        best = [_call_label(r) for r in row.best] + [""] * (3 - len(row.best))
+        data.append(
+            {
+                common.tr("mentor.col.ngo"): row.profile.name,
+                common.tr("mentor.col.area"): reports.area_label(row.profile.priority_area, common.lang()),
+                common.tr("mentor.col.matches"): row.n_matches,
+                common.tr("mentor.col.next_deadline"): common.fmt_date(row.next_deadline),
+                "1.": best[0],
+                "2.": best[1],
+                "3.": best[2],
+            }
+        )
+    st.dataframe(pd.DataFrame(data), hide_index=True, width="stretch")
+    choice = st.selectbox(
+        common.tr("mentor.cohort.open_ngo"),
+        options=[r.profile.id for r in rows],
+        format_func=lambda pid: names.get(pid, pid),
+        index=None,
+        placeholder=common.tr("mentor.cohort.open_ngo_placeholder"),
+        key="cohort_open_ngo",
+    )
+    if choice and st.button(common.tr("mentor.cohort.open_ngo_button"), key="cohort_open_ngo_go"):
+        common.select_profile(choice)
+        st.switch_page(common.PAGE_FILES["matches"])
+
+
+def _deadline_section(ranked, tracked, names, profiles) -> None:
+    st.subheader(common.tr("mentor.cohort.deadlines"))
+    days = st.segmented_control(
+        common.tr("mentor.cohort.window"),
+        options=[14, 30, 60, 90],
+        default=30,
+        format_func=lambda n: common.tr("mentor.cohort.days", n=n),
+        key="cohort_window",
+    )
+    days = days or 30
+    items = reports.upcoming_deadlines(ranked, today=common.today(), days=days, tracked=tracked, top=10)
+    if not items:
+        st.info(common.tr("mentor.cohort.no_deadlines", n=days))
+    else:
+        data = [
+            {
+                common.tr("mentor.col.deadline"): common.fmt_date(d.deadline),
+                common.tr("mentor.col.days"): d.days_left,
+                common.tr("mentor.col.call"): _title(d.call),
+                common.tr("mentor.col.ngos"): ", ".join(names.get(p, p) for p in d.profile_ids),
+                common.tr("mentor.col.tracked_by"): ", ".join(names.get(p, p) for p in d.tracked_by),
+            }
+            for d in items
+        ]
+        st.dataframe(pd.DataFrame(data), hide_index=True, width="stretch")
+    everything = reports.upcoming_deadlines(ranked, today=common.today(), days=None, tracked=tracked, top=10)
+    st.download_button(
+        common.tr("mentor.cohort.ics"),
+        reports.deadlines_ics(
+            everything,
+            lang=common.lang(),
+            name=common.tr("mentor.cohort.ics_name"),
+            names=names,
+            scope="cohort",
+        ),
+        file_name="grantmatch-inkubators.ics",
+        mime="text/calendar",
+        key="cohort_ics",
+        disabled=not everything,
+    )
+
+
+def _shared_table(items, names) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                common.tr("mentor.col.call"): _title(s.call),
+                common.tr("mentor.col.deadline"): common.fmt_date(s.call.deadline),
+                common.tr("mentor.col.amount"): common.fmt_range(s.call.min_amount_eur, s.call.max_amount_eur),
+                common.tr("mentor.col.n_ngos"): len(s.profile_ids),
+                common.tr("mentor.col.ngos"): ", ".join(names.get(p, p) for p in s.profile_ids),
+                common.tr("mentor.col.ngo_areas"): ", ".join(
+                    reports.area_label(a, common.lang()) for a in s.areas
+                ),
+                common.tr("mentor.col.partners"): "✔" if s.mentions_partners else "",
+            }
+            for s in items
+        ]
+    )
+
+
+def _shared_section(profiles, ranked, names) -> None:
+    left, right = st.columns(2)
+    with left:
+        st.subheader(common.tr("mentor.cohort.competing"))
+        st.caption(common.tr("mentor.cohort.competing_help"))
+        items = reports.competing_calls(profiles, ranked, top=10)
+        if items:
+            st.dataframe(_shared_table(items, names), hide_index=True, width="stretch")
+        else:
+            st.info(common.tr("mentor.cohort.no_competing"))
+    with right:
+        st.subheader(common.tr("mentor.cohort.joint"))
+        st.caption(common.tr("mentor.cohort.joint_help"))
+        items = reports.joint_bid_calls(profiles, ranked, top=10)
+        if items:
+            st.dataframe(_shared_table(items, names), hide_index=True, width="stretch")
+        else:
+            st.info(common.tr("mentor.cohort.no_joint"))
+
+
+def _funding_section(calls) -> None:
+    st.subheader(common.tr("mentor.cohort.funding"))
+    st.caption(common.tr("mentor.cohort.funding_help"))
+    rows = reports.open_funding_by_area(calls, today=common.today())
+    data = pd.DataFrame(
+        [
+            {
+                "area": reports.area_label(r.area, common.lang()),
+                "amount": r.amount_eur,
+                "calls": r.calls,
+                "with_amount": r.calls_with_amount,
+                "amount_text": common.fmt_eur(r.amount_eur),
+            }
+            for r in rows
+        ]
+    )
+    if not data["calls"].sum():
+        st.info(common.tr("mentor.cohort.no_funding"))
+        return
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("amount:Q", title=common.tr("mentor.col.open_eur")),
+            y=alt.Y("area:N", sort="-x", title=None),
+            color=alt.Color("area:N", legend=None),
+            tooltip=[
+                alt.Tooltip("area:N", title=common.tr("mentor.col.area")),
+                alt.Tooltip("amount_text:N", title=common.tr("mentor.col.open_eur")),
+                alt.Tooltip("calls:Q", title=common.tr("mentor.col.calls")),
+                alt.Tooltip("with_amount:Q", title=common.tr("mentor.col.with_amount")),
+            ],
+        )
+        .properties(height=60 + 40 * len(data))
+    )
+    st.altair_chart(chart, width="stretch")
+
+
+def main() -> None:
+    st.title(common.tr("mentor.cohort.title"))
+    st.caption(common.tr("mentor.cohort.intro"))
+    store = common.guarded(common.get_store, "app.db_error")
+    profiles = store.list_profiles()
+    if not profiles:
+        st.info(common.tr("app.ngo.none"))
+        return
+    calls = common.guarded(common.get_calls, "app.db_error")
+    if not calls:
+        st.warning(common.tr("app.no_calls"))
+        return
+    names = _names(profiles)
+    with st.spinner(common.tr("mentor.cohort.loading")):
+        ranked = {p.id: common.guarded(lambda p=p: common.get_ranking(p, top=TOP), "app.matcher_error")
+                  for p in profiles}
+    tracked: dict[str, list] = {}
+    for row in store.tracked():
+        call = calls.get(row["call_id"])
+        if call is not None and row["stage"] not in reports.TERMINAL_STAGES:
+            tracked.setdefault(row["profile_id"], []).append(call)
+
+    rows = reports.cohort_table(profiles, ranked, top=3)
+    upcoming = reports.upcoming_deadlines(ranked, today=common.today(), days=30, tracked=tracked, top=10)
+    open_calls = sum(1 for c in calls.values() if c.deadline is None or c.deadline >= common.today())
+    a, b, c, d = st.columns(4)
+    a.metric(common.tr("mentor.cohort.m_ngos"), len(profiles))
+    b.metric(common.tr("mentor.cohort.m_open"), open_calls)
+    c.metric(common.tr("mentor.cohort.m_deadlines"), len(upcoming))
+    d.metric(common.tr("mentor.cohort.m_without"), sum(1 for r in rows if not r.n_matches))
+
+    _cohort_section(rows, names)
+    _deadline_section(ranked, tracked, names, profiles)
+    _shared_section(profiles, ranked, names)
+    _funding_section(list(calls.values()))
+
+
+main()

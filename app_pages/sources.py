@@ -1,5 +1,163 @@
-"""sources page: placeholder created by A1; the owner replaces it."""
+"""Sources: the scrape health table (last run, counts, failures), so nobody mistakes a broken scraper
+for a quiet week. Failing sources are listed in a red box at the top of the page."""
 
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
-st.write("…")
+from app_pages import common
+from grantmatch import reports
+
+ICONS = {"failing": "🔴", "low": "🟠", "stale": "🟡", "never": "⚪", "ok": "🟢"}
+
+
+def _get(row: Any, *names: str) -> Any:
+    data = asdict(row) if is_dataclass(row) else (row if isinstance(row, dict) else vars(row))
+    for name in names:
+        if data.get(name) not in (None, ""):
+            return data[name]
+    return None
+
+
+def _from_job(row: Any) -> reports.SourceHealth:
+    """One row of ``scrape_job.source_health`` in this page's shape (its field names may vary)."""
+    failing = _get(row, "failing_since")
+    flag = str(_get(row, "state", "flag", "status", "health") or "").lower()
+    errors = _get(row, "errors", "last_error", "error") or ()
+    if isinstance(errors, str):
+        errors = (errors,)
+    if failing or flag in {"failing", "failed", "error", "broken"}:
+        state = "failing"
+    elif flag in {"low", "below_usual", "suspicious"} or _get(row, "low", "flagged", "below_usual") is True:
+        state = "low"
+    elif flag in {"never", "stale"}:
+        state = flag
+    elif _get(row, "last_success", "last_run") is None:
+        state = "never"
+    else:
+        state = "ok"
+    return reports.SourceHealth(
+        source=str(_get(row, "source", "key", "name") or "?"),
+        state=state,
+        last_run=_get(row, "last_run", "last_finished", "last_success"),
+        last_status=str(_get(row, "last_status") or ""),
+        last_success=_get(row, "last_success"),
+        last_count=_get(row, "last_count", "found"),
+        usual_count=_get(row, "usual_count", "usual"),
+        failing_since=failing,
+        errors=tuple(reports.clean_text(e, 1000) for e in errors),
+    )
+
+
+def load_health(store, calls) -> list[reports.SourceHealth]:
+    """The scrape job's health rows when that module is installed, else computed from the run log."""
+    stored = Counter(c.source for c in calls.values())
+    try:
+        from grantmatch import scrape_job  # written by the scraper engineer; optional here
+    except ImportError:
+        scrape_job = None
+    if scrape_job is not None and hasattr(scrape_job, "source_health"):
+        try:
+            rows = [_from_job(r) for r in scrape_job.source_health(store, common.today())]
+            rows = [
+                reports.SourceHealth(**{**asdict(h), "calls_stored": stored.get(h.source)}) for h in rows
+            ]
+            listed = {h.source for h in rows}
+            rows += [reports.SourceHealth(s, "never", calls_stored=n) for s, n in stored.items() if s not in listed]
+            return sorted(rows, key=lambda h: (reports.HEALTH_ORDER.index(h.state), h.source))
+        except Exception:  # noqa: BLE001 - fall back to the run log below rather than show nothing
+            pass
+    return reports.source_health(store.runs(limit=1000), today=common.today(), stored=stored)
+
+
+def _when(value: datetime | date | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        return f"{common.fmt_date(value.date())} {value.strftime('%H:%M')}"
+    return common.fmt_date(value)
+
+
+def _state(state: str) -> str:
+    return f"{ICONS[state]} {common.tr(f'mentor.sources.state.{state}')}"
+
+
+def _count(value: Any) -> str:
+    if value is None:
+        return "—"
+    return f"{float(value):.0f}" if isinstance(value, float) else str(value)
+
+
+def main() -> None:
+    st.title(common.tr("mentor.sources.title"))
+    st.caption(common.tr("mentor.sources.intro"))
+    store = common.guarded(common.get_store, "app.db_error")
+    calls = common.guarded(common.get_calls, "app.db_error")
+    rows = load_health(store, calls)
+    if not rows:
+        st.warning(common.tr("mentor.sources.no_runs"))
+        return
+
+    failing = [h for h in rows if h.state == "failing"]
+    low = [h for h in rows if h.state == "low"]
+    stale = [h for h in rows if h.state == "stale"]
+    if failing:
+        lines = [common.tr("mentor.sources.failing_head", n=len(failing))]
+        for h in failing:
+            lines.append(
+                "- **"
+                + common.safe_text(h.source)
+                + "** — "
+                + common.safe_text(common.tr("mentor.sources.failing_since", date=_when(h.failing_since)))
+            )
+        st.error("\n".join(lines), icon="🚨")
+    if low:
+        names = ", ".join(common.safe_text(h.source) for h in low)
+        st.warning(common.tr("mentor.sources.low_head", sources=names), icon="⚠️")
+    if stale:
+        names = ", ".join(common.safe_text(h.source) for h in stale)
+        st.warning(common.tr("mentor.sources.stale_head", sources=names), icon="⏳")
+    if not (failing or low or stale):
+        st.success(common.tr("mentor.sources.all_ok"), icon="✅")
+
+    counts = Counter(h.state for h in rows)
+    cols = st.columns(4)
+    cols[0].metric(common.tr("mentor.sources.m_sources"), len(rows))
+    cols[1].metric(common.tr("mentor.sources.m_failing"), counts["failing"])
+    cols[2].metric(common.tr("mentor.sources.m_low"), counts["low"] + counts["stale"])
+    cols[3].metric(common.tr("mentor.sources.m_calls"), len(calls))
+
+    table = pd.DataFrame(
+        [
+            {
+                common.tr("mentor.sources.col.state"): _state(h.state),
+                common.tr("mentor.col.source"): h.source,
+                common.tr("mentor.sources.col.last_run"): _when(h.last_run),
+                common.tr("mentor.sources.col.last_success"): _when(h.last_success),
+                common.tr("mentor.sources.col.last_count"): _count(h.last_count),
+                common.tr("mentor.sources.col.usual"): _count(h.usual_count),
+                common.tr("mentor.sources.col.stored"): _count(h.calls_stored),
+                common.tr("mentor.sources.col.failing_since"): _when(h.failing_since),
+                common.tr("mentor.sources.col.error"): reports.clean_text(h.errors[0], 300) if h.errors else "",
+            }
+            for h in rows
+        ]
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(common.tr("mentor.sources.legend"))
+
+    for h in failing:
+        with st.expander(common.tr("mentor.sources.errors_of", source=common.safe_text(h.source)), expanded=True):
+            if h.errors:
+                st.code("\n".join(h.errors), language=None, wrap_lines=True)
+            else:
+                st.caption(common.tr("mentor.sources.no_error_text"))
+
+
+main()

@@ -422,7 +422,7 @@ def _days(n: int, lang: str) -> str:
     return t("mentor.days_left", lang, n=n)
 
 
-def _brief_sections(brief: Brief, lang: str) -> list[tuple[str, list[str], list[list[str]], str]]:
+def brief_sections(brief: Brief, lang: str) -> list[tuple[str, list[str], list[list[str]], str]]:
     """(heading, table header, table rows, text when empty) for each section; cells are plain text."""
     p = brief.profile
     match_head = [t("mentor.col.call", lang), t("mentor.col.funder", lang), t("mentor.col.amount", lang),
@@ -490,7 +490,7 @@ def brief_markdown(brief: Brief, lang: str = "lv") -> str:
     out = [f"# {md_escape(brief_title(brief, lang))}", ""]
     out.append(md_escape(t("mentor.brief.prepared", lang, date=fmt_date(brief.today, lang))))
     out.append("")
-    for heading, head, rows, empty in _brief_sections(brief, lang):
+    for heading, head, rows, empty in brief_sections(brief, lang):
         out += [f"## {md_escape(heading)}", ""]
         if not rows:
             out += [f"_{md_escape(empty)}_", ""]
@@ -517,7 +517,7 @@ def brief_docx(brief: Brief, lang: str = "lv") -> bytes:
     doc.core_properties.author = "grantmatch"
     doc.add_heading(clean_text(brief_title(brief, lang), 300), level=1)
     doc.add_paragraph(t("mentor.brief.prepared", lang, date=fmt_date(brief.today, lang)))
-    for heading, head, rows, empty in _brief_sections(brief, lang):
+    for heading, head, rows, empty in brief_sections(brief, lang):
         doc.add_heading(clean_text(heading), level=2)
         if not rows:
             doc.add_paragraph(clean_text(empty)).runs[0].italic = True

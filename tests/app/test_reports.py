@@ -308,6 +308,7 @@ def test_every_mentor_key_used_is_translated():
         text = path.read_text(encoding="utf-8")
         used |= set(re.findall(r"[\"'](mentor\.[a-z0-9_.]+[a-z0-9_])[\"']", text))
     used |= {f"area.{a}" for a in (*reports.PRIORITY_AREA_KEYS, "none")}
+    used |= {f"mentor.sources.state.{s}" for s in reports.HEALTH_ORDER}
     used |= {f"stage.{s}" for s in ("interested", "preparing", "submitted", "awarded", "rejected", "dropped")}
     table = i18n.table()
     missing = sorted(k for k in used if k not in table)
