@@ -124,7 +124,7 @@ class LiepajasRajonaPartneribaScraper(BaseScraper):
         fields["max_amount_eur"] = _amount(cells[3])
         fields["min_amount_eur"] = None
         fields["cofinancing_pct"] = self._parse_cofinancing(cells[4])
-        fields["eligible_applicants"] = self._parse_applicants(text_all, code) or common["eligible_applicants"]
+        fields["eligible_applicants"] = self._parse_applicants(text_all, code)  # the publisher is a biedrība too
         fields["summary"] = f"{code} {name}. {common['summary']}"
         areas = _MEASURE_AREAS.get(measure.group(1), ()) if measure else ()
         return GrantCall(
