@@ -88,3 +88,15 @@ def test_budget_flags_and_english(store, profile):
     total = next(m for m in at.metric if m.label == "Total costs")
     assert total.value.startswith("€5")
     assert service.load_draft(store, rec["id"])["version"] == 2  # opening the page saved nothing new
+
+
+def test_page_from_the_app_entrypoint(store, profile):
+    rec = service.create_draft(store, profile.id, "sif-nvo-fonds-2027")
+    at = AppTest.from_file(str(Path(PAGE).parents[1] / "app.py"), default_timeout=60)
+    at.session_state["profile_id"] = profile.id
+    at.session_state["draft_id"] = rec["id"]
+    _run(at)
+    at.switch_page("app_pages/draft.py")
+    _run(at)
+    assert at.title[0].value == "Projekta pieteikuma melnraksts"
+    assert len(at.text_area) == 12
