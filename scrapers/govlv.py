@@ -36,7 +36,7 @@ from datetime import date
 from email.utils import parsedate_to_datetime
 from typing import ClassVar
 
-from grantmatch.models import ApplicantType, GrantCall, PriorityArea
+from grantmatch.models import GrantCall, PriorityArea
 from scrapers import normalize
 from scrapers.base import BaseScraper, Request
 from scrapers.errors import LayoutChanged
@@ -134,59 +134,6 @@ def guess_areas(title: str, text: str, default: tuple[str, ...] = ()) -> tuple[P
     return tuple(sorted(keep, key=lambda a: (-scores[a], order.index(a))))
 
 
-# --------------------------------------------------------------------------- local fixes to normalize
-
-_OUTSIDE = re.compile(r"ārpus\s+(\w+)", re.IGNORECASE)
-_REG_LV = re.compile(r"reģistrēt\w*[^.;]{0,60}?Latvijas Republikā|Latvijas Republikā reģistrēt", re.IGNORECASE)
-_MUNICIPALITY_APPLIES = re.compile(
-    r"(?:var pieteikties|pieteikties var|iesniedzēj\w* var būt|pretendent\w* var būt)[^.;]*pašvaldīb\w*",
-    re.IGNORECASE,
-)
-_GRANT_CAP_EN = re.compile(
-    r"(?:grant|funding|support)[^.;]{0,40}?(?:cover|covers|finance|finances)\s+"
-    r"(?:at most|up to|no more than|a maximum of)\s+(\d{1,3})\s*%",
-    re.IGNORECASE,
-)
-_NO_COFIN = re.compile(
-    r"(?:līdzfinansējum\w*|pašu ieguldījum\w*)[^.;]{0,60}?(?:netiek prasīts|nav nepieciešam\w*|nav jānodrošina|"
-    r"nav obligāt\w*)",
-    re.IGNORECASE,
-)
-
-
-def _geography(text: str) -> tuple[str, ...]:
-    """normalize.find_geography plus two local fixes (reported to the normalize owner):
-    "ārpus Rīgas" (outside Riga) does not mean Rīga; "reģistrētas Latvijas Republikā" means LV."""
-    found = list(normalize.find_geography(text))
-    for m in _OUTSIDE.finditer(text):
-        outside = normalize.find_geography(f"juridiskā adrese {m.group(1)}")
-        found = [g for g in found if g not in outside]
-    if not found and _REG_LV.search(text):
-        found = ["LV"]
-    return tuple(found)
-
-
-def _applicants(text: str) -> tuple[ApplicantType, ...]:
-    """normalize.find_applicants plus "Pieteikties var pašvaldības." (reported to the normalize owner)."""
-    found = list(normalize.find_applicants(text))
-    if ApplicantType.MUNICIPALITY not in found and _MUNICIPALITY_APPLIES.search(text):
-        found.append(ApplicantType.MUNICIPALITY)
-        order = list(ApplicantType)
-        found.sort(key=order.index)
-    return tuple(found)
-
-
-def _cofinancing(text: str) -> float | None:
-    """normalize.find_cofinancing_pct plus "līdzfinansējums netiek prasīts" -> 0 and "the grant may cover
-    at most 70%" -> 30 (both reported to the normalize owner)."""
-    pct = normalize.find_cofinancing_pct(text)
-    if pct is None and _NO_COFIN.search(text):
-        return 0.0
-    if pct is None and (m := _GRANT_CAP_EN.search(text)) and 0 < int(m.group(1)) <= 100:
-        return float(100 - int(m.group(1)))
-    return pct
-
-
 # --------------------------------------------------------------------------- the shared extraction step
 
 _PROGRAMME_RE = re.compile(
@@ -240,12 +187,12 @@ def build_call(
         summary=text,
         funder=scraper.funder,
         programme=programme or find_programme(text),
-        eligible_applicants=_applicants(text),
-        geography=_geography(text),
+        eligible_applicants=normalize.find_applicants(text),
+        geography=normalize.find_geography(text),
         min_amount_eur=lo,
         max_amount_eur=hi,
         total_budget_eur=total,
-        cofinancing_pct=_cofinancing(text),
+        cofinancing_pct=normalize.find_cofinancing_pct(text),
         open_date=open_date,
         deadline=deadline,
         deadline_text=deadline_text,

@@ -121,9 +121,10 @@ class UsEmbassyScraper(BaseScraper):
     @staticmethod
     def _parse_applicants(text: str) -> tuple[ApplicantType, ...]:
         """NOFO wording: "not-for-profit organizations ... civil society/non-governmental organizations,
-        non-profit educational institutions, and individuals". normalize.find_applicants reads
-        "not-for-profit" as a company and misses sentences that say "applications" (reported), so
-        the Embassy's fixed vocabulary is read here; for-profit entities are never eligible."""
+        non-profit educational institutions, and individuals". normalize.find_applicants finds nothing
+        when the list follows "encourages applications from" (only the negative for-profit sentence
+        counts as applicant context), so the Embassy's fixed vocabulary is read here; for-profit
+        entities are never eligible."""
         found: list[ApplicantType] = []
         if re.search(r"not-for-profit|non-?profit organi|non-governmental|civil society", text, re.IGNORECASE):
             found += [ApplicantType.ASSOCIATION, ApplicantType.FOUNDATION]

@@ -177,34 +177,8 @@ def test_build_call_drops_inconsistent_open_date():
     assert call is not None and call.deadline == date(2027, 4, 1) and call.open_date is None
 
 
-def test_local_fix_outside_riga_is_not_riga():
-    from scrapers.govlv import _geography
-
-    assert "Rīga" not in _geography("Pieteikties var biedrības ārpus Rīgas.")
-
-
-def test_local_fix_registered_in_republic_is_lv():
-    from scrapers.govlv import _geography
-
-    assert _geography("biedrības, kas reģistrētas Latvijas Republikā.") == ("LV",)
-
-
-def test_local_fix_municipalities_may_apply():
-    from scrapers.govlv import _applicants
-
-    assert _applicants("Pieteikties var pašvaldības.") == (ApplicantType.MUNICIPALITY,)
-
-
-def test_local_fix_no_cofinancing_required_is_zero():
-    from scrapers.govlv import _cofinancing
-
-    assert _cofinancing("Līdzfinansējums no projekta iesniedzēja netiek prasīts.") == 0.0
-    assert _cofinancing("The grant may cover at most 70% of the budget.") == 30.0
-
-
-# Phrases our sites use that scrapers.normalize mishandles (reported to its owner; worked around
-# locally in scrapers.govlv). strict xfail: when normalize is fixed these turn red as a reminder to
-# drop the local work-around.
+# Phrases our sites use that scrapers.normalize first mishandled (reported to S1 and fixed in
+# normalize); kept as regression checks because these sources depend on them.
 NORMALIZE_GAPS = [
     pytest.param(lambda: "Rīga" not in normalize.find_geography("Pieteikties var biedrības ārpus Rīgas."),
                  id="outside-riga"),
@@ -221,7 +195,6 @@ NORMALIZE_GAPS = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="scrapers.normalize gap, reported to S1")
 @pytest.mark.parametrize("check", NORMALIZE_GAPS)
-def test_normalize_gap(check):
+def test_normalize_handles_phrases_our_sites_use(check):
     assert check()
