@@ -41,6 +41,8 @@ def register(app: typer.Typer) -> None:
             raise _fail(f"--out: expected a .docx or .md file name, found {out.name!r}")
         if lang is not None and lang not in ("lv", "en"):
             raise _fail(f"--lang: expected lv or en, found {lang!r}")
+        if draft_id is not None and (lang or template):
+            raise _fail("--lang and --template apply to new drafts; a saved draft (--draft) keeps its own")
         if draft_id is None and (not profile or not call):
             raise _fail("give --profile and --call (or --draft ID to export a saved draft)")
         try:

@@ -76,6 +76,7 @@ def test_cli_draft_docx_and_md(store, tmp_path):
         (["--profile", "zalais-kvartals", "--call", "sif-nvo-fonds-2027", "--template", "x"], "template 'x' not found"),
         (["--profile", "zalais-kvartals", "--call", "sif-nvo-fonds-2027", "--lang", "de"], "expected lv or en"),
         (["--draft", "99"], "draft 99 does not exist"),
+        (["--draft", "1", "--lang", "en"], "a saved draft (--draft) keeps its own"),
     ],
 )
 def test_cli_errors(store, tmp_path, args, message):
