@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 from functools import cache
 
 from grantmatch.paths import DATA_DIR
 
 LANGUAGES = ("lv", "en")
 DEFAULT_LANG = "lv"
+_MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 
 
 class TranslationError(ValueError):
@@ -48,26 +53,28 @@ def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
     return text.format(**fmt) if fmt else text
 
 
-def fmt_date(value: date | None, lang: str = DEFAULT_LANG) -> str:
-    """``22.02.2027.`` in Latvian, ``22 Feb 2027`` in English, ``—`` for none."""
-    if value is None:
-        return "—"
+def fmt_date(value: date | str | None, lang: str = DEFAULT_LANG, *, empty: str = "—") -> str:
+    """``22.02.2027.`` in Latvian, ``22 February 2027`` in English; ``empty`` for none."""
+    if value is None or value == "":
+        return empty
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
     if lang == "lv":
-        return value.strftime("%d.%m.%Y.")
-    return value.strftime("%d %b %Y")
+        return f"{value.day:02d}.{value.month:02d}.{value.year}."
+    return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
 
 
-def fmt_eur(value: float | None, lang: str = DEFAULT_LANG) -> str:
-    """``30 000 €`` (Latvian: space as thousands separator, comma for cents); ``€30,000`` in English."""
+def fmt_eur(value: Decimal | float | None, lang: str = DEFAULT_LANG, *, symbol: bool = True, empty: str = "—") -> str:
+    """``30 000 €`` (Latvian: no-break space between thousands, comma for cents) or ``€30,000``;
+    cents only when there are any."""
     if value is None:
-        return "—"
-    cents = round(value * 100) % 100 != 0
+        return empty
+    amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
     if lang == "lv":
-        text = f"{value:,.2f}" if cents else f"{value:,.0f}"
         text = text.replace(",", "\u00a0").replace(".", ",")
-        return f"{text}\u00a0€"
-    text = f"{value:,.2f}" if cents else f"{value:,.0f}"
-    return f"€{text}"
+        return f"{text}\u00a0€" if symbol else text
+    return f"€{text}" if symbol else text
 
 
 def fmt_range(low: float | None, high: float | None, lang: str = DEFAULT_LANG) -> str:

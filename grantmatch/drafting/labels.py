@@ -1,23 +1,20 @@
 """Fixed texts of the generated draft (headings, pre-fill labels, flags) in Latvian and English,
-and number / date formatting. Both are kept in ``data/i18n/draft.json``
-(keys ``draft.doc.*`` here, ``draft.page.*`` for the app page)."""
+and number / date formatting, through the app's one translation table ``grantmatch.i18n``
+(``data/i18n/draft.json``: keys ``draft.doc.*`` here, ``draft.page.*`` for the app page)."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
 
-LABELS_FILE = Path(__file__).resolve().parents[2] / "data" / "i18n" / "draft.json"
+from grantmatch import i18n
+
 _PREFIX = "draft.doc."
 
 
-@lru_cache(maxsize=1)
-def _labels() -> dict[str, dict[str, str]]:
-    data = json.loads(LABELS_FILE.read_text(encoding="utf-8"))
-    return {k.removeprefix(_PREFIX): v for k, v in data.items() if k.startswith(_PREFIX)}
+def label(key: str, lang: str, **fmt: object) -> str:
+    """A fixed text of the draft document (key ``draft.doc.<key>`` of the one translation table)."""
+    return i18n.t(_PREFIX + key, lang, **fmt)
 
 
 APPLICANT_NAMES: dict[str, dict[str, str]] = {
@@ -33,39 +30,13 @@ APPLICANT_NAMES: dict[str, dict[str, str]] = {
     "public_body": {"lv": "valsts iestāde", "en": "public body"},
 }
 
-_MONTHS_EN = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-
-
-def label(key: str, lang: str, **fmt: object) -> str:
-    entry = _labels()[key]
-    text = entry.get(lang) or entry["lv"]
-    return text.format(**fmt) if fmt else text
-
-
 def fmt_date(d: date | str | None, lang: str) -> str:
-    if d is None or d == "":
-        return ""
-    if isinstance(d, str):
-        d = date.fromisoformat(d[:10])
-    if lang == "lv":
-        return f"{d.day:02d}.{d.month:02d}.{d.year}."
-    return f"{d.day} {_MONTHS_EN[d.month - 1]} {d.year}"
+    return i18n.fmt_date(d, lang, empty="")
 
 
 def fmt_money(x: Decimal | float | int | None, lang: str, *, symbol: bool = True) -> str:
     """30 000 € (lv) / €30,000 (en); cents shown only when there are any."""
-    if x is None:
-        return ""
-    x = Decimal(str(x)).quantize(Decimal("0.01"))
-    whole = x == x.to_integral_value()
-    text = f"{x:,.0f}" if whole else f"{x:,.2f}"
-    if lang == "lv":
-        text = text.replace(",", "\u00a0").replace(".", ",")
-        return f"{text}\u00a0€" if symbol else text
-    return f"€{text}" if symbol else text
+    return i18n.fmt_eur(x, lang, symbol=symbol, empty="")
 
 
 def fmt_pct(x: Decimal | float | None, lang: str) -> str:

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from grantmatch.models import GrantCall
+from grantmatch.paths import DATA_DIR
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "data" / "templates"
+TEMPLATES_DIR = DATA_DIR / "templates"
 
 LANGUAGES = ("lv", "en")
 SECTION_KINDS = ("text", "logframe", "budget")
