@@ -215,14 +215,24 @@ def fmt_range(low: float | None, high: float | None) -> str:
     return i18n.fmt_range(low, high, lang())
 
 
-def area_label(area: object) -> str:
+def area_label(area: object, lang_code: str | None = None) -> str:
+    code = lang_code or lang()
     if not area:
-        return tr("area.none")
-    return tr(f"area.{getattr(area, 'value', area)}")
+        return i18n.t("area.none", code)
+    return i18n.t(f"area.{getattr(area, 'value', area)}", code)
 
 
-def stage_label(stage: str) -> str:
-    return tr(f"stage.{stage}")
+def stage_label(stage: str, lang_code: str | None = None) -> str:
+    return i18n.t(f"stage.{stage}", lang_code or lang())
+
+
+def labeller(prefix: str = "", fn: Callable[[str, str], str] | None = None) -> Callable[[object], str]:
+    """A ``format_func`` for a widget with the session language bound now (a format_func may be
+    called outside the script run, e.g. by AppTest, where the session is not at hand)."""
+    code = lang()
+    if fn is not None:
+        return lambda value: fn(value, code)
+    return lambda value: i18n.t(f"{prefix}{getattr(value, 'value', value)}", code)
 
 
 def bilingual(text: str) -> str:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from app_pages import common
 from app_pages.common import tr
-from grantmatch import reports, services
+from grantmatch import i18n, reports, services
 from grantmatch.models import PRIORITY_AREA_KEYS
 
 PAGE_SIZE = 20
@@ -28,16 +28,20 @@ def _more() -> None:
     st.session_state["_matches_shown"] = st.session_state.get("_matches_shown", PAGE_SIZE) + PAGE_SIZE
 
 
+def _window_label(days: int | None, code: str) -> str:
+    return i18n.t("matches.filter.window.any", code) if days is None else str(days)
+
+
 def _filters(options: dict[str, list[str]], previous_visit) -> services.MatchFilters:
     with st.sidebar:
         st.subheader(tr("matches.filters"))
         areas = st.multiselect(
-            tr("matches.filter.area"), PRIORITY_AREA_KEYS, format_func=common.area_label, key="mf_area"
+            tr("matches.filter.area"), PRIORITY_AREA_KEYS, format_func=common.labeller("area."), key="mf_area"
         )
         window = st.selectbox(
             tr("matches.filter.window"),
             WINDOWS,
-            format_func=lambda d: tr("matches.filter.window.any") if d is None else str(d),
+            format_func=common.labeller(fn=_window_label),
             key="mf_window",
         )
         rolling = st.checkbox(tr("matches.filter.include_rolling"), value=True, key="mf_rolling")
@@ -54,7 +58,7 @@ def _filters(options: dict[str, list[str]], previous_visit) -> services.MatchFil
         sort = st.radio(
             tr("matches.sort"),
             ("score", "deadline"),
-            format_func=lambda s: tr(f"matches.sort.{s}"),
+            format_func=common.labeller("matches.sort."),
             horizontal=True,
             key="mf_sort",
         )

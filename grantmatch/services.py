@@ -338,3 +338,48 @@ def track(store: Store, profile_id: str, call_id: str) -> None:
 
 def tracked_ids(store: Store, profile_id: str) -> set[str]:
     return {row["call_id"] for row in store.tracked(profile_id)}
+
+
+def get_call(store: Store, call_id: str) -> GrantCall | None:
+    return store.get_call(call_id)
+
+
+def call_history(store: Store, call_id: str) -> list[dict[str, Any]]:
+    """Recorded changes of a call (a moved deadline, a new amount, ...), oldest first."""
+    return store.call_history(call_id)
+
+
+def eligibility(profile: NgoProfile, call: GrantCall, today: date) -> tuple[Any, ...]:
+    """The eligibility facts (applicant, geography, deadline) of one call for one profile."""
+    from matcher import eligibility as elig
+
+    return elig.check(profile, call, today)
+
+
+def similar_calls(
+    matcher: Any, calls: dict[str, GrantCall], call_id: str, *, today: date, top: int = 5
+) -> list[tuple[GrantCall, float]]:
+    """Calls most like ``call_id`` that are still open on ``today``, best first."""
+    try:
+        pairs = matcher.similar(call_id, top=top * 4)
+    except Exception:  # noqa: BLE001 - a call the matcher was not fitted on has no neighbours yet
+        return []
+    out = []
+    for cid, sim in pairs:
+        call = calls.get(cid)
+        if call is not None and call.status(today).value != "closed":
+            out.append((call, sim))
+    return out[:top]
+
+
+def profiles_fitting(
+    rankings: dict[str, list[RankedCall]], call_id: str, *, top: int = 20
+) -> list[tuple[str, int, float]]:
+    """Which profiles have ``call_id`` among their ``top`` matches: (profile id, rank, score)."""
+    out = []
+    for pid, ranked in rankings.items():
+        for pos, item in enumerate(ranked[:top], start=1):
+            if item.call.id == call_id:
+                out.append((pid, pos, item.match.score))
+                break
+    return sorted(out, key=lambda r: r[1])

@@ -1,0 +1,101 @@
+"""Call detail page: text as plain text, facts, link, history, similar calls, other NGOs, errors."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from grantmatch import services
+from grantmatch.models import GrantCall
+
+HOSTILE = {
+    "id": "evil-1",
+    "source": "test",
+    "url": "javascript:alert(1)",
+    "title": "<script>alert('x')</script> **Koncerti** [spied](https://evil.example)",
+    "summary": "<b>bold</b> [link](javascript:alert(1))\n" + "koncerti " * 15_000,
+    "eligible_applicants": ["association"],
+    "deadline": "2027-03-01",
+}
+
+
+def _first_call_id(env) -> str:
+    store = services.open_store(env.url)
+    return sorted(c.id for c in store.list_calls() if c.deadline and c.deadline.isoformat() > env.today)[0]
+
+
+def test_no_call_selected(app_env, run_app):
+    at = run_app("call")
+    assert not at.exception
+    assert any("Konkurss nav izvēlēts" in i.value for i in at.info)
+
+
+def test_unknown_call(app_env, run_app):
+    at = run_app("call", session={"call_id": "no-such-call"})
+    assert not at.exception
+    assert any("no-such-call" in w.value for w in at.warning)
+
+
+def test_detail_of_a_bundled_call(app_env, run_app):
+    cid = _first_call_id(app_env)
+    call = services.open_store(app_env.url).get_call(cid)
+    at = run_app("call", session={"call_id": cid})
+    assert not at.exception
+    assert at.header[0].value  # the title
+    if call.summary:
+        assert at.text[0].value == call.summary
+    md = " ".join(m.value for m in at.markdown)
+    assert "Finansētājs" in md and "Termiņš" in md
+    assert at.get("link_button")
+    subheaders = [s.value for s in at.subheader]
+    assert "Līdzīgi konkursi" in subheaders and "Der arī citām inkubatora organizācijām" in subheaders
+
+
+def test_change_history_shows_moved_deadline(app_env, run_app):
+    store = services.open_store(app_env.url)
+    cid = _first_call_id(app_env)
+    call = store.get_call(cid)
+    moved = GrantCall.from_dict({**call.to_dict(), "deadline": (call.deadline + timedelta(days=10)).isoformat()})
+    store.upsert_calls([moved], seen_at=datetime.now(UTC))
+    at = run_app("call", session={"call_id": cid})
+    assert not at.exception
+    rows = [m.value.replace("\\", "") for m in at.markdown if "mainīts" in m.value]
+    assert rows and call.deadline.strftime("%d.%m.%Y.") in rows[0] and moved.deadline.strftime("%d.%m.%Y.") in rows[0]
+
+
+def test_detail_from_a_card_button(app_env, run_app):
+    at = run_app()
+    first = next(b for b in at.button if b.key and b.key.startswith("det_"))
+    first.click().run()
+    assert not at.exception
+    assert at.session_state["call_id"] == first.key.removeprefix("det_")
+    assert any(s.value == "Fakti" for s in at.subheader)
+
+
+def test_hostile_call_renders_inert(custom_env, run_app):
+    custom_env(profiles=[{"id": "p", "name": "Biedrība P", "legal_form": "association"}], calls=[HOSTILE])
+    at = run_app("call", session={"call_id": "evil-1"})
+    assert not at.exception
+    head = at.header[0].value
+    assert not re.search(r"(?<!\\)<script", head) and "\\*\\*Koncerti\\*\\*" in head
+    # The body is plain text (st.text), cut at 20 000 characters with a download of the whole.
+    assert at.text[0].value.startswith("<b>bold</b> [link](javascript:alert(1))")
+    assert len(at.text[0].value) < 21_000
+    assert any("Teksts ir garš" in c.value for c in at.caption)
+    assert not at.get("link_button")  # a javascript: URL gets no link
+    assert any("nav derīga" in c.value for c in at.caption)
+
+
+def test_call_with_missing_fields(custom_env, run_app):
+    bare = {"id": "bare-1", "source": "test", "url": "https://example.org", "title": "Tikai nosaukums"}
+    custom_env(profiles=[{"id": "p", "name": "Biedrība P"}], calls=[bare])
+    at = run_app("call", session={"call_id": "bare-1"})
+    assert not at.exception
+    assert any("nav publicējis" in i.value for i in at.info)
+    assert "nav norādīts" in " ".join(m.value for m in at.markdown)
+
+
+def test_english_labels(app_env, run_app):
+    at = run_app("call", session={"call_id": _first_call_id(app_env), "lang": "en"})
+    assert not at.exception
+    assert any(s.value == "Change history" for s in at.subheader)
