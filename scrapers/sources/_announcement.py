@@ -122,7 +122,7 @@ def content_text(element: Tag) -> str:
 
 def _open_date(text: str, deadline: date | None, reference: date | None) -> date | None:
     window = "\n".join(
-        s for _, s in normalize._sentence_spans(text) if _WINDOW_WORDS.search(s) and "īstenošan" not in s
+        s for s in sentences(text) if _WINDOW_WORDS.search(s) and "īstenošan" not in s
     )
     opened = normalize.find_open_date(window, reference=reference)
     if opened and deadline and opened > deadline:
@@ -143,7 +143,7 @@ _PER_UNIT = re.compile(r"\bvien(?:am|ai)\s+\w+", re.IGNORECASE)
 
 def _per_unit_cap(text: str) -> float | None:
     """ "Vienai rezidencei pieejams finansējums līdz 6000 eiro": a cap per project, whatever the unit."""
-    for _, sentence in normalize._sentence_spans(text):
+    for sentence in sentences(text):
         if _PER_UNIT.search(sentence) and "kopēj" not in sentence.lower():
             value = normalize.parse_money(sentence)
             if value is not None:
@@ -196,6 +196,14 @@ def announcement_fields(
         "eligible_applicants": normalize.find_applicants(text),
         "geography": normalize.find_geography(geography_text or text),
     }
+
+
+_SENTENCE_END = re.compile(r"\n+|(?<=[;!?])\s+|(?<=[a-zāčēģīķļņšūž\d)])\.\s+(?=[A-ZĀČĒĢĪĶĻŅŠŪŽ])")
+
+
+def sentences(text: str) -> list[str]:
+    """Lines and sentences of a plain text ("… 2026. gada 3. marta" keeps its dots)."""
+    return [part.strip() for part in _SENTENCE_END.split(text) if part and part.strip()]
 
 
 def iso_date(value: str | None) -> date | None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from typing import ClassVar
 from urllib.parse import urljoin
 
@@ -86,7 +87,7 @@ class LiepajaScraper(BaseScraper):
             **fields,
         )
 
-    def _parse_updated(self, soup) -> object:
+    def _parse_updated(self, soup) -> date | None:
         """The page's "Lapa atjaunināta: 23.11.2026." date: the year for dates published without one."""
         tag = soup.select_one(".last-updated")
         m = _UPDATED.search(tag.get_text()) if tag else None

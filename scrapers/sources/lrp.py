@@ -28,7 +28,14 @@ from grantmatch.models import GrantCall, PriorityArea
 from scrapers import normalize
 from scrapers.base import BaseScraper, Request
 from scrapers.errors import LayoutChanged
-from scrapers.sources._announcement import announcement_fields, content_text, guess_areas, looks_like_call, url_slug
+from scrapers.sources._announcement import (
+    announcement_fields,
+    content_text,
+    guess_areas,
+    looks_like_call,
+    sentences,
+    url_slug,
+)
 
 BASE = "https://lrpartneriba.lv/aktualitates/"
 _CODE = re.compile(r"\b(R\d+(?:\.\d+)?)\b")
@@ -86,7 +93,7 @@ class LiepajasRajonaPartneribaScraper(BaseScraper):
         if table is not None:
             table.extract()  # the rows are read one by one below; keep the prose for the common fields
         text_all = content_text(body)
-        territory = "\n".join(s for _, s in normalize._sentence_spans(text_all) if _TERRITORY.search(s))
+        territory = "\n".join(s for s in sentences(text_all) if _TERRITORY.search(s))
         common = announcement_fields(text_all, reference=(meta or {}).get("today"), geography_text=territory or None)
         if common["deadline"] is None:
             return
@@ -147,7 +154,7 @@ class LiepajasRajonaPartneribaScraper(BaseScraper):
     @staticmethod
     def _parse_applicants(text: str, code: str) -> tuple:
         """The applicants named in the clause that mentions this action code."""
-        for _, sentence in normalize._sentence_spans(text):
+        for sentence in sentences(text):
             for clause in re.split(r";", sentence):
                 if re.search(rf"\b{re.escape(code)}\b", clause):
                     found = normalize.find_applicants("Pieteikties var " + clause)
