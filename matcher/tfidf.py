@@ -28,6 +28,7 @@ from datetime import date
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.preprocessing import normalize
 
 from grantmatch.models import (
     PRIORITY_AREA_KEYS,
@@ -75,6 +76,12 @@ _SCALE_RE = re.compile(
 )
 
 
+# How close a call's area is to the organisation, by the kind of place that covers it.
+_CLOSENESS = {"city": 1.0, "town": 1.0, "municipality": 0.9, "region": 0.8, "programme_area": 0.6,
+              "country": 0.6, "area": 0.35, "union": 0.15}
+
+_TYPICAL_BUDGET = 50_000.0  # EUR a year: a small Latvian NGO, when the profile does not say
+
 _SMALL_ORGS = (ApplicantType.ASSOCIATION, ApplicantType.FOUNDATION, ApplicantType.RELIGIOUS_ORG,
                ApplicantType.INFORMAL_GROUP)
 
@@ -91,16 +98,24 @@ class Matcher:
     field_weights : dict or None
         Weights of the profile fields ``name``, ``mission``, ``activities``, ``target_groups``,
         ``keywords`` in the query.
-    expansion_weight : float, default=0.6
+    expansion_weight : float, default=1.0
         Weight of glossary translations against the profile's own words.
     area_weight : float, default=0.3
         Lift for a call in the profile's main area (times the call's area score).
     geo_weight : float, default=0.15
         Lift for a call whose area is the profile's own town (less for region, country).
-    scale_weight : float, default=0.25
+    scale_weight : float, default=0.5
         Penalty for calls that read as research consortia or are far above the NGO's scale.
     feedback_weights : tuple of float, default=(0.5, 0.3)
         Rocchio beta (relevant) and gamma (not relevant).
+    weighting : {"tfidf", "bm25"}, default="tfidf"
+        Call term weights: sublinear TF-IDF with unit-length rows (cosine), or BM25.
+    applicant_weight : float, default=0.4
+        Lift for a call that names the profile's legal form among its applicants (over "not stated").
+    amount_weight : float, default=0.15
+        Penalty per tenfold that a call's grant size exceeds the organisation's yearly budget.
+    untagged_area_factor : float, default=1.0
+        For a call its source tagged with areas, how much the text-based score of other areas counts.
     """
 
     def __init__(
@@ -109,11 +124,15 @@ class Matcher:
         k1: float = 1.2,
         b: float = 0.75,
         field_weights: dict[str, float] | None = None,
-        expansion_weight: float = 0.6,
+        expansion_weight: float = 1.0,
         area_weight: float = 0.3,
         geo_weight: float = 0.15,
-        scale_weight: float = 0.25,
+        scale_weight: float = 0.5,
         feedback_weights: tuple[float, float] = (0.5, 0.3),
+        weighting: str = "tfidf",
+        applicant_weight: float = 0.4,
+        amount_weight: float = 0.15,
+        untagged_area_factor: float = 1.0,
     ) -> None:
         self.title_weight = title_weight
         self.k1 = k1
@@ -124,6 +143,10 @@ class Matcher:
         self.geo_weight = geo_weight
         self.scale_weight = scale_weight
         self.feedback_weights = feedback_weights
+        self.weighting = weighting
+        self.applicant_weight = applicant_weight
+        self.amount_weight = amount_weight
+        self.untagged_area_factor = untagged_area_factor
 
     # ------------------------------------------------------------------ fitting
 
@@ -166,6 +189,8 @@ class Matcher:
             scores = self.areas_.score_keys(tkeys + tkeys + bkeys)
             for a_i, s in enumerate(scores):
                 area_rows[i, a_i] = min(1.0, s / 0.25)
+            if c.priority_areas:  # the source's tags are authoritative: other areas count less
+                area_rows[i] *= self.untagged_area_factor
             for a in c.priority_areas:
                 area_rows[i, PRIORITY_AREA_KEYS.index(a.value)] = 1.0
         n, v = len(calls), len(vocab)
@@ -175,12 +200,20 @@ class Matcher:
         )
         df = np.bincount(tf.indices, minlength=v).astype(np.float64)
         self.idf_ = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
-        avg = lengths.mean() if n else 1.0
-        row_len = np.repeat(lengths, np.diff(tf.indptr))
         data = tf.data
-        denom = data + self.k1 * (1 - self.b + self.b * row_len / max(avg, 1e-9))
-        bm = data * (self.k1 + 1) / denom * self.idf_[tf.indices]
-        weighted = sp.csr_matrix((bm.astype(np.float32), tf.indices, tf.indptr), shape=(n, v))
+        if self.weighting == "bm25":
+            avg = lengths.mean() if n else 1.0
+            row_len = np.repeat(lengths, np.diff(tf.indptr))
+            denom = data + self.k1 * (1 - self.b + self.b * row_len / max(avg, 1e-9))
+            w = data * (self.k1 + 1) / denom * self.idf_[tf.indices]
+        elif self.weighting == "tfidf":
+            self.idf_ = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
+            w = (1 + np.log(data)) * self.idf_[tf.indices]
+        else:
+            raise MatcherError(f"Matcher: weighting expected 'tfidf' or 'bm25', found {self.weighting!r}")
+        weighted = sp.csr_matrix((w.astype(np.float32), tf.indices, tf.indptr), shape=(n, v))
+        if self.weighting == "tfidf":
+            weighted = normalize(weighted, norm="l2", copy=False)
         self.matrix_ = weighted.tocsc()
         self.rows_ = weighted
         self.vocabulary_ = vocab
@@ -220,7 +253,7 @@ class Matcher:
     # ------------------------------------------------------------------ queries
 
     def _fields(self) -> dict[str, float]:
-        base = {"name": 0.5, "mission": 1.0, "activities": 1.2, "target_groups": 1.2, "keywords": 1.8}
+        base = {"name": 0.0, "mission": 1.0, "activities": 1.2, "target_groups": 1.2, "keywords": 3.0}
         if self.field_weights:
             base.update(self.field_weights)
         return base
@@ -280,6 +313,8 @@ class Matcher:
             j = vocab.get(k)
             if j is not None:
                 q[j] = 1.0 + math.log(v) if v >= 1 else v  # sublinear: a repeated word is not everything
+                if self.weighting == "tfidf":
+                    q[j] *= float(self.idf_[j])
                 disp[j] = display.get(k, k)
         return q, display, disp
 
@@ -293,24 +328,24 @@ class Matcher:
         return np.asarray(sub @ w, dtype=np.float32).ravel()
 
     def _eligibility_masks(self, profile: NgoProfile, today: date) -> tuple[np.ndarray, np.ndarray]:
-        """(eligible mask, geography distance per call; -1 when not known)."""
+        """(eligible mask, closeness of the call's area to the profile: 1 own town .. 0.1 Europe, 0 unknown)."""
         ok = self.deadline_ >= today.toordinal()
         if profile.legal_form is not None:
             ok &= ~self.applicant_stated_ | self.applicant_mask_[profile.legal_form.value]
         mine = eligibility.profile_places(profile, self.places_)
         group_ok = np.ones(len(self.geo_groups_), dtype=bool)
-        group_dist = np.full(len(self.geo_groups_), -1, dtype=np.int32)
+        group_close = np.zeros(len(self.geo_groups_), dtype=np.float32)
         for g, geo in enumerate(self.geo_groups_):
             if not geo or not mine:
                 continue
             resolved = [self.places_.resolve(x) for x in geo]
-            dists = [mine[p] for p in resolved if p is not None and p in mine]
-            if dists:
-                group_dist[g] = min(dists)
+            inside = [p for p in resolved if p is not None and p in mine]
+            if inside:
+                group_close[g] = max(_CLOSENESS.get(self.places_.kind.get(p, ""), 0.3) for p in inside)
             elif all(p is not None for p in resolved):
                 group_ok[g] = False
         ok &= group_ok[self.geo_group_]
-        return ok, group_dist[self.geo_group_]
+        return ok, group_close[self.geo_group_]
 
     # ------------------------------------------------------------------ ranking
 
@@ -339,7 +374,7 @@ class Matcher:
         q, _display, disp = self._query(profile)
         if feedback:
             q = self._rocchio(q, feedback)
-        scores, ok, dist = self._scores(profile, q, today)
+        scores, ok, close = self._scores(profile, q, today)
         if feedback:
             for cid, rel in feedback.items():
                 i = self.index_.get(cid)
@@ -349,10 +384,10 @@ class Matcher:
         order = idx[np.argsort(-scores[idx], kind="stable")]
         if top is not None:
             order = order[:top]
-        return [self._match(profile, int(i), float(scores[i]), q, disp, int(dist[i]), today) for i in order]
+        return [self._match(profile, int(i), float(scores[i]), q, disp, today) for i in order]
 
     def _scores(self, profile: NgoProfile, q: dict[int, float], today: date):
-        ok, dist = self._eligibility_masks(profile, today)
+        ok, close = self._eligibility_masks(profile, today)
         text = self._text_scores(q)
         top_text = float(text[ok].max()) if ok.any() else 0.0
         text = text / top_text if top_text > 0 else text
@@ -360,12 +395,15 @@ class Matcher:
         if profile.priority_area is not None:
             a = PRIORITY_AREA_KEYS.index(profile.priority_area.value)
             scores += self.area_weight * self.area_matrix_[:, a]
-        geo_bonus = np.where(dist == 0, 1.0, np.where(dist == 1, 0.7, np.where(dist >= 2, 0.3, 0.0)))
-        geo_bonus = np.where(dist >= 4, 0.0, geo_bonus)
-        scores += self.geo_weight * geo_bonus
+        scores += self.geo_weight * close
+        if profile.legal_form is not None:
+            scores += self.applicant_weight * self.applicant_mask_[profile.legal_form.value]
         if profile.legal_form in _SMALL_ORGS:
             scores -= self.scale_weight * self.scale_penalty_
-        return scores, ok, dist
+            budget = profile.annual_budget_eur or _TYPICAL_BUDGET
+            tenfolds = np.log10(np.nan_to_num(self.max_amount_, nan=0.0) / budget + 1e-9)
+            scores -= self.amount_weight * np.clip(tenfolds, 0.0, 3.0)
+        return scores, ok, close
 
     def _rocchio(self, q: dict[int, float], feedback: Mapping[str, bool]) -> dict[int, float]:
         beta, gamma = self.feedback_weights
@@ -387,7 +425,7 @@ class Matcher:
         return {j: w for j, w in out.items() if w > 0}
 
     def _match(self, profile: NgoProfile, i: int, score: float, q: dict[int, float], disp: dict[int, str],
-               dist: int, today: date) -> Match:
+               today: date) -> Match:
         call = self.calls_[i]
         row = self.rows_[i]
         contrib: dict[str, float] = {}
