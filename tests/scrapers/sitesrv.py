@@ -56,7 +56,7 @@ class SiteServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Bound)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     # ------------------------------------------------------------------ set up
 
