@@ -1,0 +1,100 @@
+"""The rank, eval and bench commands on small temporary files."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from grantmatch.cli import app
+
+runner = CliRunner()
+
+CALLS = [
+    {"id": "ok", "source": "t", "url": "u", "title": "Jauniešu projekti", "summary": "Jauniešu iniciatīvas Liepājā.",
+     "eligible_applicants": ["association"], "geography": ["Liepāja"], "deadline": "2027-03-01"},
+    {"id": "muni", "source": "t", "url": "u", "title": "Jauniešu centri pašvaldībām", "summary": "Jauniešu centri.",
+     "eligible_applicants": ["municipality"], "geography": ["LV"], "deadline": "2027-03-01"},
+    {"id": "closed", "source": "t", "url": "u", "title": "Jauniešu projekti 2026", "summary": "Jauniešu darbs.",
+     "eligible_applicants": ["association"], "geography": ["LV"], "deadline": "2026-03-01"},
+    {"id": "other", "source": "t", "url": "u", "title": "Museum grants", "summary": "Heritage and museums.",
+     "geography": ["EU"], "deadline": None},
+]
+PROFILES = [
+    {"id": "p1", "name": "Jaunieši", "legal_form": "association", "city": "Liepāja", "mission": "jaunieši",
+     "split": "dev"},
+    {"id": "p2", "name": "Muzejs", "legal_form": "association", "city": "Liepāja", "mission": "museum heritage",
+     "split": "test"},
+]
+
+
+@pytest.fixture()
+def files(tmp_path):
+    c = tmp_path / "calls.jsonl"
+    p = tmp_path / "profiles.jsonl"
+    q = tmp_path / "qrels.tsv"
+    c.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in CALLS) + "\n", encoding="utf-8")
+    p.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in PROFILES) + "\n", encoding="utf-8")
+    q.write_text("p1\tok\t3\np1\tother\t0\np2\tother\t2\n", encoding="utf-8")
+    return c, p, q
+
+
+def test_rank_jsonl(files):
+    c, p, _ = files
+    r = runner.invoke(app, ["rank", "--profiles", str(p), "--calls", str(c), "--today", "2027-01-10",
+                            "--format", "jsonl"])
+    assert r.exit_code == 0, r.output
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [x["profile_id"] for x in lines] == ["p1", "p2"]
+    ranked = [m["call_id"] for m in lines[0]["ranking"]]
+    assert ranked[0] == "ok" and "muni" not in ranked and "closed" not in ranked
+    assert set(lines[0]["ranking"][0]) == {"call_id", "score", "reasons"}
+    assert lines[1]["ranking"][0]["call_id"] == "other"
+
+
+def test_rank_table_and_top(files):
+    c, p, _ = files
+    r = runner.invoke(app, ["rank", "--profiles", str(p), "--calls", str(c), "--today", "2027-01-10",
+                            "--format", "table", "--top", "1"])
+    assert r.exit_code == 0, r.output
+    assert "p1" in r.stdout and "1. " in r.stdout and "2. " not in r.stdout
+
+
+def test_eval_json_and_split(files):
+    c, p, q = files
+    r = runner.invoke(app, ["eval", "--profiles", str(p), "--calls", str(c), "--qrels", str(q),
+                            "--today", "2027-01-10", "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["grantmatch"]["ndcg@10"] == pytest.approx(1.0)
+    assert set(out) >= {"grantmatch", "bm25", "bm25+filter"}
+    assert out["ineligible_in_top10"]["count"] == 0
+    r = runner.invoke(app, ["eval", "--profiles", str(p), "--calls", str(c), "--qrels", str(q),
+                            "--today", "2027-01-10", "--split", "test", "--json"])
+    assert json.loads(r.stdout)["profiles"]["count"] == 1
+
+
+def test_bad_input_names_the_line_and_exits_2(files, tmp_path):
+    c, p, q = files
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps(CALLS[0]) + "\n" + '{"id": "x", "source": "t", "url": "u", "title": ""}\n')
+    r = runner.invoke(app, ["rank", "--profiles", str(p), "--calls", str(bad)])
+    assert r.exit_code == 2
+    assert "line 2" in r.output and "title" in r.output
+    bad.write_text("{not json\n")
+    r = runner.invoke(app, ["eval", "--profiles", str(bad), "--calls", str(c), "--qrels", str(q)])
+    assert r.exit_code == 2 and "line 1" in r.output
+    r = runner.invoke(app, ["rank", "--profiles", str(p), "--calls", str(c), "--today", "10.01.2027"])
+    assert r.exit_code == 2 and "YYYY-MM-DD" in r.output
+    badq = tmp_path / "q.tsv"
+    badq.write_text("p1\tok\n")
+    r = runner.invoke(app, ["eval", "--profiles", str(p), "--calls", str(c), "--qrels", str(badq)])
+    assert r.exit_code == 2 and "line 1" in r.output
+
+
+def test_bench_small(files):
+    c, p, _ = files
+    r = runner.invoke(app, ["bench", "--calls", "40", "--from", str(c), "--profiles", str(p), "--repeats", "1"])
+    assert r.exit_code == 0, r.output
+    assert "grantmatch" in r.stdout and "sklearn tfidf" in r.stdout

@@ -1,0 +1,119 @@
+"""Feedback, persistence, areas, similar calls, eligibility facts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from grantmatch.models import Eligibility, GrantCall, NgoProfile, PriorityArea
+from matcher import Matcher, persist, tag_areas
+from matcher.eligibility import check
+
+TODAY = date(2027, 1, 10)
+
+
+def _c(id_, title, summary):
+    return {"id": id_, "source": "t", "url": "https://example.org/" + id_, "title": title, "summary": summary,
+            "language": "en", "eligible_applicants": ["association"], "geography": ["LV"], "deadline": "2027-06-01"}
+
+
+FEEDBACK_CALLS = [
+    _c("music-1", "Music festival grants", "Support for music festivals, concerts and young musicians."),
+    _c("music-2", "Concert series for communities", "Concerts, music education and festival stages in towns."),
+    _c("music-3", "Musicians on tour", "Touring grants for music ensembles and concert organisers."),
+    _c("sport-1", "Youth sport festival", "Sport festivals, tournaments and physical activity for young people."),
+    _c("sport-2", "Community sport events", "Local sport tournaments, races and a festival of physical activity."),
+    _c("sport-3", "Active towns", "Physical activity and sport clubs for communities and young people."),
+]
+PROFILE = {"id": "p", "name": "P", "legal_form": "association", "city": "Liepāja",
+           "mission": "We organise festivals for young people in our community."}
+
+
+def test_feedback_moves_similar_unmarked_calls():
+    m = Matcher().fit(FEEDBACK_CALLS)
+    before = [x.call_id for x in m.rank(PROFILE, top=None, today=TODAY)]
+    feedback = {"music-1": True, "sport-1": False}
+    after = [x.call_id for x in m.rank(PROFILE, top=None, today=TODAY, feedback=feedback)]
+    assert before != after
+    music_before = sorted(before.index(c) for c in ("music-2", "music-3"))
+    music_after = sorted(after.index(c) for c in ("music-2", "music-3"))
+    # the calls nobody marked, but like the relevant one, rise; the marked bad one goes down
+    assert sum(music_after) < sum(music_before)
+    assert after.index("sport-1") > before.index("sport-1") or after.index("sport-1") == len(after) - 1
+    assert after[0] == "music-1"
+
+
+def test_feedback_for_unknown_calls_is_ignored():
+    m = Matcher().fit(FEEDBACK_CALLS)
+    a = [x.call_id for x in m.rank(PROFILE, top=None, today=TODAY)]
+    b = [x.call_id for x in m.rank(PROFILE, top=None, today=TODAY, feedback={"gone": True})]
+    assert a == b
+
+
+def test_persist_round_trip_and_invalidation(tmp_path):
+    calls = [GrantCall.from_dict(c) for c in FEEDBACK_CALLS]
+    m = Matcher().fit(calls)
+    fp = persist.fingerprint(calls)
+    path = persist.save(m, tmp_path / "index.pkl")
+    loaded = persist.load(path, fp)
+    assert loaded is not None
+    assert [x.call_id for x in loaded.rank(PROFILE, today=TODAY)] == [x.call_id for x in m.rank(PROFILE, today=TODAY)]
+    # change one call's text: the fingerprint changes and the saved index is not used
+    changed = [*calls[:-1], GrantCall.from_dict({**FEEDBACK_CALLS[-1], "summary": "Something else entirely."})]
+    assert persist.fingerprint(changed) != fp
+    assert persist.load(path, persist.fingerprint(changed)) is None
+    # order does not matter; dicts and models give the same fingerprint
+    assert persist.fingerprint(list(reversed(FEEDBACK_CALLS))) == fp
+    # a damaged file means "refit", not a crash
+    path.write_bytes(b"not a pickle")
+    assert persist.load(path, fp) is None
+    assert persist.load(tmp_path / "missing.pkl", fp) is None
+
+
+def test_tag_areas_fills_only_empty_tags():
+    calls = [
+        {"id": "a", "source": "t", "url": "u", "title": "Jauniešu neformālā izglītība",
+         "summary": "Atbalsts jaunatnes darbam, jauniešu centriem un skolēnu nometnēm."},
+        {"id": "b", "source": "t", "url": "u", "title": "Museum exhibitions", "priority_areas": ["culture"],
+         "summary": "Jauniešu nometnes."},
+    ]
+    tagged = tag_areas(calls)
+    assert tagged[0].priority_areas[0] == PriorityArea.CHILDREN_YOUTH
+    assert tagged[1].priority_areas == (PriorityArea.CULTURE,)
+
+
+def test_area_scores_for_calls_in_and_out_of_the_corpus():
+    m = Matcher().fit(FEEDBACK_CALLS)
+    inside = m.area_scores(FEEDBACK_CALLS[0])
+    outside = m.area_scores({"id": "new", "source": "t", "url": "u", "title": "Digitālās prasmes senioriem",
+                             "summary": "Datorprasmju kursi, programmēšana un digitalizācija."})
+    assert max(inside, key=inside.get) == "culture"
+    assert max(outside, key=outside.get) == "it_digital_business"
+    assert set(inside) == {a.value for a in PriorityArea}
+
+
+def test_similar_calls():
+    m = Matcher().fit(FEEDBACK_CALLS)
+    sims = m.similar("music-1", top=2)
+    assert [cid for cid, _ in sims][0].startswith("music")
+    assert all(0 < s <= 1.0 + 1e-6 for _, s in sims)
+    assert "music-1" not in [cid for cid, _ in sims]
+
+
+def test_eligibility_facts_use_the_place_hierarchy():
+    p = NgoProfile.from_dict({"id": "p", "name": "P", "legal_form": "association", "city": "Nīca"})
+    def geo(where):
+        call = GrantCall.from_dict({**FEEDBACK_CALLS[0], "geography": where})
+        return check(p, call, TODAY)[1].outcome
+    assert geo(["Dienvidkurzemes novads"]) == Eligibility.MET   # town -> municipality
+    assert geo(["Kurzeme"]) == Eligibility.MET
+    assert geo(["Latvija"]) == Eligibility.MET
+    assert geo(["EU"]) == Eligibility.MET
+    assert geo(["Latgale"]) == Eligibility.MISSED
+    assert geo(["Rīga"]) == Eligibility.MISSED
+    assert geo([]) == Eligibility.UNKNOWN
+    assert geo(["Atlantis"]) == Eligibility.UNKNOWN
+    call = GrantCall.from_dict({**FEEDBACK_CALLS[0], "eligible_applicants": ["municipality"]})
+    applicant, _, deadline = check(p, call, TODAY)
+    assert applicant.outcome == Eligibility.MISSED and "pašvaldība" in applicant.detail
+    assert check(p, call, date(2027, 6, 2))[2].outcome == Eligibility.MISSED
+    assert deadline.outcome == Eligibility.MET
