@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -383,3 +385,105 @@ def profiles_fitting(
                 out.append((pid, pos, item.match.score))
                 break
     return sorted(out, key=lambda r: r[1])
+
+
+# --------------------------------------------------------------------------- profiles (Profile page)
+
+_PROFILE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,59}$")
+
+
+class ProfileError(ValueError):
+    """A profile form cannot be saved. ``key`` and ``params`` name a translated message."""
+
+    def __init__(self, key: str, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
+
+
+def split_lines(text: str) -> list[str]:
+    """A list field typed one item per line (commas also separate)."""
+    items = []
+    for line in (text or "").replace(",", "\n").splitlines():
+        if line.strip():
+            items.append(line.strip())
+    return items
+
+
+def save_profile(store: Store, rec: dict[str, Any], *, new: bool) -> NgoProfile:
+    """Validate a profile form and store it. ``new`` refuses an id that is taken already."""
+    pid = str(rec.get("id") or "").strip()
+    if not _PROFILE_ID.match(pid):
+        raise ProfileError("profile.id_bad", f"profile id {pid!r}: expected letters, digits, '-', '_'", id=pid)
+    if not str(rec.get("name") or "").strip():
+        raise ProfileError("profile.name_empty", f"profile {pid!r}: name is empty")
+    budget = rec.get("annual_budget_eur")
+    if isinstance(budget, str):
+        budget = budget.strip().replace("\u00a0", "").replace(" ", "").replace("€", "").replace(",", ".")
+        if budget:
+            try:
+                value = float(budget)
+            except ValueError:
+                value = -1.0
+            if value < 0 or math.isnan(value) or math.isinf(value):
+                raw = rec["annual_budget_eur"]
+                raise ProfileError("profile.budget_bad", f"profile {pid!r}: annual_budget_eur {raw!r}", value=raw)
+            rec = {**rec, "annual_budget_eur": value}
+        else:
+            rec = {**rec, "annual_budget_eur": None}
+    if new and store.get_profile(pid) is not None:
+        raise ProfileError("profile.id_taken", f"profile {pid!r} exists already", id=pid)
+    try:
+        profile = NgoProfile.from_dict({**rec, "id": pid})
+    except ValidationError as exc:
+        raise ProfileError("profile.invalid", str(exc), error=str(exc)) from None
+    store.upsert_profiles([profile])
+    return profile
+
+
+def parse_profiles(text: str, name: str = "upload") -> list[NgoProfile]:
+    """Profiles from an uploaded JSON object, JSON list or JSON Lines text; errors name the line."""
+    stripped = text.lstrip("\ufeff").strip()
+    if not stripped:
+        raise InputFileError(f"{name}: the file is empty")
+    records: list[tuple[int, Any]] = []
+    try:
+        data = json.loads(stripped)
+        records = [(1, r) for r in (data if isinstance(data, list) else [data])]
+    except json.JSONDecodeError:
+        for lineno, line in enumerate(stripped.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append((lineno, json.loads(line)))
+            except json.JSONDecodeError as exc:
+                where = f"{name} line {lineno}"
+                raise InputFileError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+    out: list[NgoProfile] = []
+    for lineno, rec in records:
+        try:
+            out.append(NgoProfile.from_dict(rec))
+        except ValidationError as exc:
+            raise InputFileError(f"{name} line {lineno}: {exc}") from None
+    return out
+
+
+def import_profiles_text(store: Store, text: str, name: str = "upload") -> UpsertStats:
+    """Validate every profile of an upload first, then store them in one transaction."""
+    return store.upsert_profiles(parse_profiles(text, name))
+
+
+def profile_json(profile: NgoProfile) -> str:
+    return json.dumps(profile.to_dict(), ensure_ascii=False, indent=2)
+
+
+def profiles_jsonl(profiles: Iterable[NgoProfile]) -> str:
+    return "\n".join(dump_jsonl(p.to_dict() for p in profiles)) + "\n"
+
+
+def list_profiles(store: Store) -> list[NgoProfile]:
+    return store.list_profiles()
+
+
+def get_profile(store: Store, profile_id: str) -> NgoProfile | None:
+    return store.get_profile(profile_id)
