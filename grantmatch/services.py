@@ -487,3 +487,94 @@ def list_profiles(store: Store) -> list[NgoProfile]:
 
 def get_profile(store: Store, profile_id: str) -> NgoProfile | None:
     return store.get_profile(profile_id)
+
+
+# --------------------------------------------------------------------------- pipeline (Pipeline page)
+
+CLOSING_STAGES = ("rejected", "dropped")
+
+
+class PipelineError(ValueError):
+    """A pipeline entry cannot be saved. ``key`` and ``params`` name a translated message."""
+
+    def __init__(self, key: str, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
+
+
+def _amount(field: str, value: Any) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).replace("\u00a0", "").replace(" ", "").replace("€", "").replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        number = -1.0
+    if number < 0 or math.isnan(number) or math.isinf(number):
+        raise PipelineError("pipeline.amount_bad", f"pipeline: {field} {value!r} is not a non-negative number",
+                            field=field, value=value)
+    return number
+
+
+def update_pipeline(
+    store: Store,
+    profile_id: str,
+    call_id: str,
+    *,
+    stage: str,
+    notes: str = "",
+    amount_requested: Any = None,
+    amount_awarded: Any = None,
+    reason: str = "",
+) -> None:
+    """Save one tracked call: a reason is required when rejected or dropped; amounts are checked."""
+    from grantmatch.store import PIPELINE_STAGES
+
+    if stage not in PIPELINE_STAGES:
+        raise PipelineError("pipeline.error", f"pipeline: stage {stage!r} is not one of {PIPELINE_STAGES}",
+                            error=stage)
+    requested = _amount("amount_requested", amount_requested)
+    awarded = _amount("amount_awarded", amount_awarded)
+    if awarded is not None and stage != "awarded":
+        raise PipelineError("pipeline.awarded_needs_stage", "pipeline: an awarded amount needs stage 'awarded'")
+    if stage in CLOSING_STAGES and not (reason or "").strip():
+        raise PipelineError("pipeline.reason_required", f"pipeline: stage {stage!r} needs a reason", stage=stage)
+    store.update_tracked(
+        profile_id,
+        call_id,
+        stage=stage,
+        notes=(notes or "").strip(),
+        amount_requested=requested,
+        amount_awarded=awarded,
+        reason=(reason or "").strip(),
+    )
+
+
+def untrack(store: Store, profile_id: str, call_id: str) -> None:
+    store.untrack(profile_id, call_id)
+
+
+def pipeline_entries(store: Store, profile_id: str) -> list[dict[str, Any]]:
+    """The tracked calls of a profile (stage order, then deadline), each with its ``call`` (None
+    when the call has gone from the database) and its ``drafts``."""
+    from grantmatch.store import PIPELINE_STAGES
+
+    drafts: dict[str, list[dict[str, Any]]] = {}
+    for d in store.list_drafts(profile_id):
+        drafts.setdefault(d["call_id"], []).append(d)
+    out = []
+    for row in store.tracked(profile_id):
+        out.append({**row, "call": store.get_call(row["call_id"]), "drafts": drafts.get(row["call_id"], [])})
+    order = {s: i for i, s in enumerate(PIPELINE_STAGES)}
+
+    def key(e: dict[str, Any]) -> tuple:
+        deadline = e["call"].deadline if e["call"] is not None else None
+        return (order.get(e["stage"], 99), deadline is None, deadline or date.max)
+
+    return sorted(out, key=key)
+
+
+def tracked_calls(store: Store, profile_id: str) -> list[GrantCall]:
+    """The calls a profile tracks (still in the database)."""
+    return [e["call"] for e in pipeline_entries(store, profile_id) if e["call"] is not None]

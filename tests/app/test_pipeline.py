@@ -1,0 +1,91 @@
+"""Pipeline page: stages, notes, amounts, a reason when closed, drafts, untrack, error states."""
+
+from __future__ import annotations
+
+import pytest
+
+from grantmatch import services
+
+
+def _tracked_env(app_env):
+    store = services.open_store(app_env.url)
+    profile = store.list_profiles()[0]
+    calls = sorted(c.id for c in store.list_calls() if c.deadline and c.deadline.isoformat() > app_env.today)
+    store.track(profile.id, calls[0])
+    store.track(profile.id, calls[1])
+    return store, profile.id, calls[0], calls[1]
+
+
+def test_empty_pipeline(app_env, run_app):
+    at = run_app("pipeline")
+    assert not at.exception
+    assert any("Vēl nesekojat" in i.value for i in at.info)
+
+
+def test_move_to_submitted_with_amount_and_notes(app_env, run_app):
+    store, pid, c1, _ = _tracked_env(app_env)
+    at = run_app("pipeline", session={"profile_id": pid})
+    assert not at.exception
+    at.selectbox(key=f"pl_stage_{c1}").set_value("submitted")
+    at.text_input(key=f"pl_req_{c1}").input("4 500,50")
+    at.text_area(key=f"pl_notes_{c1}").input("Iesniegts e-pastā")
+    at.button(key=f"FormSubmitter:pl_form_{c1}-Saglabāt").click().run()
+    assert not at.exception
+    row = next(r for r in store.tracked(pid) if r["call_id"] == c1)
+    assert (row["stage"], row["amount_requested"], row["notes"]) == ("submitted", 4500.5, "Iesniegts e-pastā")
+    assert any("Saglabāts" in s.value for s in at.success)
+    assert any(s.value.startswith("iesniegts") for s in at.subheader)
+
+
+@pytest.mark.parametrize(
+    ("stage", "requested", "awarded", "reason", "message"),
+    [
+        ("dropped", "", "", "", "norādiet iemeslu"),
+        ("rejected", "", "", "  ", "norādiet iemeslu"),
+        ("preparing", "-3", "", "", "jābūt nenegatīvam skaitlim"),
+        ("preparing", "daudz", "", "", "jābūt nenegatīvam skaitlim"),
+        ("submitted", "", "1000", "", "tikai posmā “atbalstīts”"),
+    ],
+)
+def test_invalid_updates_are_refused(app_env, run_app, stage, requested, awarded, reason, message):
+    store, pid, c1, _ = _tracked_env(app_env)
+    at = run_app("pipeline", session={"profile_id": pid})
+    at.selectbox(key=f"pl_stage_{c1}").set_value(stage)
+    at.text_input(key=f"pl_req_{c1}").input(requested)
+    at.text_input(key=f"pl_awd_{c1}").input(awarded)
+    at.text_input(key=f"pl_reason_{c1}").input(reason)
+    at.button(key=f"FormSubmitter:pl_form_{c1}-Saglabāt").click().run()
+    assert not at.exception
+    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+    assert next(r for r in store.tracked(pid) if r["call_id"] == c1)["stage"] == "interested"
+
+
+def test_dropped_with_reason_and_awarded(app_env):
+    store, pid, c1, c2 = _tracked_env(app_env)
+    services.update_pipeline(store, pid, c1, stage="dropped", reason="Nav laika")
+    services.update_pipeline(store, pid, c2, stage="awarded", amount_requested="5000", amount_awarded="4000")
+    rows = {r["call_id"]: r for r in store.tracked(pid)}
+    assert rows[c1]["reason"] == "Nav laika" and rows[c2]["amount_awarded"] == 4000
+    entries = services.pipeline_entries(store, pid)
+    assert [e["stage"] for e in entries] == ["awarded", "dropped"]
+
+
+def test_drafts_listed_and_untrack(app_env, run_app):
+    store, pid, c1, c2 = _tracked_env(app_env)
+    store.save_draft(pid, c1, "lv-generic", {"sections": {}}, title="Pirmais melnraksts")
+    at = run_app("pipeline", session={"profile_id": pid})
+    assert any("Pirmais melnraksts" in m.value for m in at.markdown)
+    at.button(key=f"pl_untrack_{c2}").click().run()
+    assert not at.exception
+    assert [r["call_id"] for r in store.tracked(pid)] == [c1]
+
+
+def test_call_gone_from_database(custom_env, run_app):
+    env = custom_env(profiles=[{"id": "p", "name": "P"}], calls=[
+        {"id": "c", "source": "t", "url": "https://e.org", "title": "C", "deadline": "2027-03-01"}])
+    store = services.open_store(env.url)
+    store.track("p", "c")
+    store.track("p", "gone")
+    at = run_app("pipeline")
+    assert not at.exception
+    assert any("gone" in w.value for w in at.warning)
