@@ -1,9 +1,181 @@
-"""`grantmatch` commands: scrape."""
+"""`grantmatch` commands: scrape, sources, parse, save-fixture."""
 
 from __future__ import annotations
 
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
 import typer
+
+from grantmatch import scrape_job, services
+from grantmatch.store import StoreError
+from scrapers.errors import ScrapeError
+
+
+def _today(value: str | None) -> date:
+    try:
+        return services.parse_today(value)
+    except Exception as exc:
+        typer.secho(f"kļūda / error: --today {value!r}: {exc}", err=True, fg="red")
+        raise typer.Exit(2) from None
+
+
+def _fmt_time(value) -> str:
+    return value.strftime("%d.%m.%Y. %H:%M") if value else "—"
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the main app."""
+
+    @app.command("scrape")
+    def scrape(
+        source: list[str] = typer.Option(None, "--source", "-s", help="Source key (repeat for several); default all."),
+        delay: float = typer.Option(1.0, "--delay", help="Seconds between two requests to the same host."),
+        no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the HTTP cache (no conditional requests)."),
+        today: str = typer.Option(None, "--today", help="Reference date YYYY-MM-DD (default: the real date)."),
+        as_json: bool = typer.Option(False, "--json", help="Print the report as JSON instead of a table."),
+    ) -> None:
+        """Skrāpēt avotus / Scrape the funding sources and store new and changed calls.
+
+        Exit code 1 when any source failed; calls stored before are never removed.
+        """
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.table import Table
+
+        from scrapers import registry
+
+        ref = _today(today)
+        try:
+            keys = list(source) if source else list(registry.all_scrapers())
+            for key in keys:
+                registry.get(key)
+        except ScrapeError as exc:
+            typer.secho(f"kļūda / error: {exc}", err=True, fg="red")
+            raise typer.Exit(2) from None
+        try:
+            store = services.open_store()
+        except StoreError as exc:
+            typer.secho(f"kļūda / error: {exc}", err=True, fg="red")
+            raise typer.Exit(2) from None
+        console = Console(stderr=True)
+        client = scrape_job.default_client(delay=delay, cache=not no_cache)
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("Skrāpē / Scraping", total=len(keys))
+
+            def progress(key, event, outcome):
+                if event == "start":
+                    bar.update(task, description=f"Skrāpē / Scraping: {key}")
+                else:
+                    bar.advance(task)
+
+            report = scrape_job.run_scrape(store, keys, client=client, today=ref, progress=progress)
+        client.close()
+        if as_json:
+            sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
+        else:
+            table = Table(title=f"Skrāpēšana / Scrape {ref:%d.%m.%Y.}")
+            for col in ("Avots / Source", "Statuss / Status", "Lapas / Pages", "304", "Atrasti / Found",
+                        "Jauni / New", "Mainīti / Changed", "Kļūdas / Errors", "s"):  # fmt: skip
+                table.add_column(col, justify="left" if col.startswith(("Avots", "Statuss", "Kļūdas")) else "right")
+            for key, o in report.outcomes.items():
+                status = "[green]ok[/]" if o.status == "ok" else "[red]kļūda / failed[/]"
+                errors = "" if not o.errors else f"{len(o.errors)}: {o.errors[0][:90]}"
+                table.add_row(key, status, str(o.pages), str(o.not_modified), str(o.found), str(o.new),
+                              str(o.changed), errors, f"{o.seconds:.1f}")  # fmt: skip
+            Console().print(table)
+            typer.echo(f"dublikāti apvienoti / duplicates merged: {report.duplicates}")
+            if report.failed:
+                typer.secho(
+                    "neizdevās / failed: " + ", ".join(report.failed) + " — saglabātie konkursi nav mainīti / "
+                    "stored calls were kept",
+                    fg="red",
+                    err=True,
+                )
+        if report.failed:
+            raise typer.Exit(1)
+
+    @app.command("sources")
+    def sources(
+        today: str = typer.Option(None, "--today", help="Reference date YYYY-MM-DD (default: the real date)."),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON lines instead of a table."),
+    ) -> None:
+        """Avotu stāvoklis / Source health: last success, counts, failing since, flags."""
+        from rich.console import Console
+        from rich.table import Table
+
+        try:
+            store = services.open_store()
+        except StoreError as exc:
+            typer.secho(f"kļūda / error: {exc}", err=True, fg="red")
+            raise typer.Exit(2) from None
+        rows = scrape_job.source_health(store, _today(today))
+        if as_json:
+            for row in rows:
+                sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+            return
+        table = Table(title="Avotu stāvoklis / Source health")
+        for col in ("Avots / Source", "Pēdējais veiksmīgais / Last success", "Pēdējo reizi / Last count",
+                    "Parasti / Usual", "Kļūdas kopš / Failing since", "Atzīme / Flag"):  # fmt: skip
+            table.add_column(col)
+        colours = {"failing": "red", "never": "yellow", "low": "yellow", "stale": "yellow"}
+        for r in rows:
+            flag = r["flag"]
+            table.add_row(
+                r["source"],
+                _fmt_time(r["last_success"]),
+                "—" if r["last_count"] is None else str(r["last_count"]),
+                "—" if r["usual_count"] is None else f"{r['usual_count']:g}",
+                _fmt_time(r["failing_since"]),
+                f"[{colours[flag]}]{flag}[/]" if flag else "ok",
+            )
+        Console().print(table)
+
+    @app.command("parse")
+    def parse(
+        source: str = typer.Argument(..., help="Source key, e.g. liepaja, eu-ft."),
+        file: Path = typer.Argument(..., help="A saved page (HTML, XML or JSON)."),
+        url: str = typer.Option(None, "--url", help="The page's real URL (default: the source's first start URL)."),
+        callback: str = typer.Option("parse", "--callback", help="Parser method, e.g. parse_detail."),
+        today: str = typer.Option(None, "--today", help="Reference date YYYY-MM-DD given to the parser."),
+    ) -> None:
+        """Parsēt saglabātu lapu / Print what a saved page yields, as JSONL (follow-up requests on stderr)."""
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            typer.secho(f"kļūda / error: cannot read {file}: {exc}", err=True, fg="red")
+            raise typer.Exit(2) from None
+        try:
+            calls, requests = scrape_job.parse_saved_page(
+                source, text, url=url, callback=callback, today=_today(today) if today else None
+            )
+        except ScrapeError as exc:
+            typer.secho(f"kļūda / error: {exc}", err=True, fg="red")
+            raise typer.Exit(1) from None
+        for call in calls:
+            sys.stdout.write(json.dumps(call.to_dict(), ensure_ascii=False) + "\n")
+        for req in requests:
+            typer.echo(f"request: {req.method} {req.url} -> {req.callback}", err=True)
+
+    @app.command("save-fixture")
+    def save_fixture(
+        source: str = typer.Argument(..., help="Source key."),
+        url: str = typer.Option(..., "--url", help="The page to fetch (once)."),
+        out: Path = typer.Option(..., "--out", help="Where to write it, e.g. tests/fixtures/<key>/listing.html."),
+    ) -> None:
+        """Saglabāt lapu testiem / Fetch one page once and save it as a test fixture (for maintainers)."""
+        try:
+            size = scrape_job.save_fixture(source, url, out)
+        except ScrapeError as exc:
+            typer.secho(f"kļūda / error: {exc}", err=True, fg="red")
+            raise typer.Exit(1) from None
+        typer.echo(f"saved {size} bytes to {out}")

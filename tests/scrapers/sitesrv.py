@@ -53,7 +53,7 @@ class SiteServer:
         class _Bound(_Handler):
             site = server
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Bound)
+        self.httpd = _QuietServer(("127.0.0.1", 0), _Bound)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
@@ -96,6 +96,15 @@ class SiteServer:
     def reset_hits(self) -> None:
         with self._lock:
             self.hits.clear()
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return  # the client hung up on purpose (size cap, timeout)
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
