@@ -1,8 +1,109 @@
-"""calendar page (in progress)."""
+"""Calendar: deadlines of tracked and top-matched calls on an Altair timeline, a 14-day warning list
+and an ``.ics`` download for one NGO or the whole cohort."""
 
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
 import streamlit as st
 
+from app_pages import common
 from app_pages.common import tr
+from grantmatch import reports, services
 
-st.title(tr("page.calendar"))
-st.info(tr("app.in_progress"))
+WARN_DAYS = 14
+
+
+def main() -> None:
+    store = common.guarded(common.get_store, "app.db_error")
+    st.title(tr("calendar.title"))
+    st.caption(tr("calendar.intro"))
+    profile = common.current_profile()
+    c1, c2 = st.columns(2)
+    scopes = ["ngo", "cohort"] if profile is not None else ["cohort"]
+    scope = c1.radio(
+        tr("calendar.scope"), scopes, format_func=common.labeller("calendar.scope."), horizontal=True, key="cal_scope"
+    )
+    top = c2.slider(tr("calendar.top"), min_value=0, max_value=20, value=5, key="cal_top")
+    everyone = common.profiles()
+    if not everyone:
+        st.info(tr("app.ngo.none"))
+        return
+    chosen = [profile] if scope == "ngo" and profile is not None else everyone
+    names = {p.id: p.name for p in everyone}
+    day = common.today()
+    ranked = common.guarded(
+        lambda: {p.id: common.get_ranking(p, top=max(top, 1)) for p in chosen} if top else {}, "app.matcher_error"
+    )
+    tracked = {p.id: services.tracked_calls(store, p.id) for p in chosen}
+    items = reports.upcoming_deadlines(ranked, today=day, days=None, tracked=tracked, top=top)
+    if not items:
+        st.info(tr("calendar.empty"))
+        return
+
+    lang = common.lang()
+    rows = []
+    for item in items:
+        kind = tr("calendar.kind.tracked") if item.tracked_by else tr("calendar.kind.matched")
+        rows.append(
+            {
+                tr("common.deadline"): pd.Timestamp(item.deadline),
+                tr("common.title"): reports.clean_text(item.call.title, 120),
+                tr("common.ngo"): ", ".join(names.get(pid, pid) for pid in item.profile_ids),
+                tr("calendar.kind"): kind,
+                "days": item.days_left,
+                "call_id": item.call.id,
+            }
+        )
+    frame = pd.DataFrame(rows)
+
+    st.subheader(tr("calendar.warning"), anchor=False)
+    soon = [i for i in items if i.days_left <= WARN_DAYS]
+    if not soon:
+        st.success(tr("calendar.no_warning"))
+    for item in soon:
+        who = ", ".join(names.get(pid, pid) for pid in item.profile_ids)
+        left = tr("common.today") if item.days_left == 0 else tr("common.days_left", days=item.days_left)
+        st.warning(
+            common.safe_text(f"{common.fmt_date(item.deadline)} ({left}) — {item.call.title[:200]} · {who[:200]}"),
+            icon="⏰",
+        )
+
+    st.subheader(tr("calendar.chart"), anchor=False)
+    deadline, title, ngo, kind = tr("common.deadline"), tr("common.title"), tr("common.ngo"), tr("calendar.kind")
+    chart = (
+        alt.Chart(frame)
+        .mark_circle(size=140)
+        .encode(
+            x=alt.X(f"{deadline}:T", title=deadline, axis=alt.Axis(format="%d.%m.%Y")),
+            y=alt.Y(f"{ngo}:N", title=ngo) if scope == "cohort" else alt.Y(f"{kind}:N", title=kind),
+            color=alt.Color(f"{kind}:N", title=kind),
+            tooltip=[alt.Tooltip(f"{deadline}:T", format="%d.%m.%Y"), title, ngo, kind],
+        )
+        .properties(height=max(160, 40 * (len(chosen) if scope == "cohort" else 2)))
+    )
+    today_rule = alt.Chart(pd.DataFrame({"x": [pd.Timestamp(day)]})).mark_rule(color="red").encode(x="x:T")
+    st.altair_chart(chart + today_rule, use_container_width=True)
+
+    st.subheader(tr("calendar.table"), anchor=False)
+    table = frame.drop(columns=["call_id"]).rename(columns={"days": tr("common.days_left", days="…")})
+    st.dataframe(
+        table,
+        hide_index=True,
+        use_container_width=True,
+        column_config={deadline: st.column_config.DateColumn(deadline, format="DD.MM.YYYY.")},
+    )
+
+    scope_key = profile.id if scope == "ngo" and profile is not None else "cohort"
+    calendar_name = f"grantmatch — {names.get(scope_key, tr('calendar.scope.cohort'))}"
+    st.download_button(
+        tr("calendar.ics"),
+        data=reports.deadlines_ics(items, lang=lang, name=calendar_name, names=names, scope=scope_key),
+        file_name=f"grantmatch-{scope_key}.ics",
+        mime="text/calendar",
+        on_click="ignore",
+        key="cal_ics",
+    )
+
+
+main()

@@ -1,0 +1,80 @@
+"""Calendar page: tracked and matched deadlines, the 14-day warnings, the .ics download."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from icalendar import Calendar
+
+from grantmatch import reports, services
+
+PROFILE = {"id": "p", "name": "Biedrība P", "legal_form": "association", "mission": "koncerti teātris"}
+OTHER = {"id": "q", "name": "Biedrība Q", "legal_form": "association", "mission": "daba vide"}
+
+
+def _call(cid: str, days: int, title: str) -> dict:
+    return {
+        "id": cid,
+        "source": "t",
+        "url": f"https://example.org/{cid}",
+        "title": title,
+        "summary": title,
+        "eligible_applicants": ["association"],
+        "deadline": (date(2027, 1, 15) + timedelta(days=days)).isoformat(),
+    }
+
+
+CALLS = [
+    _call("soon", 5, "Koncerti un teātris drīz"),
+    _call("later", 60, "Koncerti vēlāk"),
+    _call("nature", 10, "Daba un vide"),
+    _call("past", -3, "Koncerti pagājuši"),
+]
+
+
+def test_ngo_scope_warns_and_lists(custom_env, run_app):
+    env = custom_env(profiles=[PROFILE, OTHER], calls=CALLS)
+    services.open_store(env.url).track("p", "later")
+    at = run_app("calendar", session={"profile_id": "p"})
+    assert not at.exception
+    warnings = [w.value.replace("\\", "") for w in at.warning]
+    assert any("Koncerti un teātris drīz" in w and "atlikušas 5 d." in w for w in warnings)
+    assert not any("vēlāk" in w for w in warnings)
+    assert not any("pagājuši" in w for w in warnings)
+    table = at.dataframe[0].value
+    assert "Koncerti vēlāk" in set(table["Nosaukums"])
+    assert "sekots" in set(table["Veids"])
+    assert at.get("download_button")
+
+
+def test_ics_of_the_items(custom_env):
+    env = custom_env(profiles=[PROFILE], calls=CALLS)
+    store = services.open_store(env.url)
+    store.track("p", "later")
+    items = reports.upcoming_deadlines({}, today=date(2027, 1, 15), days=None, tracked={"p": [store.get_call("later")]})
+    cal = Calendar.from_ical(reports.deadlines_ics(items, names={"p": "Biedrība P"}, scope="p"))
+    events = [c for c in cal.walk("VEVENT")]
+    assert [e.decoded("dtstart") for e in events] == [date(2027, 3, 16)]
+
+
+def test_cohort_scope(custom_env, run_app):
+    custom_env(profiles=[PROFILE, OTHER], calls=CALLS)
+    at = run_app("calendar")
+    at.radio(key="cal_scope").set_value("cohort").run()
+    assert not at.exception
+    ngos = set(at.dataframe[0].value["Organizācija"])
+    assert any("Biedrība Q" in n for n in ngos) and any("Biedrība P" in n for n in ngos)
+
+
+def test_nothing_to_show(custom_env, run_app):
+    custom_env(profiles=[PROFILE], calls=[_call("past", -3, "Koncerti pagājuši")])
+    at = run_app("calendar")
+    assert not at.exception
+    assert any("Nav neviena konkursa ar termiņu" in i.value for i in at.info)
+
+
+def test_english(custom_env, run_app):
+    custom_env(profiles=[PROFILE], calls=CALLS)
+    at = run_app("calendar", session={"lang": "en"})
+    assert not at.exception
+    assert at.title[0].value == "Deadline calendar"
