@@ -84,7 +84,8 @@ def register(app: typer.Typer) -> None:
             sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
         else:
             table = Table(title=f"Skrāpēšana / Scrape {ref:%d.%m.%Y.}")
-            for col in ("Avots / Source", "Statuss / Status", "Lapas / Pages", "304", "Atrasti / Found",
+            table.add_column("Avots / Source", no_wrap=True)
+            for col in ("Statuss / Status", "Lapas / Pages", "304", "Atrasti / Found",
                         "Jauni / New", "Mainīti / Changed", "Kļūdas / Errors", "s"):  # fmt: skip
                 table.add_column(col, justify="left" if col.startswith(("Avots", "Statuss", "Kļūdas")) else "right")
             for key, o in report.outcomes.items():
@@ -124,8 +125,9 @@ def register(app: typer.Typer) -> None:
                 sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
             return
         table = Table(title="Avotu stāvoklis / Source health")
-        for col in ("Avots / Source", "Pēdējais veiksmīgais / Last success", "Pēdējo reizi / Last count",
-                    "Parasti / Usual", "Kļūdas kopš / Failing since", "Atzīme / Flag"):  # fmt: skip
+        table.add_column("Avots / Source", no_wrap=True)
+        for col in ("Veiksmīgi / Last ok", "Skaits / Count", "Parasti / Usual", "Kļūda kopš / Failing since",
+                    "Atzīme / Flag"):  # fmt: skip
             table.add_column(col)
         colours = {"failing": "red", "never": "yellow", "low": "yellow", "stale": "yellow"}
         for r in rows:

@@ -1,0 +1,81 @@
+"""The scrape commands: scrape, sources, parse, save-fixture (in-process, local server)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from grantmatch import scrape_job
+from grantmatch.cli import app
+from scrapers import registry
+from scrapers.http import HttpClient
+from scrapers.sources.eu_ft import EuFtScraper
+from tests.scrapers.test_e2e_run import LOOP, build_sites
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+runner = CliRunner()
+
+
+@pytest.fixture
+def served(site, monkeypatch, tmp_path):
+    build_sites(site)
+    monkeypatch.setattr(registry, "all_scrapers", lambda: {"eu-ft": EuFtScraper, "e2e-loop": LOOP})
+
+    def local_client(*, delay=1.0, cache=True):
+        return HttpClient(cache_path=tmp_path / "c.sqlite" if cache else None, delay=0, rewrite=site.rewrite, backoff=0)
+
+    monkeypatch.setattr(scrape_job, "default_client", local_client)
+    return site
+
+
+def test_scrape_ok_then_health(served):
+    result = runner.invoke(app, ["scrape", "--source", "eu-ft", "--today", "2026-05-01"])
+    assert result.exit_code == 0, result.output
+    assert "eu-ft" in result.output and "ok" in result.output
+    health = runner.invoke(app, ["sources", "--json", "--today", "2026-05-01"])
+    rows = {json.loads(line)["source"]: json.loads(line) for line in health.output.splitlines()}
+    assert rows["eu-ft"]["last_count"] == 2 and rows["eu-ft"]["flag"] == ""
+    assert rows["e2e-loop"]["flag"] == "never"
+
+
+def test_scrape_exit_code_1_when_a_source_fails(served):
+    result = runner.invoke(
+        app, ["scrape", "--source", "eu-ft", "--source", "e2e-loop", "--json", "--today", "2026-05-01"]
+    )
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["failed"] == ["e2e-loop"] and report["sources"]["eu-ft"]["found"] == 2
+
+
+def test_scrape_unknown_source_is_a_usage_error(served):
+    result = runner.invoke(app, ["scrape", "--source", "nope"])
+    assert result.exit_code == 2 and "known: eu-ft, e2e-loop" in result.output
+
+
+def test_parse_prints_jsonl():
+    path = FIXTURES / "eu-ft" / "search_response_page_excerpt.json"
+    result = runner.invoke(app, ["parse", "eu-ft", str(path), "--today", "2026-11-30"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in lines] == ["eu-ft-horizon-miss-2027-05-soil-01-two-stage"]
+    assert lines[0]["deadline"] == "2027-04-08"
+
+
+def test_parse_changed_layout_exit_1(tmp_path):
+    path = tmp_path / "p.json"
+    path.write_text('{"unexpected": true}', encoding="utf-8")
+    result = runner.invoke(app, ["parse", "eu-ft", str(path)])
+    assert result.exit_code == 1 and "expected an object with 'results'" in result.output
+
+
+def test_save_fixture_uses_the_sources_own_request(served, tmp_path, monkeypatch):
+    monkeypatch.setattr(scrape_job, "HttpClient", lambda **kw: HttpClient(**{**kw, "rewrite": served.rewrite}))
+    url = next(iter(EuFtScraper.fixture_pages))
+    out = tmp_path / "saved.json"
+    result = runner.invoke(app, ["save-fixture", "eu-ft", "--url", url, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text(encoding="utf-8"))["totalResults"] == 9
+    assert served.hits[-1].method == "POST"
