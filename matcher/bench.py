@@ -28,8 +28,8 @@ _SENT = re.compile(r"(?<=[.!?])\s+")
 
 
 def _pseudo_word(rng: random.Random) -> str:
-    # Zipf-like: most draws come from a small set, a long tail makes new words
-    rank = int(rng.paretovariate(1.1)) % 200_000
+    # log-uniform rank in 1..1e6 (Zipf with exponent 1): frequent words repeat, the tail keeps adding
+    rank = int(10 ** (rng.random() * 6))
     r2 = random.Random(rank)
     return "".join(r2.choice(_SYLLABLES) for _ in range(2 + rank % 3 + (rank > 1000)))
 

@@ -16,8 +16,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-
-import simplemma
+from functools import lru_cache
 
 WORD_RE = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W_])?", re.UNICODE)
 _LV_LETTERS = set("āčēģīķļņšūž")
@@ -87,6 +86,22 @@ def guess_language(text: str) -> str:
     return "lv" if lv > en else "en"
 
 
+@lru_cache(maxsize=1)
+def _dicts() -> tuple[dict[bytes, bytes], dict[bytes, bytes]]:
+    """simplemma's Latvian and English word -> lemma dictionaries, as plain dicts of bytes."""
+    from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
+
+    factory = DefaultDictionaryFactory()
+    out = []
+    for lang in ("lv", "en"):
+        mapping = factory.get_dictionary(lang)
+        raw = getattr(mapping, "_dict", None)
+        if not isinstance(raw, dict):  # another simplemma layout: build it once
+            raw = {k.encode(): v.encode() for k, v in mapping.items()}
+        out.append(raw)
+    return out[0], out[1]
+
+
 class Analyzer:
     """Turns text into matcher keys, lemmatising each distinct word once.
 
@@ -126,27 +141,35 @@ class Analyzer:
         self._cache[ck] = out
         return out
 
-    @staticmethod
-    def _latvian(word: str, lang: str) -> bool:
+    def _latvian(self, word: str, lang: str) -> bool:
         if any(ch in _LV_LETTERS for ch in word):
             return True
-        known_lv = simplemma.is_known(word, "lv")
-        known_en = simplemma.is_known(word, "en")
+        known_lv = word in _dicts()[0]
+        known_en = word in _dicts()[1]
         if known_lv and not known_en:
             return True
         return lang == "lv" and not known_en
 
     @staticmethod
     def _lemma(word: str, lang: str) -> str:
+        """Dictionary lemma (simplemma's Latvian and English dictionaries, looked up directly: fast);
+        unknown words are left to the light stemmer (Latvian) or a plural rule (English)."""
         if "-" in word:
             return word
-        if simplemma.is_known(word, "lv") and (lang == "lv" or not simplemma.is_known(word, "en")):
-            return simplemma.lemmatize(word, lang="lv")
-        if simplemma.is_known(word, "en"):
-            return simplemma.lemmatize(word, lang="en")
-        if lang == "lv" or any(ch in _LV_LETTERS for ch in word):
-            return simplemma.lemmatize(word, lang="lv")
-        return simplemma.lemmatize(word, lang="en")
+        lv, en = _dicts()
+        b = word.encode()
+        lv_lemma = lv.get(b)
+        en_lemma = en.get(b)
+        if lv_lemma is not None and (lang == "lv" or en_lemma is None):
+            return lv_lemma.decode()
+        if en_lemma is not None:
+            return en_lemma.decode()
+        if lang != "lv" and not any(ch in _LV_LETTERS for ch in word):
+            if word.endswith("ies") and len(word) > 4:
+                return word[:-3] + "y"
+            if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+                return word[:-1]
+        return word
 
     def keys(self, text: str, lang: str = "", *, remember: bool = False) -> list[str]:
         """Keys of ``text`` in order (stop words dropped). ``remember`` records surface words."""

@@ -45,7 +45,7 @@ from matcher.areas import AreaModel
 from matcher.errors import MatcherError, NotFittedError
 from matcher.glossary import Glossary
 from matcher.places import Places, default_places
-from matcher.text import Analyzer, guess_language
+from matcher.text import WORD_RE, Analyzer, guess_language
 
 _NO_DEADLINE = np.iinfo(np.int32).max
 
@@ -166,38 +166,45 @@ class Matcher:
         self.index_ = {c.id: i for i, c in enumerate(calls)}
 
         vocab: dict[str, int] = {}
-        rows: list[int] = []
+        word_ids: dict[str, dict[str, int]] = {}  # language -> word -> term id (-1: stop word)
+        surfaces: dict[str, str] = {}
+        indptr = [0]
         cols: list[int] = []
         vals: list[float] = []
-        lengths = np.zeros(len(calls), dtype=np.float64)
-        area_rows = np.zeros((len(calls), len(PRIORITY_AREA_KEYS)), dtype=np.float32)
-        for i, c in enumerate(calls):
+        tw = self.title_weight
+        for c in calls:
             lang = c.language or guess_language(c.text)
-            tkeys = analyzer.keys(c.title, lang, remember=True)
-            bkeys = analyzer.keys(f"{c.programme or ''}\n{c.summary}", lang, remember=True)
-            counts: dict[str, float] = {}
-            for k in tkeys:
-                counts[k] = counts.get(k, 0.0) + self.title_weight
-            for k in bkeys:
-                counts[k] = counts.get(k, 0.0) + 1.0
-            lengths[i] = sum(counts.values())
-            for k, v in counts.items():
-                j = vocab.setdefault(k, len(vocab))
-                rows.append(i)
-                cols.append(j)
-                vals.append(v)
-            scores = self.areas_.score_keys(tkeys + tkeys + bkeys)
-            for a_i, s in enumerate(scores):
-                area_rows[i, a_i] = min(1.0, s / 0.25)
-            if c.priority_areas:  # the source's tags are authoritative: other areas count less
-                area_rows[i] *= self.untagged_area_factor
-            for a in c.priority_areas:
-                area_rows[i, PRIORITY_AREA_KEYS.index(a.value)] = 1.0
+            cache = word_ids.setdefault(lang, {})
+            counts: Counter = Counter()
+            for text, weight in ((c.title, tw), (f"{c.programme or ''}\n{c.summary}", 1.0)):
+                ids_ = []
+                for w in WORD_RE.findall(text.lower()):
+                    j = cache.get(w)
+                    if j is None:
+                        k = analyzer.key(w.strip("'’-"), lang)
+                        if k is None:
+                            j = -1
+                        else:
+                            j = vocab.setdefault(k, len(vocab))
+                            surfaces.setdefault(k, w)
+                        cache[w] = j
+                    if j >= 0:
+                        ids_.append(j)
+                if weight == 1.0:
+                    counts.update(ids_)
+                else:
+                    for j, m in Counter(ids_).items():
+                        counts[j] += m * weight
+            cols.extend(counts.keys())
+            vals.extend(counts.values())
+            indptr.append(len(cols))
+        analyzer.surfaces = {k: Counter({w: 1}) for k, w in surfaces.items()}
         n, v = len(calls), len(vocab)
         tf = sp.csr_matrix(
-            (np.asarray(vals, dtype=np.float64), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
+            (np.asarray(vals, dtype=np.float64), np.asarray(cols, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
             shape=(n, v),
         )
+        lengths = np.asarray(tf.sum(axis=1)).ravel()
         df = np.bincount(tf.indices, minlength=v).astype(np.float64)
         self.idf_ = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
         data = tf.data
@@ -217,10 +224,32 @@ class Matcher:
         self.matrix_ = weighted.tocsc()
         self.rows_ = weighted
         self.vocabulary_ = vocab
-        self.area_matrix_ = area_rows
+        self.area_matrix_ = self._fit_areas(calls, tf)
         self._fit_eligibility(calls)
         self._fit_priors(calls)
         return self
+
+    def _fit_areas(self, calls: list[GrantCall], tf: sp.csr_matrix) -> np.ndarray:
+        """Area scores of every call: cosine of its sublinear term counts with each area's descriptors."""
+        vocab = self.vocabulary_
+        a_rows, a_cols, a_vals = [], [], []
+        for key, entries in self.areas_.term_index.items():
+            j = vocab.get(key)
+            if j is not None:
+                for a_i, x in entries:
+                    a_rows.append(j)
+                    a_cols.append(a_i)
+                    a_vals.append(x)
+        n_areas = len(PRIORITY_AREA_KEYS)
+        area_vec = sp.csr_matrix((a_vals, (a_rows, a_cols)), shape=(tf.shape[1], n_areas))
+        sub = normalize(sp.csr_matrix((1 + np.log(tf.data), tf.indices, tf.indptr), shape=tf.shape), copy=False)
+        out = np.minimum(1.0, np.asarray((sub @ area_vec).todense(), dtype=np.float32) / 0.25)
+        for i, c in enumerate(calls):
+            if c.priority_areas:  # the source's tags are authoritative
+                out[i] *= self.untagged_area_factor
+                for a in c.priority_areas:
+                    out[i, PRIORITY_AREA_KEYS.index(a.value)] = 1.0
+        return out
 
     def _fit_eligibility(self, calls: list[GrantCall]) -> None:
         n = len(calls)
@@ -283,6 +312,9 @@ class Matcher:
                     continue
                 lang = guess_language(item)
                 pairs = an.key_words(item, lang)
+                # short texts without diacritics may be guessed wrong: try the other language's key
+                other = "en" if lang == "lv" else "lv"
+                pairs = [(k, w) if k in vocab else (an.key(w, other) or k, w) for k, w in pairs]
                 ks = [k for k, _ in pairs]
                 for k, word in pairs:
                     display.setdefault(k, word)
