@@ -83,14 +83,14 @@ def main() -> None:
         .properties(height=max(160, 40 * (len(chosen) if scope == "cohort" else 2)))
     )
     today_rule = alt.Chart(pd.DataFrame({"x": [pd.Timestamp(day)]})).mark_rule(color="red").encode(x="x:T")
-    st.altair_chart(chart + today_rule, use_container_width=True)
+    st.altair_chart(chart + today_rule, width="stretch")
 
     st.subheader(tr("calendar.table"), anchor=False)
     table = frame.drop(columns=["call_id"]).rename(columns={"days": tr("common.days_left", days="…")})
     st.dataframe(
         table,
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         column_config={deadline: st.column_config.DateColumn(deadline, format="DD.MM.YYYY.")},
     )
 

@@ -64,9 +64,15 @@ def _matcher_for(url: str, fingerprint: str) -> Any:
     return services.build_matcher(store, list(_calls_for(url, fingerprint).values()))
 
 
+@st.cache_resource(show_spinner=False, ttl=5, max_entries=8)
+def _fingerprint_for(url: str) -> str:
+    return services.calls_fingerprint(_store_for(url, os.environ.get("GRANTMATCH_VAR_DIR", "")))
+
+
 def fingerprint() -> str:
-    """Changes whenever a call is added, removed or changed; cheap (one indexed query)."""
-    return services.calls_fingerprint(get_store())
+    """Changes whenever a call is added, removed or changed. It reads every call's hash, so it is
+    kept for 5 seconds (one page run asks for it several times; a scrape shows up within 5 s)."""
+    return _fingerprint_for(get_store().url)
 
 
 def get_calls() -> dict[str, GrantCall]:
