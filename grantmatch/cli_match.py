@@ -45,6 +45,21 @@ def _splits(path: Path) -> dict[str, str]:
     return out
 
 
+def _read_lenient(path: Path) -> list[GrantCall]:
+    """Calls of a JSONL file, skipping (and reporting on stderr) records that break the contract."""
+    from grantmatch.models import ValidationError
+
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            out.append(GrantCall.from_dict(json.loads(line)))
+        except (ValueError, ValidationError) as exc:
+            typer.secho(f"skipped: {path} line {n}: {exc}", err=True, fg="yellow")
+    return out
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the main app."""
 
@@ -89,13 +104,21 @@ def register(app: typer.Typer) -> None:
         today: str = typer.Option(None, "--today", help="YYYY-MM-DD (default: today)."),
         split: str = typer.Option(None, "--split", help="Only profiles whose 'split' field is this (dev/test)."),
         as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+        skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Skip calls that break the contract."),
     ) -> None:
         """nDCG@10, MRR, P@5, Recall@20 for grantmatch and a plain BM25 baseline (same run, same input)."""
         from matcher.errors import MatcherError
         from matcher.evaluate import METRICS, evaluate, read_qrels
 
         day = _today(today)
-        profs, cs = _read(profiles, calls)
+        if skip_invalid:
+            try:
+                profs = services.read_profiles(profiles)
+            except services.InputFileError as exc:
+                raise _fail(str(exc)) from None
+            cs = _read_lenient(calls)
+        else:
+            profs, cs = _read(profiles, calls)
         try:
             judged = read_qrels(qrels)
         except MatcherError as exc:
