@@ -10,7 +10,7 @@ import streamlit as st
 from app_pages import common
 from grantmatch import reports
 
-TOP = 20  # ranked calls per NGO taken into the cohort view
+TOP = None  # every eligible call (the same cached ranking the Matches page uses)
 
 
 def _names(profiles) -> dict[str, str]:
@@ -42,7 +42,14 @@ def _cohort_section(rows, names) -> None:
                 "3.": best[2],
             }
         )
-    st.dataframe(pd.DataFrame(data), hide_index=True, width="stretch")
+    best = st.column_config.TextColumn(width="large")
+    st.dataframe(
+        pd.DataFrame(data),
+        hide_index=True,
+        width="stretch",
+        height=38 + 35 * len(data),
+        column_config={"1.": best, "2.": best, "3.": best},
+    )
     choice = st.selectbox(
         common.tr("mentor.cohort.open_ngo"),
         options=[r.profile.id for r in rows],

@@ -29,7 +29,7 @@ def _from_job(row: Any) -> reports.SourceHealth:
     """One row of ``scrape_job.source_health`` in this page's shape (its field names may vary)."""
     failing = _get(row, "failing_since")
     flag = str(_get(row, "state", "flag", "status", "health") or "").lower()
-    errors = _get(row, "errors", "last_error", "error") or ()
+    errors = _get(row, "errors", "last_errors", "last_error", "error") or ()
     if isinstance(errors, str):
         errors = (errors,)
     if failing or flag in {"failing", "failed", "error", "broken"}:
@@ -123,8 +123,15 @@ def main() -> None:
     if stale:
         names = ", ".join(common.safe_text(h.source) for h in stale)
         st.warning(common.tr("mentor.sources.stale_head", sources=names), icon="⏳")
-    if not (failing or low or stale):
+    working = [h for h in rows if h.state == "ok"]
+    never = [h for h in rows if h.state == "never"]
+    if not working and not (failing or low or stale):
+        st.warning(common.tr("mentor.sources.none_run"), icon="⚪")
+    elif not (failing or low or stale):
         st.success(common.tr("mentor.sources.all_ok"), icon="✅")
+    if never and working:
+        names = ", ".join(common.safe_text(h.source) for h in never)
+        st.info(common.tr("mentor.sources.never_head", sources=names))
 
     counts = Counter(h.state for h in rows)
     cols = st.columns(4)

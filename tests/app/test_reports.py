@@ -174,9 +174,10 @@ def test_brief_markdown_has_sections_and_latvian_formats():
     for heading in ("Termiņi nākamajās 30 dienās", "Pieteikumu gaita", "Labākās pašreizējās iespējas"):
         assert f"## {heading}" in md
     assert "11.02.2027." in md and "5\u00a0000\u00a0€" in md  # a's deadline, a's amount
-    assert "gatavojam" in md and "nav laika" in md  # stage label, drop reason
+    assert i18n.t("stage.preparing", "lv") in md and "nav laika" in md  # stage label, drop reason
     en = reports.brief_markdown(_brief(), "en")
-    assert "Consultation brief" in en and "preparing" in en and "11 Feb 2027" in en
+    assert "Consultation brief" in en and i18n.t("stage.preparing", "en") in en
+    assert i18n.fmt_date(A.deadline, "en") in en
 
 
 def test_brief_markdown_escapes_hostile_text():
@@ -202,7 +203,8 @@ def test_brief_docx_has_headings_and_tables():
     assert "Pieteikumu gaita" in headings and "Termiņi nākamajās 30 dienās" in headings
     texts = [[c.text for c in row.cells] for table in doc.tables for row in table.rows]
     assert ["Konkurss", "Posms", "Termiņš", "Pieprasīts", "Piešķirts", "Piezīmes"] in texts
-    assert any(r[0] == "Konkurss d" and r[1] == "gatavojam" and r[3] == "4\u00a0000\u00a0€" for r in texts)
+    preparing = i18n.t("stage.preparing", "lv")
+    assert any(r[0] == "Konkurss d" and r[1] == preparing and r[3] == "4\u00a0000\u00a0€" for r in texts)
 
 
 def test_brief_docx_survives_hostile_and_huge_text():

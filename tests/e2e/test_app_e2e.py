@@ -65,8 +65,19 @@ def go(page, title: str) -> None:
     no_exception(page)
 
 
+FULL_HEIGHT = """() => Math.max(...['stMain', 'stAppViewContainer', 'stMainBlockContainer']
+    .map(id => document.querySelector(`[data-testid="${id}"]`)).filter(Boolean).map(e => e.scrollHeight))"""
+
+
 def shot(page, screenshots: Path, name: str) -> None:
-    page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
+    """A screenshot of the whole page (Streamlit scrolls inside its main block, so the window is made
+    as tall as the content for the shot)."""
+    size = page.viewport_size
+    height = min(max(page.evaluate(FULL_HEIGHT), size["height"]), 12_000)
+    page.set_viewport_size({"width": size["width"], "height": height})
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(screenshots / f"{name}.png"))
+    page.set_viewport_size(size)
 
 
 def card_ids(page) -> list[str]:
