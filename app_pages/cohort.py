@@ -125,23 +125,24 @@ def _shared_table(items, names) -> pd.DataFrame:
 
 
 def _shared_section(profiles, ranked, names) -> None:
-    left, right = st.columns(2)
-    with left:
-        st.subheader(common.tr("mentor.cohort.competing"))
-        st.caption(common.tr("mentor.cohort.competing_help"))
-        items = reports.competing_calls(profiles, ranked, top=10)
+    for title, help_key, empty_key, items in (
+        ("mentor.cohort.competing", "mentor.cohort.competing_help", "mentor.cohort.no_competing",
+         reports.competing_calls(profiles, ranked, top=10)),
+        ("mentor.cohort.joint", "mentor.cohort.joint_help", "mentor.cohort.no_joint",
+         reports.joint_bid_calls(profiles, ranked, top=10)),
+    ):
+        st.subheader(common.tr(title))
+        st.caption(common.tr(help_key))
         if items:
-            st.dataframe(_shared_table(items, names), hide_index=True, width="stretch")
+            st.dataframe(
+                _shared_table(items, names),
+                hide_index=True,
+                width="stretch",
+                height=min(38 + 35 * len(items), 430),
+                column_config={common.tr("mentor.col.call"): st.column_config.TextColumn(width="large")},
+            )
         else:
-            st.info(common.tr("mentor.cohort.no_competing"))
-    with right:
-        st.subheader(common.tr("mentor.cohort.joint"))
-        st.caption(common.tr("mentor.cohort.joint_help"))
-        items = reports.joint_bid_calls(profiles, ranked, top=10)
-        if items:
-            st.dataframe(_shared_table(items, names), hide_index=True, width="stretch")
-        else:
-            st.info(common.tr("mentor.cohort.no_joint"))
+            st.info(common.tr(empty_key))
 
 
 def _funding_section(calls) -> None:
@@ -167,8 +168,12 @@ def _funding_section(calls) -> None:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("amount:Q", title=common.tr("mentor.col.open_eur")),
-            y=alt.Y("area:N", sort="-x", title=None),
+            x=alt.X(
+                "amount:Q",
+                title=common.tr("mentor.col.open_eur"),
+                axis=alt.Axis(labelExpr="replace(format(datum.value, ',.0f'), /,/g, '\u00a0')"),
+            ),
+            y=alt.Y("area:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
             color=alt.Color("area:N", legend=None),
             tooltip=[
                 alt.Tooltip("area:N", title=common.tr("mentor.col.area")),
