@@ -10,13 +10,17 @@ of one page in ``ScrapeResult.errors`` and goes on with the others, and fails wi
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import pickle
+import sqlite3
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from bs4 import BeautifulSoup, Tag
@@ -85,6 +89,130 @@ class ScrapeResult:
     errors: list[str] = field(default_factory=list)
     not_modified: int = 0
     seconds: float = 0.0
+
+
+class _TrackedMeta(dict):
+    """``meta`` handed to a callback; remembers whether the parser looked at ``meta["today"]``.
+
+    Reading "today" in any way (get, [], in, iteration, copying) marks the result as depending on the
+    date, so it is cached for that date only; otherwise it is valid on any date.
+    """
+
+    used_today = False
+
+    def __getitem__(self, key):
+        if key == "today":
+            self.used_today = True
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        if key == "today":
+            self.used_today = True
+        return super().get(key, default)
+
+    def __contains__(self, key) -> bool:
+        if key == "today":
+            self.used_today = True
+        return super().__contains__(key)
+
+    def _all(self):
+        self.used_today = True
+
+    def __iter__(self):
+        self._all()
+        return super().__iter__()
+
+    def keys(self):
+        self._all()
+        return super().keys()
+
+    def items(self):
+        self._all()
+        return super().items()
+
+    def values(self):
+        self._all()
+        return super().values()
+
+    def copy(self):
+        self._all()
+        return dict(super().items())
+
+    def pop(self, key, *default):
+        if key == "today":
+            self.used_today = True
+        return super().pop(key, *default)
+
+
+def _code_version() -> str:
+    """Hash of the parsing code (scrapers/ and the domain model): a code change invalidates the cache."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted([*root.rglob("*.py"), root.parent / "grantmatch" / "models.py"]):
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            continue
+    return digest.hexdigest()[:16]
+
+
+class ParseCache:
+    """What a callback yielded for a page text, so an unchanged page is not parsed again.
+
+    Keyed by scraper class, callback, URL, the page text, the callback's ``meta`` (without
+    ``today`` unless the parser read it) and the version of the parsing code. Stored in SQLite next
+    to the HTTP cache; entries unused for ``max_age_days`` are dropped when it is opened.
+    """
+
+    def __init__(self, path: Path, *, max_age_days: int = 60) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.version = _code_version()
+        self.hits = 0
+        self.misses = 0
+        self._db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, items BLOB, used REAL)")
+        self._db.execute("DELETE FROM parsed WHERE used < ?", (time.time() - max_age_days * 86400,))
+
+    def _key(self, scraper: BaseScraper, req: Request, text: str, with_today: bool) -> str:
+        meta = {k: v for k, v in req.meta.items() if with_today or k != "today"}
+        raw = json.dumps(
+            [self.version, type(scraper).__module__, type(scraper).__qualname__, req.callback, req.url,
+             _jsonable(meta), with_today],
+            sort_keys=True,
+            default=str,
+        )  # fmt: skip
+        digest = hashlib.sha256(raw.encode("utf-8"))
+        digest.update(text.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def get(self, scraper: BaseScraper, req: Request, text: str) -> list | None:
+        for with_today in (False, True):
+            key = self._key(scraper, req, text, with_today)
+            row = self._db.execute("SELECT items FROM parsed WHERE key = ?", (key,)).fetchone()
+            if row is not None:
+                try:
+                    items = pickle.loads(row[0])
+                except Exception:  # written by other code: parse again
+                    continue
+                self._db.execute("UPDATE parsed SET used = ? WHERE key = ?", (time.time(), key))
+                self.hits += 1
+                return items
+        self.misses += 1
+        return None
+
+    def put(self, scraper: BaseScraper, req: Request, text: str, items: list, *, used_today: bool) -> None:
+        key = self._key(scraper, req, text, used_today)
+        try:
+            blob = pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # something unpicklable: simply do not cache it
+            return
+        self._db.execute("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)", (key, blob, time.time()))
+
+    def close(self) -> None:
+        self._db.close()
 
 
 class BaseScraper:
@@ -161,6 +289,7 @@ class BaseScraper:
             queue.append(_with_today(req, today))
         seen: set[str] = set()
         ids: dict[str, int] = {}
+        cache: ParseCache | None = getattr(client, "parse_cache", None)
         while queue:
             req = queue.popleft()
             k = req.key()
@@ -185,7 +314,7 @@ class BaseScraper:
                         source=self.name,
                         url=req.url,
                     )
-                for item in callback(page.text, req.url, dict(req.meta)):
+                for item in self._call(callback, req, page, cache):
                     if isinstance(item, Request):
                         queue.append(_with_today(item, today))
                     elif isinstance(item, GrantCall):
@@ -228,6 +357,19 @@ class BaseScraper:
             )
         logger.info("scrape finished", extra={"source": self.name, "found": len(result.calls)})
         return result
+
+
+    def _call(self, callback, req: Request, page: Page, cache: ParseCache | None) -> list:
+        """The callback's items for this page, from the parse cache when the page text was seen before."""
+        if cache is not None:
+            cached = cache.get(self, req, page.text)
+            if cached is not None:
+                return cached
+        meta = _TrackedMeta(req.meta)
+        items = list(callback(page.text, req.url, meta))
+        if cache is not None:
+            cache.put(self, req, page.text, items, used_today=meta.used_today)
+        return items
 
 
 def _with_today(req: Request, today: date | None) -> Request:

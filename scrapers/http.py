@@ -6,6 +6,7 @@ One ``requests`` session (a ``requests_cache.CachedSession`` on SQLite unless th
 * urllib3 ``Retry`` with exponential backoff on 429/5xx, honouring ``Retry-After`` (capped);
 * robots.txt per host (protego), fetched once per client;
 * a pause between two requests to the same host (``delay``, default 1 s);
+* parse results of unchanged pages are kept next to the HTTP cache (:class:`scrapers.base.ParseCache`);
 * conditional requests: every cached response that has an ETag or Last-Modified is revalidated
   (``If-None-Match`` / ``If-Modified-Since``), a 304 returns the cached body (``Page.not_modified``);
   responses without validators are not cached and are fetched again;
@@ -34,7 +35,7 @@ from protego import Protego
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from scrapers.base import Page, Request
+from scrapers.base import Page, ParseCache, Request
 from scrapers.errors import FetchError, RobotsDisallowed
 from scrapers.normalize import slugify
 
@@ -138,7 +139,9 @@ class HttpClient:
         self._last_request: dict[str, float] = {}
         self._robots: dict[str, Protego | None] = {}
         self._raw_started: dict[str, int] = {}
+        self.parse_cache: ParseCache | None = None
         if cache_path is not None:
+            self.parse_cache = ParseCache(Path(cache_path).with_name(Path(cache_path).stem + ".parsed.sqlite"))
             import requests_cache
             from requests_cache.policy.expiration import EXPIRE_IMMEDIATELY
 
@@ -150,6 +153,8 @@ class HttpClient:
                 allowable_methods=("GET", "HEAD", "POST"),
                 allowable_codes=(200,),
                 stale_if_error=False,
+                wal=True,
+                fast_save=True,  # a cache entry lost in a crash only costs one full download
             )
         else:
             self.session = requests.Session()
@@ -174,6 +179,8 @@ class HttpClient:
 
     def close(self) -> None:
         self.session.close()
+        if self.parse_cache is not None:
+            self.parse_cache.close()
 
     def __enter__(self) -> HttpClient:
         return self

@@ -155,3 +155,60 @@ def test_parser_bug_on_one_page_is_recorded(site):
     result = Buggy().run(client_for(site))
     assert [c.title for c in result.calls] == ["Konkurss A"]
     assert any("parsing https://toy.lv/konkurss/c failed: KeyError" in e for e in result.errors)
+
+
+def test_parse_cache_reuses_unchanged_pages_and_respects_today(site, tmp_path):
+    serve_toy(site)
+    calls_made = []
+
+    class Counting(ToyScraper):
+        def parse_detail(self, text, url, meta=None):
+            calls_made.append(url)
+            yield from super().parse_detail(text, url, meta)
+
+    class DateDependent(ToyScraper):
+        def parse_detail(self, text, url, meta=None):
+            calls_made.append(url)
+            title = f"{self.select_one(self.make_soup(text), 'h1', url=url).get_text()} {meta.get('today')}"
+            yield GrantCall(id=self.make_id(url.rsplit("/", 1)[-1]), source=self.name, title=title, url=url)
+
+    def run(cls, today):
+        client = HttpClient(cache_path=tmp_path / "c.sqlite", delay=0, rewrite=site.rewrite, backoff=0)
+        try:
+            return cls().run(client, today=today), client.parse_cache
+        finally:
+            client.close()
+
+    first, _ = run(Counting, date(2027, 1, 1))
+    n = len(calls_made)
+    again, cache = run(Counting, date(2027, 1, 8))  # another week, same pages: parsed once only
+    # listing, a and c come from the cache; b (its layout is broken) is never cached and is parsed again
+    assert calls_made[n:] == ["https://toy.lv/konkurss/b"] and cache.hits == 3
+    assert [c.title for c in again.calls] == [c.title for c in first.calls]
+
+    site.add("https://toy.lv/konkurss/a", detail("Konkurss A (grozīts)", "2027. gada 1. martam"))
+    changed, _ = run(Counting, date(2027, 1, 8))
+    assert (
+        "Konkurss A (grozīts)" in [c.title for c in changed.calls]
+        and "https://toy.lv/konkurss/a" in calls_made[n + 1 :]
+    )
+
+    calls_made.clear()
+    run(DateDependent, date(2027, 1, 1))
+    result, _ = run(DateDependent, date(2027, 1, 8))  # reads meta["today"]: parsed again for a new date
+    assert len(calls_made) == 6 and all(c.title.endswith("2027-01-08") for c in result.calls)
+    run(DateDependent, date(2027, 1, 8))
+    assert len(calls_made) == 7  # same date: cached (only the broken page b again)
+
+
+def test_parse_cache_is_invalidated_by_a_code_change(tmp_path, monkeypatch):
+    from scrapers import base
+
+    req = Request("https://toy.lv/x", callback="parse_detail")
+    cache = base.ParseCache(tmp_path / "p.sqlite")
+    cache.put(ToyScraper(), req, "<h1>x</h1>", ["item"], used_today=False)
+    assert cache.get(ToyScraper(), req, "<h1>x</h1>") == ["item"]
+    assert cache.get(ToyScraper(), req, "<h1>y</h1>") is None
+    cache.close()
+    monkeypatch.setattr(base, "_code_version", lambda: "other")
+    assert base.ParseCache(tmp_path / "p.sqlite").get(ToyScraper(), req, "<h1>x</h1>") is None
