@@ -355,7 +355,8 @@ def eligibility(profile: NgoProfile, call: GrantCall, today: date) -> tuple[Any,
     """The eligibility facts (applicant, geography, deadline) of one call for one profile."""
     from matcher import eligibility as elig
 
-    return elig.check(profile, call, today)
+    # Plain dicts: a reloaded module (Streamlit reloads edited files) must not break isinstance checks.
+    return elig.check(profile.to_dict(), call.to_dict(), today)
 
 
 def similar_calls(
