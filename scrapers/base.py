@@ -174,7 +174,18 @@ class ParseCache:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=OFF")
         self._db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, items BLOB, used REAL)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS robots (base TEXT PRIMARY KEY, body TEXT, fetched REAL)")
         self._db.execute("DELETE FROM parsed WHERE used < ?", (time.time() - max_age_days * 86400,))
+
+    def get_robots(self, base: str, *, max_age: float) -> str | None:
+        """A robots.txt body fetched less than ``max_age`` seconds ago ("" = none, all allowed)."""
+        row = self._db.execute(
+            "SELECT body FROM robots WHERE base = ? AND fetched > ?", (base, time.time() - max_age)
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def put_robots(self, base: str, body: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO robots VALUES (?, ?, ?)", (base, body, time.time()))
 
     def _key(self, scraper: BaseScraper, req: Request, text: str, with_today: bool) -> str:
         meta = {k: v for k, v in req.meta.items() if with_today or k != "today"}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
 
 from grantmatch.models import GrantCall, ValidationError
 from scrapers.normalize import strip_accents
@@ -38,6 +39,7 @@ class DedupeResult:
     """Kept call id -> ids of the records merged into it."""
 
 
+@lru_cache(maxsize=4096)
 def title_tokens(title: str) -> frozenset[str]:
     """Normalised title tokens: no diacritics, lower case, stop words dropped, cut to a stem."""
     words = re.findall(r"[a-z0-9]+", strip_accents(title).lower())
@@ -52,8 +54,9 @@ def title_similarity(a: str, b: str) -> float:
     return 2 * len(ta & tb) / (len(ta) + len(tb))
 
 
-def _funder_tokens(funder: str | None) -> list[str]:
-    return [w for w in re.findall(r"[a-z0-9]+", strip_accents(funder or "").lower()) if len(w) > 1 or w.isdigit()]
+@lru_cache(maxsize=1024)
+def _funder_tokens(funder: str | None) -> tuple[str, ...]:
+    return tuple(w for w in re.findall(r"[a-z0-9]+", strip_accents(funder or "").lower()) if len(w) > 1 or w.isdigit())
 
 
 def funders_agree(a: str | None, b: str | None) -> bool:

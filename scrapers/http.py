@@ -4,7 +4,7 @@ One ``requests`` session (a ``requests_cache.CachedSession`` on SQLite unless th
 
 * a named User-Agent, connect/read timeouts;
 * urllib3 ``Retry`` with exponential backoff on 429/5xx, honouring ``Retry-After`` (capped);
-* robots.txt per host (protego), fetched once per client;
+* robots.txt per host (protego), fetched at most once a day (remembered next to the HTTP cache);
 * a pause between two requests to the same host (``delay``, default 1 s);
 * parse results of unchanged pages are kept next to the HTTP cache (:class:`scrapers.base.ParseCache`);
 * conditional requests: every cached response that has an ETag or Last-Modified is revalidated
@@ -22,9 +22,11 @@ One ``requests`` session (a ``requests_cache.CachedSession`` on SQLite unless th
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import time
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,6 +128,7 @@ class HttpClient:
         backoff: float = 0.5,
         max_retry_after: float = 30.0,
         respect_robots: bool = True,
+        robots_max_age: float = 86400.0,
     ) -> None:
         self.delay = delay
         self.timeout = timeout
@@ -134,6 +137,7 @@ class HttpClient:
         self.rewrite = rewrite or (lambda url: url)
         self.raw_dir = raw_dir
         self.respect_robots = respect_robots
+        self.robots_max_age = robots_max_age
         self.cache_path = cache_path
         self.stats = FetchStats()
         self._last_request: dict[str, float] = {}
@@ -158,6 +162,12 @@ class HttpClient:
             )
         else:
             self.session = requests.Session()
+        # proxies and CA bundle are read from the environment once, not on every request
+        self.session.proxies.update(urllib.request.getproxies())
+        ca_bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+        if ca_bundle:
+            self.session.verify = ca_bundle
+        self.session.trust_env = False
         self.session.headers["User-Agent"] = user_agent
         self.session.headers["Accept-Language"] = "lv,en;q=0.8"
         retry = _CappedRetry(
@@ -289,6 +299,10 @@ class HttpClient:
         return True if rules is None else rules.can_fetch(url, ROBOTS_AGENT)
 
     def _load_robots(self, base: str, who: str) -> Protego | None:
+        if self.parse_cache is not None:
+            cached = self.parse_cache.get_robots(base, max_age=self.robots_max_age)
+            if cached is not None:
+                return Protego.parse(cached) if cached else None
         robots_url = f"{base}/robots.txt"
         self._pause(robots_url)
         try:
@@ -299,9 +313,13 @@ class HttpClient:
         finally:
             self._last_request[_host(robots_url)] = time.monotonic()
             self.stats.requests += 1
-        if response.status_code != 200:
-            return None  # no robots.txt (or it is broken): everything is allowed
-        return Protego.parse(decode_body(response.content, response.headers.get("Content-Type", "")))
+        body = ""
+        if response.status_code == 200:
+            body = decode_body(response.content, response.headers.get("Content-Type", ""))
+        # (no robots.txt, or a broken one: everything is allowed)
+        if self.parse_cache is not None and response.status_code < 500:
+            self.parse_cache.put_robots(base, body)
+        return Protego.parse(body) if body else None
 
     # ------------------------------------------------------------------ raw pages
 

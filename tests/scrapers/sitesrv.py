@@ -10,6 +10,7 @@ status) for the tests to count.
 from __future__ import annotations
 
 import hashlib
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -79,9 +80,7 @@ class SiteServer:
         self.pages[url] = Reply(data, content_type=content_type, **kw)
 
     def rewrite(self, url: str) -> str:
-        parts = urlsplit(url)
-        query = f"?{parts.query}" if parts.query else ""
-        return f"http://127.0.0.1:{self.port}/{parts.scheme}/{parts.netloc}{parts.path or '/'}{query}"
+        return rewrite_url(self.port, url)
 
     def real_url(self, path: str) -> str:
         scheme, _, rest = path.lstrip("/").partition("/")
@@ -98,6 +97,13 @@ class SiteServer:
             self.hits.clear()
 
 
+def rewrite_url(port: int, url: str) -> str:
+    """``https://host/path?q`` -> ``http://127.0.0.1:port/https/host/path?q``."""
+    parts = urlsplit(url)
+    query = f"?{parts.query}" if parts.query else ""
+    return f"http://127.0.0.1:{port}/{parts.scheme}/{parts.netloc}{parts.path or '/'}{query}"
+
+
 class _QuietServer(ThreadingHTTPServer):
     def handle_error(self, request, client_address) -> None:
         import sys
@@ -110,6 +116,11 @@ class _QuietServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     site: SiteServer
     protocol_version = "HTTP/1.1"
+    wbufsize = 1 << 16  # headers and body leave in one segment (no Nagle / delayed-ACK stalls)
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, format, *args) -> None:  # noqa: A002 - silence the default stderr log
         pass

@@ -1,0 +1,195 @@
+"""Scrape benchmark: every registered source over its fixture site on a local HTTP server.
+
+Each source lists its fixture pages in ``fixture_pages`` (real URL -> file under
+``tests/fixtures/<key>/``). The bench serves them all on 127.0.0.1 (with ETag / Last-Modified), runs
+the whole weekly job twice into a temporary SQLite database with ``delay=0`` and prints:
+
+* pages fetched and parsed per second on the first run (target >= 50 on 2 cores);
+* the parse-only rate (pages/s with no HTTP at all);
+* first run vs no-change re-run time (target: re-run >= 5x faster) and how many requests were 304;
+* the same two figures for the scrapers alone (no dedupe, area tagging or database writes).
+
+Run: ``.venv/bin/python bench/scrape_bench.py [--rounds 3] [--json]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import multiprocessing
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from grantmatch import scrape_job  # noqa: E402
+from grantmatch.store import Store  # noqa: E402
+from scrapers import registry  # noqa: E402
+from scrapers.http import HttpClient  # noqa: E402
+from scrapers.runner import run_sources  # noqa: E402
+from tests.scrapers.sitesrv import SiteServer, rewrite_url  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures"
+TYPES = {".json": "application/json", ".xml": "application/rss+xml; charset=utf-8", ".rss": "application/rss+xml"}
+
+
+def serve_fixtures(site: SiteServer) -> dict[str, int]:
+    """Register every source's fixture pages on the server; returns pages per source."""
+    counts = {}
+    for key, cls in registry.all_scrapers().items():
+        for url, name in cls.fixture_pages.items():
+            path = FIXTURES / key / name
+            ctype = TYPES.get(path.suffix, "text/html; charset=utf-8")
+            site.add(url, path.read_bytes(), content_type=ctype)
+        counts[key] = len(cls.fixture_pages)
+    return counts
+
+
+def _serve(conn) -> None:
+    """Child process: serve the fixture sites; answer "hits", "reset" and "stop" on the pipe."""
+    with SiteServer() as site:
+        counts = serve_fixtures(site)
+        conn.send((site.port, counts))
+        while True:
+            cmd = conn.recv()
+            if cmd == "hits":
+                conn.send([(h.method, h.conditional, h.status) for h in site.hits])
+            elif cmd == "reset":
+                site.reset_hits()
+                conn.send(True)
+            else:
+                break
+
+
+def parse_only_rate(today: date) -> tuple[int, float]:
+    """Pages/s of the parsers alone: run each source over an in-memory 'client' reading the fixtures."""
+    from scrapers.base import Page
+
+    class FileClient:
+        def __init__(self, pages: dict[str, Path]):
+            self.pages = pages
+
+        def fetch(self, req, source=None):
+            url = req if isinstance(req, str) else req.url
+            path = self.pages.get(url)
+            if path is None:
+                from scrapers.errors import FetchError
+
+                raise FetchError(f"{source}: expected a fixture for {url}, found none", source=source or "")
+            raw = path.read_bytes()
+            from scrapers.http import decode_body
+
+            return Page(url, url, 200, decode_body(raw, TYPES.get(path.suffix, "text/html")))
+
+    pages = 0
+    started = time.perf_counter()
+    for key, cls in registry.all_scrapers().items():
+        client = FileClient({u: FIXTURES / key / n for u, n in cls.fixture_pages.items()})
+        with contextlib.suppress(Exception):
+            pages += cls().run(client, today=today).pages
+    return pages, time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=3, help="repeat the first-run / re-run pair (median reported)")
+    ap.add_argument("--today", default="2026-12-01")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    today = date.fromisoformat(args.today)
+
+    # the server runs in its own process, so the client under test does not share its GIL
+    parent, child = multiprocessing.Pipe()
+    server = multiprocessing.Process(target=_serve, args=(child,), daemon=True)
+    server.start()
+    port, counts = parent.recv()
+
+    def rewrite(url: str) -> str:
+        return rewrite_url(port, url)
+
+    scrape_job._tagger()  # import the matcher outside the timing
+    firsts, reruns, pages_first, not_modified, failed = [], [], [], [], set()
+    scrape_firsts: list[float] = []
+    scrape_reruns: list[float] = []
+    try:
+        for _ in range(args.rounds):
+            with tempfile.TemporaryDirectory() as tmp:
+                os.environ["GRANTMATCH_VAR_DIR"] = tmp
+                store = Store(f"sqlite:///{tmp}/bench.db")
+                store.upgrade()
+
+                def client(tmp=tmp) -> HttpClient:
+                    return HttpClient(cache_path=Path(tmp) / "http.sqlite", delay=0, rewrite=rewrite, backoff=0)
+
+                c = client()
+                t = time.perf_counter()
+                first = scrape_job.run_scrape(store, client=c, today=today)
+                firsts.append(time.perf_counter() - t)
+                c.close()
+                pages_first.append(sum(o.pages for o in first.outcomes.values()))
+                failed |= set(first.failed)
+                parent.send("reset")
+                parent.recv()
+                c = client()
+                t = time.perf_counter()
+                again = scrape_job.run_scrape(store, client=c, today=today)
+                reruns.append(time.perf_counter() - t)
+                c.close()
+                not_modified.append(sum(o.not_modified for o in again.outcomes.values()))
+                parent.send("hits")
+                hits = parent.recv()
+                conditional = sum(1 for _, cond, _ in hits if cond)
+                total_hits = len(hits)
+                calls = store.count_calls()
+                changed = sum(o.new + o.changed for o in again.outcomes.values())
+            # the scrapers alone (no dedupe, tagging or database), first run and no-change re-run
+            with tempfile.TemporaryDirectory() as tmp:
+                keys = list(registry.all_scrapers())
+                for bucket in (scrape_firsts, scrape_reruns):
+                    c = client(tmp)
+                    t = time.perf_counter()
+                    run_sources(keys, c, today=today)
+                    bucket.append(time.perf_counter() - t)
+                    c.close()
+    finally:
+        parent.send("stop")
+        server.join(timeout=5)
+    parse_pages, parse_seconds = parse_only_rate(today)
+    first_s, rerun_s = statistics.median(firsts), statistics.median(reruns)
+    result = {
+        "sources": len(counts),
+        "fixture_pages": sum(counts.values()),
+        "failed_sources": sorted(failed),
+        "pages_per_run": pages_first[-1],
+        "calls_stored": calls,
+        "first_run_s": round(first_s, 3),
+        "first_run_pages_per_s": round(pages_first[-1] / first_s, 1),
+        "parse_only_pages_per_s": round(parse_pages / parse_seconds, 1) if parse_seconds else None,
+        "rerun_s": round(rerun_s, 3),
+        "scrapers_only_first_s": round(statistics.median(scrape_firsts), 3),
+        "scrapers_only_pages_per_s": round(pages_first[-1] / statistics.median(scrape_firsts), 1),
+        "scrapers_only_rerun_s": round(statistics.median(scrape_reruns), 3),
+        "scrapers_only_rerun_speedup": round(statistics.median(scrape_firsts) / statistics.median(scrape_reruns), 2),
+        "rerun_speedup": round(first_s / rerun_s, 2),
+        "rerun_not_modified": not_modified[-1],
+        "rerun_requests": total_hits,
+        "rerun_conditional_requests": conditional,
+        "rerun_new_or_changed": changed,
+    }
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        for k, v in result.items():
+            print(f"{k:>28}: {v}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
