@@ -242,6 +242,9 @@ def find_deadline(text: str, *, reference: date | None = None) -> tuple[date | N
             last_kw = max([m.start() for m in strong + weak], default=-1)
             if last_kw < 0:
                 continue
+            if _APPLICATION.search(window):
+                # "pieņemšana notiks no … līdz …": an application window, not an event
+                negative = [n for n in negative if not re.fullmatch(r"notiks|norisināsies", n.group(0), re.I)]
             if any(n.end() > last_kw - 25 for n in negative):
                 continue  # "projekta īstenošanas termiņš ... līdz" / "rezultāti tiks publicēti līdz"
             # a "no <date>" right before means this is the start of a window, not its end
@@ -285,6 +288,18 @@ _OPEN_KW = re.compile(
 )
 
 
+_IMPLEMENTATION = re.compile(
+    r"jānotiek|jānorisinās|jāīsteno|īstenošan\w*|īsteno\w*|norisin\w*|notiks|notiek|implementation|"
+    r"activities (?:must|should) take place|projekta (?:ilgums|periods)|realizē\w*",
+    re.IGNORECASE,
+)
+_APPLICATION = re.compile(
+    r"pieteik\w*|pieteikš\w*|iesnieg\w*|iesniedz\w*|pieņemšan\w*|pieņem\w*|applications?|submission|"
+    r"call opens|opens",
+    re.IGNORECASE,
+)
+
+
 def find_open_date(text: str, *, reference: date | None = None) -> date | None:
     """The date applications open: "no 12. janvāra līdz …", "12.01.2027.–02.02.2027.", "opens on …"."""
     if not text:
@@ -293,9 +308,13 @@ def find_open_date(text: str, *, reference: date | None = None) -> date | None:
         dates = find_dates(sentence, reference=reference)
         for i, (start, end, value) in enumerate(dates):
             before = sentence[max(0, start - 40) : start]
+            if _IMPLEMENTATION.search(sentence[:start]) and not _APPLICATION.search(sentence[:start]):
+                continue  # "Iniciatīvām jānotiek no 1. februāra līdz 31. maijam" is when the work happens
             if _OPEN_KW.search(before):
                 return value
-            if i + 1 < len(dates):
+            if i + 1 < len(dates) and not (
+                _IMPLEMENTATION.search(sentence[:start]) and not _APPLICATION.search(sentence[:start])
+            ):
                 between = sentence[end : dates[i + 1][0]]
                 if re.fullmatch(r"\s*(?:[-–—]|līdz|to|until)\s*", between, re.IGNORECASE):
                     return value
@@ -390,7 +409,8 @@ _TOTAL_KW = re.compile(
 _PER_PROJECT_KW = re.compile(
     r"vienam projektam|viena projekta|vienā projektā|katram projektam|projektam|per project|per grant|"
     r"each project|per application|vienam pieteikumam|viena pieteikuma|vienai iniciatīvai|"
-    r"vienas iniciatīvas|iniciatīvai|max\w*|minim\w*|grant size|individual grants?|apmērs",
+    r"vienas iniciatīvas|iniciatīvai|max\w*|minim\w*|grant size|individual grants?|apmērs|"
+    r"(?<!\w)vien(?:am|ai|a|as)\s+\w+|(?<!\w)katr(?:am|ai|a|as)\s+\w+",
     re.IGNORECASE,
 )
 
@@ -458,6 +478,9 @@ def find_total_budget(text: str) -> float | None:
         total = _TOTAL_KW.search(sentence)
         if not total:
             continue
+        unit = re.search(r"(?<!\w)(?:vien|katr)(?:am|ai|a|as)\s+\w+|per (?:project|grant|application)", sentence, re.I)
+        if unit and unit.start() < total.start() and not re.search(r"kopēj\w*|total|kopsumm\w*", sentence, re.I):
+            continue  # "Vienai rezidencei pieejams finansējums līdz 6000 eiro" is a cap per unit
         for start, _end, value in find_money(sentence):
             if start < total.start():
                 continue
@@ -593,7 +616,17 @@ def find_applicants(text: str) -> tuple[ApplicantType, ...]:
     if not text:
         return ()
     sentences = _sentences(text)
-    context = [s for s in sentences if _APPLICANT_CONTEXT.search(s)]
+    context: list[str] = []
+    for i, sentence in enumerate(sentences):
+        if not _APPLICANT_CONTEXT.search(sentence):
+            continue
+        context.append(sentence)
+        if sentence.rstrip().endswith(("?", ":")):
+            # a heading ("Kas var pieteikties?"): the lines under it are the list of applicants
+            for follower in sentences[i + 1 : i + 8]:
+                if follower.rstrip().endswith(("?", ":")):
+                    break
+                context.append(follower)
     scope = context or sentences
     positive: list[ApplicantType] = []
     negative: set[ApplicantType] = set()
@@ -601,6 +634,8 @@ def find_applicants(text: str) -> tuple[ApplicantType, ...]:
         neg = _NEGATION.search(sentence)
         for pattern, types in _APPLICANT_WORDS:
             for m in re.finditer(pattern, sentence, re.IGNORECASE):
+                if re.match(r"\s*[„“\"«']", sentence[m.end() :]):
+                    continue  # Biedrība „Liepājas rajona partnerība” izsludina …: a named organisation
                 is_negative = neg is not None and (neg.start() < m.start() or _tail_negative(sentence, m.end()))
                 for t in types:
                     if is_negative:
@@ -666,7 +701,7 @@ def find_geography(text: str) -> tuple[str, ...]:
     scope = " \n".join(context or sentences)
     found: list[tuple[int, str]] = []
     for pattern, label in _PLACES:
-        for m in re.finditer(pattern, scope, re.IGNORECASE):
+        for m in re.finditer(rf"(?<!\w)(?:{pattern})", scope, re.IGNORECASE):
             if _EXCLUDED_PLACE.search(scope[max(0, m.start() - 25) : m.start()]):
                 continue  # "ārpus Rīgas", "izņemot Rīgu", "outside Riga"
             if label not in (f[1] for f in found):

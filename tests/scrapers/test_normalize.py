@@ -332,6 +332,35 @@ def test_slugify_is_stable_and_short():
             (A.ASSOCIATION, A.FOUNDATION, A.INDIVIDUAL),
         ),
         (lambda: find_applicants("Liepājas valstspilsētas pašvaldība izsludina konkursu biedrībām."), (A.ASSOCIATION,)),
+        # reported by S2 (Liepāja / Kurzeme sources)
+        (lambda: find_geography("Projekti, kas veicina garīgo veselību Liepājā."), ("Liepāja",)),
+        (
+            lambda: find_applicants(
+                "Kas var pieteikties?\nNeformālas jauniešu grupas – vismaz 3 jaunieši.\nBiedrības un nodibinājumi."
+            ),
+            (A.ASSOCIATION, A.FOUNDATION, A.INFORMAL_GROUP),
+        ),
+        (lambda: parse_amounts("Vienai rezidencei pieejams finansējums līdz 6000 eiro."), (None, 6000)),
+        (lambda: find_total_budget("Vienai rezidencei pieejams finansējums līdz 6000 eiro."), None),
+        (
+            lambda: find_total_budget(
+                "Mērķprogrammas finansējums ir 250 000 eiro, viena projekta atbalsts – līdz 10 000 eiro."
+            ),
+            250000,
+        ),
+        (lambda: find_open_date("Iniciatīvām jānotiek no 2027. gada 1. februāra līdz 31. maijam."), None),
+        (
+            lambda: find_deadline(
+                "Projektu iesniegumu pieņemšana notiks no 2026. gada 3. marta līdz 2026. gada 3. aprīlim."
+            )[0],
+            date(2026, 4, 3),
+        ),
+        (
+            lambda: find_applicants(
+                "Biedrība „Liepājas rajona partnerība” izsludina projektu iesniegumu konkursa 2. kārtu."
+            ),
+            (),
+        ),
     ],
 )
 def test_reported_gaps(check, expected):
