@@ -1,0 +1,124 @@
+"""The weekly job: duplicates across sources, storing per source, and the health table."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from grantmatch import scrape_job
+from grantmatch.models import GrantCall
+from grantmatch.store import Store
+from scrapers import registry
+from scrapers.http import HttpClient
+from tests.scrapers.test_e2e_run import PAGE, toy
+
+TODAY = date(2027, 1, 20)
+SIF = toy("sif-like", "sif.lv", funder="Sabiedrības integrācijas fonds")
+NVO = toy("nvo-like", "nvo.lv", funder="Latvijas Pilsoniskā alianse")
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(f"sqlite:///{tmp_path / 'job.db'}")
+    s.upgrade()
+    return s
+
+
+def serve(site):
+    site.add(
+        "https://sif.lv/konkursi/",
+        PAGE.format(
+            title="x", host="sif.lv", main='<ul class="calls"><li><a href="/konkurss/nvo-fonds-2027/">a</a></li></ul>'
+        ),
+    )
+    site.add(
+        "https://sif.lv/konkurss/nvo-fonds-2027/",
+        PAGE.format(
+            title="x",
+            host="sif.lv",
+            main="<h1>NVO fonda 2027. gada projektu konkurss</h1>"
+            "<p>Pieteikumus iesniedz līdz 2027. gada 20. februārim.</p>",
+        ),
+    )
+    site.add(
+        "https://nvo.lv/konkursi/",
+        PAGE.format(
+            title="x", host="nvo.lv", main='<ul class="calls"><li><a href="/konkurss/sif-nvo-fonds/">a</a></li></ul>'
+        ),
+    )
+    site.add(
+        "https://nvo.lv/konkurss/sif-nvo-fonds/",
+        PAGE.format(
+            title="x",
+            host="nvo.lv",
+            main="<h1>SIF izsludina NVO fonda projektu konkursu 2027. gadam</h1><p>Pieteikumus iesniedz līdz "
+            "2027. gada 20. februārim. Vienam projektam līdz 20 000 eiro.</p>",
+        ),
+    )
+
+
+def test_same_call_from_two_sources_is_stored_once(site, store, monkeypatch, tmp_path):
+    serve(site)
+
+    class NvoRepost(NVO):
+        def parse_detail(self, text, url, meta=None):
+            for call in super().parse_detail(text, url, meta):
+                yield GrantCall(**{**{f: getattr(call, f) for f in call.__dataclass_fields__}, "funder": "SIF"})
+
+    monkeypatch.setattr(registry, "all_scrapers", lambda: {"sif-like": SIF, "nvo-like": NvoRepost})
+    client = HttpClient(cache_path=None, delay=0, rewrite=site.rewrite)
+    report = scrape_job.run_scrape(store, client=client, today=TODAY)
+    assert report.duplicates == 1 and report.ok
+    (call,) = store.list_calls()
+    assert call.source == "sif-like" and call.max_amount_eur == 20000  # own source kept, amount filled in
+    assert store.call_meta()[call.id]["also_at"] == ["https://nvo.lv/konkurss/sif-nvo-fonds/"]
+    assert report.outcomes["nvo-like"].found == 1 and report.outcomes["nvo-like"].kept == 0
+
+
+def test_a_store_failure_fails_only_that_source(site, store, monkeypatch):
+    serve(site)
+    monkeypatch.setattr(registry, "all_scrapers", lambda: {"sif-like": SIF, "nvo-like": NVO})
+    real = store.upsert_calls
+
+    def flaky(calls, **kw):
+        if calls and calls[0].source == "nvo-like":
+            raise RuntimeError("disk full")
+        return real(calls, **kw)
+
+    monkeypatch.setattr(store, "upsert_calls", flaky)
+    report = scrape_job.run_scrape(
+        store, client=HttpClient(cache_path=None, delay=0, rewrite=site.rewrite), today=TODAY
+    )
+    assert report.failed == ["nvo-like"] and "disk full" in report.outcomes["nvo-like"].errors[-1]
+    assert [c.source for c in store.list_calls()] == ["sif-like"]
+    assert {r["source"]: r["status"] for r in store.runs()} == {"sif-like": "ok", "nvo-like": "failed"}
+
+
+def log_runs(store, source, counts):
+    for found in counts:
+        run = store.start_run(source)
+        if found is None:
+            store.finish_run(run, status="failed", errors=[f"{source}: expected 200, found 500"])
+        else:
+            store.finish_run(run, status="ok", found=found)
+
+
+def test_health_flags(store, monkeypatch):
+    monkeypatch.setattr(registry, "all_scrapers", lambda: {"a": SIF, "b": NVO, "c": SIF, "d": NVO, "e": SIF})
+    log_runs(store, "a", [10, 12, 11, 3])  # far below its usual count
+    log_runs(store, "b", [5, 6, None, None])  # failing for two runs
+    log_runs(store, "c", [None])  # never worked
+    # "e" never ran
+    log_runs(store, "d", [4, 5, 4])  # fine
+    today = date.today()
+    rows = {r["source"]: r for r in scrape_job.source_health(store, today)}
+    assert rows["a"]["flag"] == "low" and rows["a"]["last_count"] == 3 and rows["a"]["usual_count"] == 11
+    assert rows["b"]["flag"] == "failing" and rows["b"]["last_count"] == 6
+    failed_runs = [r for r in store.runs("b") if r["status"] == "failed"]
+    assert rows["b"]["failing_since"] == min(r["started_at"] for r in failed_runs)
+    assert rows["c"]["flag"] == "failing" and rows["c"]["last_success"] is None
+    assert rows["e"]["flag"] == "never" and rows["e"]["last_run"] is None
+    assert rows["d"]["flag"] == "" and rows["d"]["usual_count"] == 4.5
+    later = {r["source"]: r for r in scrape_job.source_health(store, today + timedelta(days=30))}
+    assert later["d"]["flag"] == "stale"
