@@ -370,17 +370,24 @@ class BaseScraper:
         return result
 
 
-    def _call(self, callback, req: Request, page: Page, cache: ParseCache | None) -> list:
-        """The callback's items for this page, from the parse cache when the page text was seen before."""
+    def _call(self, callback, req: Request, page: Page, cache: ParseCache | None) -> Iterator[Any]:
+        """The callback's items for this page, from the parse cache when the page text was seen before.
+
+        Items are passed on as the callback yields them, so a page that fails half-way still gives
+        what it yielded before failing; only a page parsed to the end is cached.
+        """
         if cache is not None:
             cached = cache.get(self, req, page.text)
             if cached is not None:
-                return cached
+                yield from cached
+                return
         meta = _TrackedMeta(req.meta)
-        items = list(callback(page.text, req.url, meta))
+        items = []
+        for item in callback(page.text, req.url, meta):
+            items.append(item)
+            yield item
         if cache is not None:
             cache.put(self, req, page.text, items, used_today=meta.used_today)
-        return items
 
 
 def _with_today(req: Request, today: date | None) -> Request:

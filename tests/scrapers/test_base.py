@@ -212,3 +212,16 @@ def test_parse_cache_is_invalidated_by_a_code_change(tmp_path, monkeypatch):
     cache.close()
     monkeypatch.setattr(base, "_code_version", lambda: "other")
     assert base.ParseCache(tmp_path / "p.sqlite").get(ToyScraper(), req, "<h1>x</h1>") is None
+
+
+def test_calls_yielded_before_a_failure_on_the_same_page_are_kept(site):
+    serve_toy(site)
+
+    class HalfBroken(ToyScraper):
+        def parse(self, text, url, meta=None):
+            yield from list(super().parse(text, url, meta))[:1]
+            raise LayoutChanged(f"toy: expected 3 cards at {url}, found a broken one")
+
+    result = HalfBroken().run(client_for(site))
+    assert [c.title for c in result.calls] == ["Konkurss A"]
+    assert result.errors == ["toy: expected 3 cards at https://toy.lv/konkursi/, found a broken one"]
