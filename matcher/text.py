@@ -1,7 +1,8 @@
 """Latvian-aware text normalisation: tokens, stop words, lemmas, diacritic-robust keys.
 
-A *key* is what the matcher indexes: the lemma of a word (simplemma, Latvian or English), lower-cased
-and with diacritics folded (``jauniešiem`` -> ``jaunietis`` -> ``jaunietis``; ``kultūras`` ->
+A *key* is what the matcher indexes: for Latvian, the lemma of a word (simplemma) lightly stemmed,
+lower-cased and with diacritics folded; English words keep their own form (``jauniešiem`` ->
+``jaunietis`` -> ``jaunietis``; ``kultūras`` ->
 ``kultūra`` -> ``kultura``). Folding after lemmatising keeps the lemmatiser accurate and still lets
 text typed without diacritics (``kulturas``) meet the same key. Each distinct word is lemmatised
 once per :class:`Analyzer` (a cache), which is what keeps fitting 100,000 calls fast.
@@ -68,9 +69,11 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def words(text: str) -> list[str]:
-    """Lower-cased word tokens (letters, inner hyphens and apostrophes), digits dropped."""
-    return [w.lower().strip("'’-") for w in WORD_RE.findall(text or "")]
+def words(text: str, *, lower: bool = True) -> list[str]:
+    """Word tokens (letters, inner hyphens and apostrophes), digits dropped; lower-cased unless
+    ``lower=False`` (the analyzer needs the case to protect names)."""
+    found = WORD_RE.findall(text or "")
+    return [w.lower() for w in found] if lower else found
 
 
 def guess_language(text: str) -> str:
@@ -84,6 +87,13 @@ def guess_language(text: str) -> str:
     lv = sum(t in STOP_LV for t in toks)
     en = sum(t in STOP_EN for t in toks)
     return "lv" if lv > en else "en"
+
+
+@lru_cache(maxsize=1)
+def _places():
+    from matcher.places import default_places
+
+    return default_places()
 
 
 @lru_cache(maxsize=1)
@@ -109,37 +119,67 @@ class Analyzer:
     ----------
     min_len : int, default=2
         Shorter words are dropped.
+    protect_names : bool, default=True
+        Keep place names and unknown capitalised words out of the lemmatiser.
     """
 
-    def __init__(self, min_len: int = 2) -> None:
+    def __init__(self, min_len: int = 2, protect_names: bool = True) -> None:
         self.min_len = min_len
+        self.protect_names = protect_names
         self._cache: dict[tuple[str, str], str | None] = {}
         self.surfaces: dict[str, Counter] = {}
 
     def __getstate__(self) -> dict:
         # The lemma cache is rebuilt on demand; keep only the (small) surface map's best words.
-        return {"min_len": self.min_len, "_cache": {}, "surfaces": {}}
+        return {"min_len": self.min_len, "protect_names": self.protect_names, "_cache": {}, "surfaces": {}}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
 
     def key(self, word: str, lang: str = "") -> str | None:
-        """The key of one lower-cased word, or None for stop words and noise."""
+        """The key of one word as written (case kept), or None for stop words and noise.
+
+        Names are protected from the lemmatiser: a capitalised word that names a place of
+        ``data/places.json`` (in any case form: ``Liepājā``, ``Liepājas``) becomes that place
+        (``liepaja``), and a capitalised word neither dictionary knows keeps its own form.
+        """
         ck = (word, lang)
         hit = self._cache.get(ck, "")
         if hit != "":
             return hit
-        out: str | None
-        if len(word) < self.min_len or word in STOP_WORDS:
-            out = None
-        else:
-            out = fold(self._lemma(word, lang))
-            if self._latvian(word, lang):
-                out = stem_lv(out)
-            if len(out) < self.min_len or out in STOP_WORDS:
+        low = word.lower()
+        out: str | None = None
+        if word[:1].isupper() and self.protect_names:
+            out = self._name(word, low)
+        if out is None:
+            if len(low) < self.min_len or low in STOP_WORDS:
                 out = None
+            elif lang != "lv" and not any(ch in _LV_LETTERS for ch in low):
+                # English (and other) words keep their form: measured, exact forms match better
+                # than simplemma's English lemmas or a plural rule (cordis dev nDCG@10 0.79 -> 0.82)
+                out = fold(low)
+            else:
+                out = fold(self._lemma(low, lang))
+                if self._latvian(low, lang):
+                    out = stem_lv(out)
+                if len(out) < self.min_len or out in STOP_WORDS:
+                    out = None
         self._cache[ck] = out
         return out
+
+    def _name(self, word: str, low: str) -> str | None:
+        """The protected key of a capitalised word, or None to lemmatise it as usual."""
+        if len(word) >= 4 or word.isupper():
+            place = _places().resolve(word)
+            if place is not None:
+                return fold(place)
+        if len(low) < max(self.min_len, 3) or "-" in low:
+            return None
+        lv, en = _dicts()
+        b = low.encode()
+        if b in lv or b in en or word.encode() in lv or word.encode() in en:
+            return None
+        return fold(low)
 
     def _latvian(self, word: str, lang: str) -> bool:
         if any(ch in _LV_LETTERS for ch in word):
@@ -175,20 +215,20 @@ class Analyzer:
         """Keys of ``text`` in order (stop words dropped). ``remember`` records surface words."""
         lang = lang or guess_language(text)
         out = []
-        for w in words(text):
+        for w in words(text, lower=False):
             k = self.key(w, lang)
             if k is None:
                 continue
             out.append(k)
             if remember:
-                self.surfaces.setdefault(k, Counter())[w] += 1
+                self.surfaces.setdefault(k, Counter())[w.lower()] += 1
         return out
 
     def key_words(self, text: str, lang: str = "") -> list[tuple[str, str]]:
         """(key, word as written) for the words of ``text`` that have a key, in order."""
         lang = lang or guess_language(text)
         out = []
-        for w in words(text):
+        for w in words(text, lower=False):
             k = self.key(w, lang)
             if k is not None:
                 out.append((k, w))
@@ -198,7 +238,7 @@ class Analyzer:
         """For the words of ``text``: key -> the word as written there (first occurrence)."""
         lang = lang or guess_language(text)
         out: dict[str, str] = {}
-        for w in words(text):
+        for w in words(text, lower=False):
             k = self.key(w, lang)
             if k is not None and k not in out:
                 out[k] = w

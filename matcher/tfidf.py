@@ -21,7 +21,6 @@ How a call is scored for a profile
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -45,7 +44,8 @@ from matcher.areas import AreaModel
 from matcher.errors import MatcherError, NotFittedError
 from matcher.glossary import Glossary
 from matcher.places import Places, default_places
-from matcher.text import WORD_RE, Analyzer, guess_language
+from matcher.text import Analyzer, guess_language
+from matcher.vectorize import count_terms
 
 _NO_DEADLINE = np.iinfo(np.int32).max
 
@@ -67,13 +67,8 @@ def as_profile(profile: NgoProfile | Mapping) -> NgoProfile:
 
 
 # Words that mark a call for research consortia or large institutions rather than a small NGO.
-_SCALE_RE = re.compile(
-    r"\b(research and innovation action|innovation action|coordination and support action|ria|ia|csa|"
-    r"consortium|consortia|horizon europe|horizon 2020|h2020|edf|european defence|eic|erc|msca|"
-    r"pilot line|trl|technology readiness|lump sum|framework partnership|procurement|tender|"
-    r"pētniecības projekt|zinātnisk|konsorcij)",
-    re.IGNORECASE,
-)
+_SCALE_WORDS = ("consortium", "consortia", "horizon", "h2020", "ria", "csa", "edf", "defence", "eic", "erc",
+                "msca", "trl", "procurement", "tender", "konsorcijs")
 
 
 # How close a call's area is to the organisation, by the kind of place that covers it.
@@ -116,6 +111,10 @@ class Matcher:
         Penalty per tenfold that a call's grant size exceeds the organisation's yearly budget.
     untagged_area_factor : float, default=1.0
         For a call its source tagged with areas, how much the text-based score of other areas counts.
+    bigram_weight : float, default=1.0
+        Weight of word pairs (adjacent keys) against single words; 0 turns bigrams off.
+    bigram_min_df : int, default=1
+        Word pairs found in fewer calls are not indexed (memory at large corpora).
     """
 
     def __init__(
@@ -133,6 +132,8 @@ class Matcher:
         applicant_weight: float = 0.4,
         amount_weight: float = 0.15,
         untagged_area_factor: float = 1.0,
+        bigram_weight: float = 1.0,
+        bigram_min_df: int = 1,
     ) -> None:
         self.title_weight = title_weight
         self.k1 = k1
@@ -147,6 +148,8 @@ class Matcher:
         self.applicant_weight = applicant_weight
         self.amount_weight = amount_weight
         self.untagged_area_factor = untagged_area_factor
+        self.bigram_weight = bigram_weight
+        self.bigram_min_df = bigram_min_df
 
     # ------------------------------------------------------------------ fitting
 
@@ -157,6 +160,8 @@ class Matcher:
         if len(set(ids)) != len(ids):
             dup = next(i for i, n in Counter(ids).items() if n > 1)
             raise MatcherError(f"matcher.fit: expected unique call ids, found {dup!r} more than once")
+        if self.weighting not in ("tfidf", "bm25"):
+            raise MatcherError(f"Matcher: weighting expected 'tfidf' or 'bm25', found {self.weighting!r}")
         analyzer = Analyzer()
         self.analyzer_ = analyzer
         self.glossary_ = Glossary.load(analyzer)
@@ -165,69 +170,54 @@ class Matcher:
         self.calls_ = calls
         self.index_ = {c.id: i for i, c in enumerate(calls)}
 
-        vocab: dict[str, int] = {}
-        word_ids: dict[str, dict[str, int]] = {}  # language -> word -> term id (-1: stop word)
-        surfaces: dict[str, str] = {}
-        indptr = [0]
-        cols: list[int] = []
-        vals: list[float] = []
-        tw = self.title_weight
-        for c in calls:
-            lang = c.language or guess_language(c.text)
-            cache = word_ids.setdefault(lang, {})
-            counts: Counter = Counter()
-            for text, weight in ((c.title, tw), (f"{c.programme or ''}\n{c.summary}", 1.0)):
-                ids_ = []
-                for w in WORD_RE.findall(text.lower()):
-                    j = cache.get(w)
-                    if j is None:
-                        k = analyzer.key(w.strip("'’-"), lang)
-                        if k is None:
-                            j = -1
-                        else:
-                            j = vocab.setdefault(k, len(vocab))
-                            surfaces.setdefault(k, w)
-                        cache[w] = j
-                    if j >= 0:
-                        ids_.append(j)
-                if weight == 1.0:
-                    counts.update(ids_)
-                else:
-                    for j, m in Counter(ids_).items():
-                        counts[j] += m * weight
-            cols.extend(counts.keys())
-            vals.extend(counts.values())
-            indptr.append(len(cols))
-        analyzer.surfaces = {k: Counter({w: 1}) for k, w in surfaces.items()}
-        n, v = len(calls), len(vocab)
-        tf = sp.csr_matrix(
-            (np.asarray(vals, dtype=np.float64), np.asarray(cols, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
-            shape=(n, v),
+        counts = count_terms(
+            [(c.title, f"{c.programme or ''}\n{c.summary}") for c in calls],
+            (self.title_weight, 1.0),
+            [c.language or guess_language(c.text) for c in calls],
+            analyzer,
+            bigrams=self.bigram_weight > 0,
+            bigram_min_df=self.bigram_min_df,
         )
-        lengths = np.asarray(tf.sum(axis=1)).ravel()
-        df = np.bincount(tf.indices, minlength=v).astype(np.float64)
-        self.idf_ = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
-        data = tf.data
-        if self.weighting == "bm25":
-            avg = lengths.mean() if n else 1.0
-            row_len = np.repeat(lengths, np.diff(tf.indptr))
-            denom = data + self.k1 * (1 - self.b + self.b * row_len / max(avg, 1e-9))
-            w = data * (self.k1 + 1) / denom * self.idf_[tf.indices]
-        elif self.weighting == "tfidf":
-            self.idf_ = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
-            w = (1 + np.log(data)) * self.idf_[tf.indices]
+        self.vocabulary_ = counts.vocabulary
+        self.surfaces_ = counts.surfaces
+        self.bigram_codes_ = counts.bigram_codes
+        tf = counts.unigrams
+        if counts.bigrams is not None and counts.bigrams.shape[1]:
+            tf_all = sp.hstack([tf, counts.bigrams], format="csr", dtype=np.float32)
         else:
-            raise MatcherError(f"Matcher: weighting expected 'tfidf' or 'bm25', found {self.weighting!r}")
-        weighted = sp.csr_matrix((w.astype(np.float32), tf.indices, tf.indptr), shape=(n, v))
-        if self.weighting == "tfidf":
-            weighted = normalize(weighted, norm="l2", copy=False)
-        self.matrix_ = weighted.tocsc()
-        self.rows_ = weighted
-        self.vocabulary_ = vocab
+            tf_all = tf
+        self.n_unigrams_ = tf.shape[1]
+        self.matrix_, self.rows_, self.idf_ = self._weigh(tf_all)
         self.area_matrix_ = self._fit_areas(calls, tf)
         self._fit_eligibility(calls)
-        self._fit_priors(calls)
+        self._fit_priors(calls, tf)
         return self
+
+    def _weigh(self, tf: sp.csr_matrix) -> tuple[sp.csc_matrix, sp.csr_matrix, np.ndarray]:
+        """(CSC for query columns, CSR rows, idf) of the weighted call-term matrix."""
+        n, v = tf.shape
+        df = np.bincount(tf.indices, minlength=v).astype(np.float64)
+        data = tf.data.astype(np.float32)
+        if self.weighting == "bm25":
+            idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
+            lengths = np.asarray(tf[:, : self.n_unigrams_].sum(axis=1)).ravel()
+            avg = lengths.mean() if n else 1.0
+            row_len = np.repeat(lengths, np.diff(tf.indptr)).astype(np.float32)
+            w = data * (self.k1 + 1) / (data + self.k1 * (1 - self.b + self.b * row_len / max(avg, 1e-9)))
+            w *= idf[tf.indices]
+        else:
+            idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
+            w = (1 + np.log(data)) * idf[tf.indices]
+        weighted = sp.csr_matrix((w.astype(np.float32), tf.indices, tf.indptr), shape=(n, v))
+        if self.bigram_weight > 0 and v > self.n_unigrams_ and self.bigram_weight != 1.0:
+            scale = np.ones(v, dtype=np.float32)
+            scale[self.n_unigrams_:] = self.bigram_weight
+            weighted.data *= scale[weighted.indices]
+        if self.weighting == "tfidf":
+            weighted = normalize(weighted, norm="l2", copy=False)
+        csc = weighted.tocsc()
+        csc.sort_indices()
+        return csc, weighted, idf
 
     def _fit_areas(self, calls: list[GrantCall], tf: sp.csr_matrix) -> np.ndarray:
         """Area scores of every call: cosine of its sublinear term counts with each area's descriptors."""
@@ -267,12 +257,17 @@ class Matcher:
         self.geo_group_ = gid
         self.geo_groups_ = list(groups)
 
-    def _fit_priors(self, calls: list[GrantCall]) -> None:
-        scale = np.zeros(len(calls), dtype=np.float32)
-        for i, c in enumerate(calls):
-            hits = len(_SCALE_RE.findall(f"{c.title} {c.programme or ''} {c.summary[:3000]}"))
-            scale[i] = min(1.0, hits / 3.0)
-        self.scale_penalty_ = scale
+    def _fit_priors(self, calls: list[GrantCall], tf: sp.csr_matrix) -> None:
+        """Per-call scale signals: research-consortium words (from the counted keys) and grant size."""
+        an = self.analyzer_
+        cols = sorted({self.vocabulary_[k] for w in _SCALE_WORDS for k in [an.key(w, "en") or an.key(w, "lv")]
+                       if k is not None and k in self.vocabulary_})
+        hits = np.zeros(len(calls), dtype=np.float32)
+        if cols:
+            sub = tf[:, cols].tocsr()
+            sub.data = np.minimum(sub.data, 2.0)  # one word repeated is not three signals
+            hits = np.asarray(sub.sum(axis=1), dtype=np.float32).ravel()
+        self.scale_penalty_ = np.minimum(1.0, hits / 3.0)
         self.max_amount_ = np.array([c.max_amount_eur or c.min_amount_eur or np.nan for c in calls])
 
     def _check_fitted(self) -> None:
@@ -303,6 +298,8 @@ class Matcher:
         display: dict[str, str] = {}
         expanded: dict[str, float] = {}
         expanded_item: dict[str, float] = {}
+        bigram_w: dict[tuple[str, str], float] = {}
+        bigram_disp: dict[tuple[str, str], str] = {}
         for field_name, items in texts.items():
             w = fw.get(field_name, 0.0)
             if w <= 0:
@@ -320,6 +317,10 @@ class Matcher:
                     display.setdefault(k, word)
                 for k in ks:
                     weights[k] = weights.get(k, 0.0) + w
+                for (k1, w1), (k2, w2) in zip(pairs, pairs[1:], strict=False):
+                    pair = (k1, k2)
+                    bigram_w[pair] = bigram_w.get(pair, 0.0) + w
+                    bigram_disp.setdefault(pair, f"{w1} {w2}")
                 for (i, j), dst in self.glossary_.spans(ks):
                     src_word = " ".join(word for _, word in pairs[i:j])
                     # a translation is never worth more than the words it translates: cap its idf
@@ -338,26 +339,56 @@ class Matcher:
                 expanded_item.clear()
         for k, v in expanded.items():
             weights[k] = weights.get(k, 0.0) + self.expansion_weight * v
-        vocab = self.vocabulary_
         q: dict[int, float] = {}
         disp: dict[int, str] = {}
         for k, v in weights.items():
             j = vocab.get(k)
             if j is not None:
-                q[j] = 1.0 + math.log(v) if v >= 1 else v  # sublinear: a repeated word is not everything
-                if self.weighting == "tfidf":
-                    q[j] *= float(self.idf_[j])
+                q[j] = v
                 disp[j] = display.get(k, k)
+        for j, v in self._bigram_columns(bigram_w).items():
+            q[j] = v
+        for (k1, k2), text in bigram_disp.items():
+            j = self._bigram_column(k1, k2)
+            if j is not None:
+                disp[j] = text
+        for j, v in q.items():
+            q[j] = 1.0 + math.log(v) if v >= 1 else v  # sublinear: a repeated word is not everything
+            if self.weighting == "tfidf":
+                q[j] *= float(self.idf_[j])
         return q, display, disp
+
+    def _bigram_column(self, k1: str, k2: str) -> int | None:
+        vocab = self.vocabulary_
+        a, b = vocab.get(k1), vocab.get(k2)
+        if a is None or b is None or not len(self.bigram_codes_):
+            return None
+        code = a * self.n_unigrams_ + b
+        pos = int(np.searchsorted(self.bigram_codes_, code))
+        if pos < len(self.bigram_codes_) and self.bigram_codes_[pos] == code:
+            return self.n_unigrams_ + pos
+        return None
+
+    def _bigram_columns(self, weights: dict[tuple[str, str], float]) -> dict[int, float]:
+        out: dict[int, float] = {}
+        for (k1, k2), v in weights.items():
+            j = self._bigram_column(k1, k2)
+            if j is not None:
+                out[j] = out.get(j, 0.0) + v
+        return out
 
     def _text_scores(self, q: dict[int, float]) -> np.ndarray:
         n = self.matrix_.shape[0]
         if not q:
             return np.zeros(n, dtype=np.float32)
-        cols = np.fromiter(q.keys(), dtype=np.int64, count=len(q))
-        w = np.fromiter(q.values(), dtype=np.float32, count=len(q))
-        sub = self.matrix_[:, cols]
-        return np.asarray(sub @ w, dtype=np.float32).ravel()
+        out = np.zeros(n, dtype=np.float32)
+        x = self.matrix_
+        indptr, indices, data = x.indptr, x.indices, x.data
+        for j, w in q.items():
+            lo, hi = indptr[j], indptr[j + 1]
+            if hi > lo:
+                out[indices[lo:hi]] += np.float32(w) * data[lo:hi]
+        return out
 
     def _eligibility_masks(self, profile: NgoProfile, today: date) -> tuple[np.ndarray, np.ndarray]:
         """(eligible mask, closeness of the call's area to the profile: 1 own town .. 0.1 Europe, 0 unknown)."""
@@ -492,11 +523,13 @@ class Matcher:
                      area=best_area, facts=facts, days_left=days)
 
     def _surface(self, j: int) -> str:
-        if not hasattr(self, "_inverse"):
-            self._inverse = {v: k for k, v in self.vocabulary_.items()}
-        key = self._inverse[j]
-        s = self.analyzer_.surfaces.get(key)
-        return s.most_common(1)[0][0] if s else key
+        """A word as written in the calls for column ``j`` (two words for a bigram column); saved with
+        the matcher, so explanations show words, never stems, after a reload too."""
+        nu = self.n_unigrams_
+        if j < nu:
+            return self.surfaces_[j]
+        code = int(self.bigram_codes_[j - nu])
+        return f"{self.surfaces_[code // nu]} {self.surfaces_[code % nu]}"
 
     # ------------------------------------------------------------------ other views
 
