@@ -84,3 +84,16 @@ def test_seed_is_idempotent():
     second = runner.invoke(app, ["seed"])
     assert f"{n_calls} unchanged" in second.output
     assert "not seeding" in runner.invoke(app, ["seed", "--if-empty"]).output
+
+
+def test_index_builds_and_reuses_the_saved_matcher():
+    from grantmatch.services import index_path
+
+    assert runner.invoke(app, ["seed"]).exit_code == 0
+    result = runner.invoke(app, ["index"])
+    assert result.exit_code == 0, result.output
+    path = index_path(open_store())
+    assert path.exists() and str(path) in result.output
+    stamp = path.stat().st_mtime_ns
+    assert runner.invoke(app, ["index"]).exit_code == 0
+    assert path.stat().st_mtime_ns == stamp  # current index: loaded, not refitted
