@@ -219,12 +219,10 @@ def test_run_with_changed_hub_fails_loudly():
 # --------------------------------------------------------------------------- normalize phrases (reported to S1)
 
 
-@pytest.mark.xfail(strict=True, reason="normalize: 'rīg\\w*' matches inside 'garīgo' (no word start); reported")
 def test_normalize_garigo_is_not_riga():
     assert normalize.find_geography("Projekti, kas veicina garīgo veselību Liepājā.") == ("Liepāja",)
 
 
-@pytest.mark.xfail(strict=True, reason="normalize: applicants listed under a 'Kas var pieteikties?' heading; reported")
 def test_normalize_applicants_under_heading():
     text = "Kas var pieteikties?\nNeformālas jauniešu grupas – vismaz 3 jaunieši.\nBiedrības un nodibinājumi."
     assert ApplicantType.INFORMAL_GROUP in normalize.find_applicants(text)

@@ -130,12 +130,10 @@ def test_run_with_changed_list_fails_loudly():
         run_on_site(Liepaja2027Scraper, {LIST: fixture(Liepaja2027Scraper, "aktualitates_changed.html")})
 
 
-@pytest.mark.xfail(strict=True, reason="normalize: per-project cap with another unit ('vienai rezidencei'); reported")
 def test_normalize_per_unit_cap():
     assert normalize.parse_amounts("Vienai rezidencei pieejams finansējums līdz 6000 eiro.") == (None, 6000)
 
 
-@pytest.mark.xfail(strict=True, reason="normalize: find_open_date reads an implementation period; reported")
 def test_normalize_open_date_not_implementation_period():
     assert normalize.find_open_date("Iniciatīvām jānotiek no 2027. gada 1. februāra līdz 31. maijam.") is None
 

@@ -145,13 +145,11 @@ def test_run_with_changed_list_fails_loudly():
         run_on_site(Lrp, {LIST: fixture(Lrp, "aktualitates_changed.html")})
 
 
-@pytest.mark.xfail(strict=True, reason="normalize: 'pieņemšana notiks no … līdz …' is a window, not an event; reported")
 def test_normalize_window_with_notiks():
     text = "Projektu iesniegumu pieņemšana notiks no 2026. gada 3. marta līdz 2026. gada 3. aprīlim."
     assert normalize.find_deadline(text)[0] == date(2026, 4, 3)
 
 
-@pytest.mark.xfail(strict=True, reason="normalize: the publisher 'Biedrība X izsludina' read as applicant; reported")
 def test_normalize_publisher_is_not_an_applicant():
     text = "Biedrība „Liepājas rajona partnerība” izsludina projektu iesniegumu konkursa 2. kārtu."
     assert normalize.find_applicants(text) == ()
