@@ -112,6 +112,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Avotu stāvoklis / Source health: last success, counts, failing since, flags."""
         from rich.console import Console
+        from rich.markup import escape as rich_escape
         from rich.table import Table
 
         try:
@@ -122,23 +123,24 @@ def register(app: typer.Typer) -> None:
         rows = scrape_job.source_health(store, _today(today))
         if as_json:
             for row in rows:
-                sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+                sys.stdout.write(json.dumps(row.to_dict(), ensure_ascii=False, default=str) + "\n")
             return
         table = Table(title="Avotu stāvoklis / Source health")
         table.add_column("Avots / Source", no_wrap=True)
-        for col in ("Veiksmīgi / Last ok", "Skaits / Count", "Parasti / Usual", "Kļūda kopš / Failing since",
-                    "Atzīme / Flag"):  # fmt: skip
+        for col in ("Stāvoklis / State", "Veiksmīgi / Last ok", "Skaits / Count", "Parasti / Usual",
+                    "Glabāti / Stored", "Kļūda kopš / Failing since", "Kļūda / Error"):  # fmt: skip
             table.add_column(col)
-        colours = {"failing": "red", "never": "yellow", "low": "yellow", "stale": "yellow"}
-        for r in rows:
-            flag = r["flag"]
+        colours = {"failing": "red", "never": "yellow", "low": "yellow", "stale": "yellow", "ok": "green"}
+        for h in rows:
             table.add_row(
-                r["source"],
-                _fmt_time(r["last_success"]),
-                "—" if r["last_count"] is None else str(r["last_count"]),
-                "—" if r["usual_count"] is None else f"{r['usual_count']:g}",
-                _fmt_time(r["failing_since"]),
-                f"[{colours[flag]}]{flag}[/]" if flag else "ok",
+                h.source,
+                f"[{colours[h.state]}]{h.state}[/]",
+                _fmt_time(h.last_success),
+                "—" if h.last_count is None else str(h.last_count),
+                "—" if h.usual_count is None else f"{h.usual_count:g}",
+                str(h.calls_stored),
+                _fmt_time(h.failing_since),
+                rich_escape(h.errors[0][:120]) if h.state == "failing" and h.errors else "",
             )
         Console().print(table)
 

@@ -8,15 +8,19 @@ table maintainers look at ("which source broke, since when, and does it find as 
 from __future__ import annotations
 
 import logging
+import re
 import statistics
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, date, datetime
 from typing import Any
+
+from sqlalchemy import func, select
 
 from grantmatch.models import GrantCall
 from grantmatch.paths import var_dir
 from grantmatch.store import Store
+from grantmatch.store import calls as calls_table
 from scrapers import registry
 from scrapers.base import ScrapeResult
 from scrapers.dedupe import dedupe
@@ -29,8 +33,10 @@ logger = logging.getLogger(__name__)
 
 HEALTH_LOW_SHARE = 0.5
 """A source is flagged "low" when its last count is below this share of its usual count."""
-HEALTH_STALE_DAYS = 14
+HEALTH_STALE_DAYS = 8
+"""A source whose latest run is this many days old (or older) is flagged "stale"."""
 HEALTH_HISTORY = 8
+"""The usual count is the median of up to this many successful runs before the latest."""
 
 
 @dataclass
@@ -181,51 +187,135 @@ def run_scrape(
     return report
 
 
-def source_health(store: Store, today: date) -> list[dict[str, Any]]:
-    """One row per source: last success, last and usual count, failing since, and a flag.
+HEALTH_ORDER = ("failing", "low", "stale", "never", "ok")
+"""Source states, worst first: the latest run failed; it found far fewer calls than usual; no run
+for ``HEALTH_STALE_DAYS`` days; never finished a run; fine."""
 
-    Flags: ``failing`` (the latest run failed), ``never`` (no successful run yet), ``low`` (the last
-    count is far below the median of the earlier successful runs), ``stale`` (no success for
-    ``HEALTH_STALE_DAYS`` days), else ``""``.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """How one source's scraper is doing (one row of the ``grantmatch sources`` table)."""
+
+    source: str
+    state: str
+    """One of :data:`HEALTH_ORDER`."""
+    last_run: datetime | None = None
+    """When the latest finished run finished (or started, if it never finished)."""
+    last_status: str = ""
+    last_success: datetime | None = None
+    last_count: int | None = None
+    """Calls found by the latest successful run."""
+    usual_count: float | None = None
+    """Median count of up to ``HEALTH_HISTORY`` successful runs before the latest one."""
+    failing_since: datetime | None = None
+    """Start of the first run of the current streak of failed runs."""
+    errors: tuple[str, ...] = ()
+    """Error texts of the latest finished run (for a failing source: why it fails)."""
+    runs: int = 0
+    calls_stored: int = 0
+
+    @property
+    def flag(self) -> str:
+        """The state, or "" when the source is fine."""
+        return "" if self.state == "ok" else self.state
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["errors"] = list(self.errors)
+        data["flag"] = self.flag
+        return data
+
+
+def _clean_error(text: Any, limit: int = 1000) -> str:
+    return _CONTROL.sub("", str(text)).strip()[:limit]
+
+
+def _run_time(run: dict[str, Any]) -> datetime | None:
+    return run.get("finished_at") or run.get("started_at")
+
+
+def stored_counts(store: Store) -> dict[str, int]:
+    """Number of stored calls per source."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(calls_table.c.source, func.count()).group_by(calls_table.c.source)).all()
+    return {str(source): int(n) for source, n in rows}
+
+
+def source_health(
+    store: Store,
+    today: date,
+    *,
+    stale_days: int = HEALTH_STALE_DAYS,
+    low_share: float = HEALTH_LOW_SHARE,
+    history: int = HEALTH_HISTORY,
+) -> list[SourceHealth]:
+    """The health of every source (registered, logged or with stored calls), worst first.
+
+    Parameters
+    ----------
+    store : the database with the run log (``store.runs()``) and the stored calls.
+    today : date
+        reference date for ``stale``.
+    stale_days : int, default=8
+        a source whose latest run is at least this many days old is ``stale``.
+    low_share : float, default=0.5
+        a source whose latest successful count is below this share of its usual count is ``low``.
+    history : int, default=8
+        how many earlier successful runs make the usual count (their median).
+
+    States: ``failing`` (the latest finished run failed; ``failing_since`` is the start of that
+    streak and ``errors`` its error texts), ``low``, ``stale``, ``never`` (no finished run) and
+    ``ok``; the order of :data:`HEALTH_ORDER`, then by source key.
     """
-    runs = store.runs(limit=5000)
-    keys = sorted(set(registry.all_scrapers()) | {r["source"] for r in runs})
-    rows = []
-    for key in keys:
-        mine = [r for r in runs if r["source"] == key and r["status"] in ("ok", "failed")]  # newest first
-        ok = [r for r in mine if r["status"] == "ok"]
-        last_ok = ok[0] if ok else None
-        earlier = [r["found"] for r in ok[1 : HEALTH_HISTORY + 1]]
-        usual = statistics.median(earlier) if earlier else (last_ok["found"] if last_ok else None)
+    runs = store.runs(limit=20_000)  # newest first
+    stored = stored_counts(store)
+    by_source: dict[str, list[dict[str, Any]]] = {k: [] for k in (*registry.all_scrapers(), *stored)}
+    for run in runs:
+        by_source.setdefault(str(run["source"]), []).append(run)
+    out = []
+    for source, items in by_source.items():
+        finished = [r for r in items if r["status"] != "running"]
+        finished.sort(key=lambda r: r.get("id") or 0, reverse=True)
+        if not finished:
+            out.append(SourceHealth(source, "never", runs=len(items), calls_stored=stored.get(source, 0)))
+            continue
+        last = finished[0]
+        ok_runs = [r for r in finished if r["status"] == "ok"]
         failing_since = None
-        for r in mine:
-            if r["status"] != "failed":
+        for r in finished:
+            if r["status"] == "ok":
                 break
-            failing_since = r["started_at"]
-        flag = ""
+            failing_since = r["started_at"] or _run_time(r)
+        last_count = int(ok_runs[0]["found"] or 0) if ok_runs else None
+        earlier = [float(r["found"] or 0) for r in ok_runs[1 : 1 + history]]
+        usual = statistics.median(earlier) if earlier else None
+        last_time = _run_time(last)
         if failing_since is not None:
-            flag = "failing"
-        elif not ok:
-            flag = "never"
-        elif last_ok and earlier and usual and last_ok["found"] < HEALTH_LOW_SHARE * usual:
-            flag = "low"
-        stale_before = today - timedelta(days=HEALTH_STALE_DAYS)
-        if not flag and last_ok and last_ok["finished_at"] and last_ok["finished_at"].date() < stale_before:
-            flag = "stale"
-        rows.append(
-            {
-                "source": key,
-                "last_run": mine[0]["started_at"] if mine else None,
-                "last_status": mine[0]["status"] if mine else None,
-                "last_success": last_ok["finished_at"] if last_ok else None,
-                "last_count": last_ok["found"] if last_ok else None,
-                "usual_count": usual,
-                "failing_since": failing_since,
-                "flag": flag,
-                "last_errors": list(mine[0]["errors"]) if mine else [],
-            }
+            state = "failing"
+        elif usual and last_count is not None and last_count < low_share * usual:
+            state = "low"
+        elif last_time is None or (today - last_time.date()).days >= stale_days:
+            state = "stale"
+        else:
+            state = "ok"
+        out.append(
+            SourceHealth(
+                source=source,
+                state=state,
+                last_run=last_time,
+                last_status=str(last["status"]),
+                last_success=_run_time(ok_runs[0]) if ok_runs else None,
+                last_count=last_count,
+                usual_count=usual,
+                failing_since=failing_since,
+                errors=tuple(_clean_error(e) for e in last.get("errors") or ()),
+                runs=len(items),
+                calls_stored=stored.get(source, 0),
+            )
         )
-    return rows
+    return sorted(out, key=lambda h: (HEALTH_ORDER.index(h.state), h.source))
 
 
 # --------------------------------------------------------------------------- maintainer helpers

@@ -37,8 +37,11 @@ def test_scrape_ok_then_health(served):
     assert "eu-ft" in result.output and "ok" in result.output
     health = runner.invoke(app, ["sources", "--json", "--today", "2026-05-01"])
     rows = {json.loads(line)["source"]: json.loads(line) for line in health.output.splitlines()}
-    assert rows["eu-ft"]["last_count"] == 2 and rows["eu-ft"]["flag"] == ""
-    assert rows["e2e-loop"]["flag"] == "never"
+    assert rows["eu-ft"]["last_count"] == 2 and rows["eu-ft"]["state"] == "ok"
+    assert rows["eu-ft"]["calls_stored"] == 2
+    assert rows["e2e-loop"]["state"] == "never"
+    table = runner.invoke(app, ["sources", "--today", "2026-05-01"])
+    assert table.exit_code == 0 and "eu-ft" in table.output and "never" in table.output
 
 
 def test_scrape_exit_code_1_when_a_source_fails(served):

@@ -227,7 +227,9 @@ def test_whole_run_end_to_end(site, store, registered, tmp_path):
 def test_health_after_runs(site, store, registered, tmp_path):
     build_sites(site)
     scrape_job.run_scrape(store, ["e2e-good", "e2e-loop"], client=client(site, tmp_path), today=TODAY)
-    rows = {r["source"]: r for r in scrape_job.source_health(store, TODAY)}
-    assert rows["e2e-loop"]["flag"] == "failing" and rows["e2e-loop"]["failing_since"] is not None
-    assert rows["e2e-good"]["flag"] == "" and rows["e2e-good"]["last_count"] == 3
-    assert rows["eu-ft"]["flag"] == "never" and rows["eu-ft"]["last_success"] is None
+    rows = {h.source: h for h in scrape_job.source_health(store, TODAY)}
+    assert rows["e2e-loop"].state == "failing" and rows["e2e-loop"].failing_since is not None
+    assert "redirect" in rows["e2e-loop"].errors[0]
+    assert rows["e2e-good"].state == "ok" and rows["e2e-good"].last_count == 3
+    assert rows["e2e-good"].calls_stored == 3
+    assert rows["eu-ft"].state == "never" and rows["eu-ft"].last_success is None

@@ -112,13 +112,34 @@ def test_health_flags(store, monkeypatch):
     # "e" never ran
     log_runs(store, "d", [4, 5, 4])  # fine
     today = date.today()
-    rows = {r["source"]: r for r in scrape_job.source_health(store, today)}
-    assert rows["a"]["flag"] == "low" and rows["a"]["last_count"] == 3 and rows["a"]["usual_count"] == 11
-    assert rows["b"]["flag"] == "failing" and rows["b"]["last_count"] == 6
+    health = scrape_job.source_health(store, today)
+    rows = {h.source: h for h in health}
+    assert [h.source for h in health][:3] == ["b", "c", "a"]  # worst first: failing, then low
+    assert rows["a"].state == "low" and rows["a"].last_count == 3 and rows["a"].usual_count == 11
+    assert rows["b"].state == "failing" and rows["b"].last_count == 6
     failed_runs = [r for r in store.runs("b") if r["status"] == "failed"]
-    assert rows["b"]["failing_since"] == min(r["started_at"] for r in failed_runs)
-    assert rows["c"]["flag"] == "failing" and rows["c"]["last_success"] is None
-    assert rows["e"]["flag"] == "never" and rows["e"]["last_run"] is None
-    assert rows["d"]["flag"] == "" and rows["d"]["usual_count"] == 4.5
-    later = {r["source"]: r for r in scrape_job.source_health(store, today + timedelta(days=30))}
-    assert later["d"]["flag"] == "stale"
+    assert rows["b"].failing_since == min(r["started_at"] for r in failed_runs)
+    assert rows["b"].errors == ("b: expected 200, found 500",)
+    assert rows["c"].state == "failing" and rows["c"].last_success is None
+    assert rows["e"].state == "never" and rows["e"].last_run is None and rows["e"].runs == 0
+    assert rows["d"].state == "ok" and rows["d"].flag == "" and rows["d"].usual_count == 4.5
+    assert rows["d"].runs == 3 and rows["d"].calls_stored == 0
+    later = {h.source: h for h in scrape_job.source_health(store, today + timedelta(days=8))}
+    assert later["d"].state == "stale" and later["b"].state == "failing"
+    week = {h.source: h for h in scrape_job.source_health(store, today + timedelta(days=7))}
+    assert week["d"].state == "ok"
+
+
+def test_health_counts_stored_calls_and_lists_unregistered_sources(store, monkeypatch):
+    monkeypatch.setattr(registry, "all_scrapers", lambda: {"a": SIF})
+    calls = [
+        GrantCall(id=f"old-{i}", source="old", title=f"Konkurss {i}", url=f"https://old.lv/{i}") for i in range(3)
+    ]
+    store.upsert_calls(calls)
+    run = store.start_run("a")
+    store.finish_run(run, status="failed", errors=["a: timeout\x00 after 30 s"])
+    run = store.start_run("a")  # still running: not a finished run
+    rows = {h.source: h for h in scrape_job.source_health(store, date.today())}
+    assert rows["old"].calls_stored == 3 and rows["old"].state == "never"
+    assert rows["a"].state == "failing" and rows["a"].errors == ("a: timeout after 30 s",) and rows["a"].runs == 2
+    assert rows["a"].to_dict()["flag"] == "failing" and rows["a"].to_dict()["errors"] == ["a: timeout after 30 s"]
