@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common
-from grantmatch import i18n
+from grantmatch import i18n, services
 
 st.set_page_config(page_title="grantmatch", page_icon="🔎", layout="wide")
 
@@ -44,7 +44,7 @@ def _sidebar() -> None:
 
     try:
         store = common.get_store()
-        profiles = store.list_profiles()
+        profiles = services.list_profiles(store)
     except Exception as exc:  # noqa: BLE001 - shown to the user; pages then show their own state
         st.sidebar.error(common.tr("app.db_error", error=str(exc)[:300]))
         return

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
-from grantmatch import reports
+from grantmatch import reports, services
 
 RANK_TOP = 50
 _DONE_KEY = "brief_recorded"
@@ -44,7 +44,7 @@ def _record_form(store, profile) -> None:
         now = datetime.now(UTC)
         held_at = now if held == now.date() else datetime.combine(held, time(12, 0), tzinfo=UTC)
         try:
-            store.add_consultation(profile.id, notes=notes.strip(), held_at=held_at)
+            services.add_consultation(store, profile.id, notes=notes, held_at=held_at)
         except Exception as exc:  # noqa: BLE001 - shown to the user
             st.error(common.tr("mentor.brief.record_failed", error=str(exc)[:300]))
             return
@@ -67,15 +67,7 @@ def main() -> None:
     else:
         st.warning(common.tr("app.no_calls"))
         ranked = []
-    brief = reports.build_brief(
-        profile,
-        today=common.today(),
-        ranked=ranked,
-        tracked=store.tracked(profile.id),
-        calls=calls,
-        call_meta=store.call_meta() if calls else {},
-        consultations=store.consultations(profile.id),
-    )
+    brief = services.consultation_brief(store, profile, today=common.today(), ranked=ranked, calls=calls)
     if brief.since is None:
         st.caption(common.tr("mentor.brief.since_never"))
     else:

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
-from grantmatch import reports
+from grantmatch import reports, services
 
 TOP = None  # every eligible call (the same cached ranking the Matches page uses)
 
@@ -191,7 +191,7 @@ def main() -> None:
     st.title(common.tr("mentor.cohort.title"))
     st.caption(common.tr("mentor.cohort.intro"))
     store = common.guarded(common.get_store, "app.db_error")
-    profiles = store.list_profiles()
+    profiles = services.list_profiles(store)
     if not profiles:
         st.info(common.tr("app.ngo.none"))
         return
@@ -203,11 +203,7 @@ def main() -> None:
     with st.spinner(common.tr("mentor.cohort.loading")):
         ranked = {p.id: common.guarded(lambda p=p: common.get_ranking(p, top=TOP), "app.matcher_error")
                   for p in profiles}
-    tracked: dict[str, list] = {}
-    for row in store.tracked():
-        call = calls.get(row["call_id"])
-        if call is not None and row["stage"] not in reports.TERMINAL_STAGES:
-            tracked.setdefault(row["profile_id"], []).append(call)
+    tracked = services.active_tracked_calls(store, calls)
 
     rows = reports.cohort_table(profiles, ranked, top=3)
     upcoming = reports.upcoming_deadlines(ranked, today=common.today(), days=30, tracked=tracked, top=10)

@@ -17,7 +17,6 @@ import streamlit as st
 
 from grantmatch import i18n, services
 from grantmatch.models import GrantCall, NgoProfile, Status
-from grantmatch.store import Store
 
 TODAY_ENV = "GRANTMATCH_TODAY"
 LANG_KEY = "lang"
@@ -41,13 +40,13 @@ PAGE_FILES = {
 
 
 @st.cache_resource(show_spinner=False)
-def _store_for(url: str, var: str) -> Store:
+def _store_for(url: str, var: str) -> services.Store:
     store = services.open_store(url or None)
     services.ensure_seeded(store)
     return store
 
 
-def get_store() -> Store:
+def get_store() -> services.Store:
     """The database of this process (opened, upgraded and seeded once per database URL)."""
     url = os.environ.get("GRANTMATCH_DATABASE_URL", "")
     return _store_for(url, os.environ.get("GRANTMATCH_VAR_DIR", ""))
@@ -128,7 +127,7 @@ def today() -> date:
 
 
 def profiles() -> list[NgoProfile]:
-    return get_store().list_profiles()
+    return services.list_profiles(get_store())
 
 
 def current_profile() -> NgoProfile | None:
@@ -136,10 +135,10 @@ def current_profile() -> NgoProfile | None:
     pid = st.session_state.get(PROFILE_KEY)
     store = get_store()
     if pid:
-        found = store.get_profile(pid)
+        found = services.get_profile(store, pid)
         if found is not None:
             return found
-    items = store.list_profiles()
+    items = services.list_profiles(store)
     return items[0] if items else None
 
 

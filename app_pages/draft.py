@@ -1,8 +1,9 @@
 """Draft a proposal: a pre-filled outline in the funder's structure, edited here and autosaved with
 versions; exports to DOCX and Markdown.
 
-UI only: reads widgets, calls the drafting services and renders. Call text is untrusted: it is shown
-with ``st.text`` / text areas, or escaped (``safe_text``) where a widget label renders markdown.
+UI only: reads widgets, calls the drafting services (re-exported by ``grantmatch.services``) and renders;
+the budget, label and export helpers it uses are pure functions of the draft content. Call text is
+untrusted: it is shown with ``st.text`` / text areas, or escaped (``safe_text``) where a widget label renders markdown.
 """
 
 from __future__ import annotations
@@ -16,12 +17,11 @@ import streamlit as st
 
 from app_pages import common
 from app_pages.common import safe_text, tr
-from grantmatch.drafting import service as drafting
+from grantmatch import services
 from grantmatch.drafting.budget import BudgetError, BudgetLine
 from grantmatch.drafting.export import to_docx, to_markdown
 from grantmatch.drafting.labels import fmt_money, fmt_pct, label
-from grantmatch.drafting.outline import DraftError, budget_flag_messages, draft_budget
-from grantmatch.drafting.templates import TemplateError
+from grantmatch.drafting.outline import budget_flag_messages, draft_budget
 
 DRAFT_KEY = "draft_id"
 REV_KEY = "draft_rev"  # bumped after a restore so widgets forget their old values
@@ -58,8 +58,8 @@ def _new_draft_form() -> None:
             tr("draft.page.call"), options,
             format_func=lambda i: f"{calls[i].title} ({calls[i].funder or calls[i].source})",
         )  # fmt: skip
-        choices = ["auto"] + [name for name, _ in drafting.template_choices()]
-        titles = dict(drafting.template_choices())
+        choices = ["auto"] + [name for name, _ in services.template_choices()]
+        titles = dict(services.template_choices())
         template = st.selectbox(
             tr("draft.page.template"), choices,
             format_func=lambda n: tr("draft.page.template_auto") if n == "auto" else titles[n],
@@ -70,13 +70,13 @@ def _new_draft_form() -> None:
         )  # fmt: skip
         if st.form_submit_button(tr("draft.page.create"), type="primary"):
             try:
-                rec = drafting.create_draft(
+                rec = services.create_draft(
                     store, profile.id, call_id,
                     template=None if template == "auto" else template,
                     lang=None if draft_lang == "auto" else draft_lang,
                     today=common.today(),
                 )  # fmt: skip
-            except (DraftError, TemplateError) as exc:
+            except (services.DraftError, services.TemplateError) as exc:
                 st.error(tr("draft.page.error", error=str(exc)))
                 return
             st.session_state[DRAFT_KEY] = rec["id"]
@@ -85,7 +85,7 @@ def _new_draft_form() -> None:
 
 # --------------------------------------------------------------------------- pick a draft
 
-mine = drafting.list_drafts(store, profile_id=profile.id)
+mine = services.list_drafts(store, profile_id=profile.id)
 ids = [d["id"] for d in mine]
 current = st.session_state.get(DRAFT_KEY)
 if current not in ids:
@@ -106,7 +106,7 @@ if picked == NEW:
     st.stop()
 st.session_state[DRAFT_KEY] = picked
 draft_id = int(picked)
-record = drafting.load_draft(store, draft_id)
+record = services.load_draft(store, draft_id)
 content: dict[str, Any] = record["content"]
 dlang = content.get("lang", lang)
 rev = st.session_state.get(REV_KEY, 0)
@@ -223,7 +223,7 @@ for sec in content.get("sections", []):
 # --------------------------------------------------------------------------- autosave
 
 new_content = {**content, "checklist": checklist, "sections": sections, "logframe": logframe, "budget": budget}
-version, saved = drafting.save_draft(store, draft_id, new_content)
+version, saved = services.save_draft(store, draft_id, new_content)
 if saved:
     st.toast(tr("draft.page.saved", version=version))
 st.caption(tr("draft.page.autosaved", version=version))
@@ -231,14 +231,14 @@ st.caption(tr("draft.page.autosaved", version=version))
 # --------------------------------------------------------------------------- versions and export
 
 st.header(tr("draft.page.versions"))
-versions = drafting.draft_versions(store, draft_id)
+versions = services.draft_versions(store, draft_id)
 pick = st.selectbox(
     tr("draft.page.version"), [v["version"] for v in versions], key=f"{k}version",
     format_func=lambda n: tr("draft.page.version_item", version=n, saved=next(
         v["saved_at"] for v in versions if v["version"] == n).strftime("%d.%m.%Y. %H:%M")),
 )  # fmt: skip
 if st.button(tr("draft.page.restore"), key=f"{k}restore", disabled=pick == version):
-    restored = drafting.restore_version(store, draft_id, pick)
+    restored = services.restore_version(store, draft_id, pick)
     st.session_state[REV_KEY] = rev + 1
     st.session_state["draft_restored"] = (pick, restored)
     st.rerun()

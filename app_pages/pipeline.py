@@ -8,7 +8,6 @@ import streamlit as st
 from app_pages import common
 from app_pages.common import tr
 from grantmatch import services
-from grantmatch.store import PIPELINE_STAGES
 
 
 def _untrack(profile_id: str, call_id: str) -> None:
@@ -35,8 +34,8 @@ def _entry(entry: dict, profile_id: str) -> None:
             c1, c2, c3 = st.columns(3)
             new_stage = c1.selectbox(
                 tr("pipeline.stage"),
-                PIPELINE_STAGES,
-                index=PIPELINE_STAGES.index(stage) if stage in PIPELINE_STAGES else 0,
+                services.PIPELINE_STAGES,
+                index=services.PIPELINE_STAGES.index(stage) if stage in services.PIPELINE_STAGES else 0,
                 format_func=common.labeller("stage."),
                 key=f"pl_stage_{cid}",
             )
@@ -113,7 +112,7 @@ def main() -> None:
     awarded = sum(e.get("amount_awarded") or 0 for e in entries)
     totals = {"requested": common.fmt_eur(requested), "awarded": common.fmt_eur(awarded)}
     st.write(tr("pipeline.summary", n=len(entries), **totals))
-    for stage in PIPELINE_STAGES:
+    for stage in services.PIPELINE_STAGES:
         group = [e for e in entries if e["stage"] == stage]
         if not group:
             continue

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
-from grantmatch import reports
+from grantmatch import reports, services
 
 ICONS = {"failing": "🔴", "low": "🟠", "stale": "🟡", "never": "⚪", "ok": "🟢"}
 
@@ -73,7 +73,7 @@ def load_health(store, calls) -> list[reports.SourceHealth]:
             return sorted(rows, key=lambda h: (reports.HEALTH_ORDER.index(h.state), h.source))
         except Exception:  # noqa: BLE001 - fall back to the run log below rather than show nothing
             pass
-    return reports.source_health(store.runs(limit=1000), today=common.today(), stored=stored)
+    return reports.source_health(services.scrape_runs(store), today=common.today(), stored=stored)
 
 
 def _when(value: datetime | date | None) -> str:

@@ -17,9 +17,20 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from grantmatch.drafting.outline import DraftError  # noqa: F401 - re-exported for the Draft page
+from grantmatch.drafting.service import (  # noqa: F401 - the drafting services, re-exported: pages import one layer
+    create_draft,
+    draft_versions,
+    list_drafts,
+    load_draft,
+    restore_version,
+    save_draft,
+    template_choices,
+)
+from grantmatch.drafting.templates import TemplateError  # noqa: F401 - re-exported for the Draft page
 from grantmatch.models import GrantCall, Match, NgoProfile, ValidationError
 from grantmatch.paths import DATA_DIR, var_dir
-from grantmatch.store import Store, UpsertStats
+from grantmatch.store import PIPELINE_STAGES, Store, UpsertStats
 
 SAMPLE_PROFILES = DATA_DIR / "profiles.jsonl"
 SAMPLE_CALLS = DATA_DIR / "calls.jsonl"
@@ -493,6 +504,7 @@ def get_profile(store: Store, profile_id: str) -> NgoProfile | None:
 # --------------------------------------------------------------------------- pipeline (Pipeline page)
 
 CLOSING_STAGES = ("rejected", "dropped")
+"""Stages that need a reason. ``PIPELINE_STAGES`` (imported from the store) is the stage order."""
 
 
 class PipelineError(ValueError):
@@ -530,8 +542,6 @@ def update_pipeline(
     reason: str = "",
 ) -> None:
     """Save one tracked call: a reason is required when rejected or dropped; amounts are checked."""
-    from grantmatch.store import PIPELINE_STAGES
-
     if stage not in PIPELINE_STAGES:
         raise PipelineError("pipeline.error", f"pipeline: stage {stage!r} is not one of {PIPELINE_STAGES}",
                             error=stage)
@@ -559,8 +569,6 @@ def untrack(store: Store, profile_id: str, call_id: str) -> None:
 def pipeline_entries(store: Store, profile_id: str) -> list[dict[str, Any]]:
     """The tracked calls of a profile (stage order, then deadline), each with its ``call`` (None
     when the call has gone from the database) and its ``drafts``."""
-    from grantmatch.store import PIPELINE_STAGES
-
     drafts: dict[str, list[dict[str, Any]]] = {}
     for d in store.list_drafts(profile_id):
         drafts.setdefault(d["call_id"], []).append(d)
@@ -579,3 +587,73 @@ def pipeline_entries(store: Store, profile_id: str) -> list[dict[str, Any]]:
 def tracked_calls(store: Store, profile_id: str) -> list[GrantCall]:
     """The calls a profile tracks (still in the database)."""
     return [e["call"] for e in pipeline_entries(store, profile_id) if e["call"] is not None]
+
+
+# --------------------------------------------------------------------------- mentor (Cohort, Brief, Sources)
+
+
+def tracked_rows(store: Store, profile_id: str | None = None) -> list[dict[str, Any]]:
+    """Pipeline rows (``call_id``, ``stage``, notes, amounts, ...) of one profile, or of every profile."""
+    return store.tracked(profile_id)
+
+
+def active_tracked_calls(store: Store, calls: dict[str, GrantCall]) -> dict[str, list[GrantCall]]:
+    """Per profile id, the tracked calls whose deadline still matters (not awarded / rejected /
+    dropped) and that are still in ``calls``."""
+    from grantmatch.reports import TERMINAL_STAGES
+
+    out: dict[str, list[GrantCall]] = {}
+    for row in store.tracked():
+        call = calls.get(row["call_id"])
+        if call is not None and row["stage"] not in TERMINAL_STAGES:
+            out.setdefault(row["profile_id"], []).append(call)
+    return out
+
+
+def consultations(store: Store, profile_id: str) -> list[dict[str, Any]]:
+    """A profile's consultations, newest first."""
+    return store.consultations(profile_id)
+
+
+def add_consultation(store: Store, profile_id: str, *, notes: str = "", held_at: datetime | None = None) -> int:
+    """Record that a consultation with a profile was held (``held_at`` defaults to now)."""
+    if store.get_profile(profile_id) is None:
+        raise KeyError(f"consultation: profile {profile_id!r} does not exist")
+    return store.add_consultation(profile_id, notes=(notes or "").strip(), held_at=held_at)
+
+
+def consultation_brief(
+    store: Store,
+    profile: NgoProfile,
+    *,
+    today: date,
+    ranked: list[RankedCall],
+    calls: dict[str, GrantCall],
+) -> Any:
+    """The consultation brief of one profile (:class:`grantmatch.reports.Brief`) from its ranking,
+    pipeline, call history and earlier consultations."""
+    from grantmatch import reports
+
+    return reports.build_brief(
+        profile,
+        today=today,
+        ranked=ranked,
+        tracked=store.tracked(profile.id),
+        calls=calls,
+        call_meta=store.call_meta() if calls else {},
+        consultations=store.consultations(profile.id),
+    )
+
+
+def source_health(store: Store, today: date) -> list[dict[str, Any]]:
+    """One row per scrape source (``grantmatch.scrape_job.source_health``): last run, last success,
+    last and usual count, failing since, flag, last errors."""
+    from grantmatch import scrape_job
+
+    return scrape_job.source_health(store, today)
+
+
+def scrape_runs(store: Store, limit: int = 1000) -> list[dict[str, Any]]:
+    """The scrape run log, newest first."""
+    return store.runs(limit=limit)
+
