@@ -52,6 +52,14 @@ class Places:
         """The canonical place for a name as written, or None when unknown."""
         if not text:
             return None
+        cache = self.__dict__.setdefault("_resolved", {})
+        if text not in cache:
+            if len(cache) > 100_000:
+                cache.clear()
+            cache[text] = self._resolve(text)
+        return cache[text]
+
+    def _resolve(self, text: str) -> str | None:
         key = fold(text).strip(" .,")
         if key in self._index:
             return self._index[key]
@@ -82,7 +90,8 @@ class Places:
 def _inflections(word: str) -> list[str]:
     """Nominative guesses for a folded Latvian genitive/locative: liepajas -> liepaja."""
     out = []
-    for suffix, repl in (("as", "a"), ("es", "e"), ("a", ""), ("u", "i"), ("os", "i"), ("a", "s"), ("e", "s")):
+    for suffix, repl in (("as", "a"), ("es", "e"), ("a", ""), ("u", "i"), ("os", "i"), ("a", "s"), ("e", "s"),
+                         ("i", "s"), ("u", "us")):
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
             out.append(word[: -len(suffix)] + repl)
     return out

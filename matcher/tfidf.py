@@ -182,15 +182,15 @@ class Matcher:
         self.surfaces_ = counts.surfaces
         self.bigram_codes_ = counts.bigram_codes
         tf = counts.unigrams
-        if counts.bigrams is not None and counts.bigrams.shape[1]:
-            tf_all = sp.hstack([tf, counts.bigrams], format="csr", dtype=np.float32)
-        else:
-            tf_all = tf
         self.n_unigrams_ = tf.shape[1]
-        self.matrix_, self.rows_, self.idf_ = self._weigh(tf_all)
         self.area_matrix_ = self._fit_areas(calls, tf)
+        self.area_cols_ = np.ascontiguousarray(self.area_matrix_.T)  # one contiguous vector per area
         self._fit_eligibility(calls)
         self._fit_priors(calls, tf)
+        if counts.bigrams is not None and counts.bigrams.shape[1]:
+            tf = sp.hstack([tf, counts.bigrams], format="csr", dtype=np.float32)
+        del counts
+        self.matrix_, self.rows_, self.idf_ = self._weigh(tf)
         return self
 
     def _weigh(self, tf: sp.csr_matrix) -> tuple[sp.csc_matrix, sp.csr_matrix, np.ndarray]:
@@ -208,7 +208,8 @@ class Matcher:
         else:
             idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
             w = (1 + np.log(data)) * idf[tf.indices]
-        weighted = sp.csr_matrix((w.astype(np.float32), tf.indices, tf.indptr), shape=(n, v))
+        tf.data = w.astype(np.float32, copy=False)  # weigh in place: the counts are not needed again
+        weighted = tf
         if self.bigram_weight > 0 and v > self.n_unigrams_ and self.bigram_weight != 1.0:
             scale = np.ones(v, dtype=np.float32)
             scale[self.n_unigrams_:] = self.bigram_weight
@@ -267,8 +268,10 @@ class Matcher:
             sub = tf[:, cols].tocsr()
             sub.data = np.minimum(sub.data, 2.0)  # one word repeated is not three signals
             hits = np.asarray(sub.sum(axis=1), dtype=np.float32).ravel()
-        self.scale_penalty_ = np.minimum(1.0, hits / 3.0)
+        self.scale_penalty_ = np.minimum(1.0, hits / 3.0).astype(np.float32)
         self.max_amount_ = np.array([c.max_amount_eur or c.min_amount_eur or np.nan for c in calls])
+        with np.errstate(divide="ignore"):
+            self.log_amount_ = np.log10(np.nan_to_num(self.max_amount_, nan=0.0)).astype(np.float32)
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "matrix_"):
@@ -381,14 +384,10 @@ class Matcher:
         n = self.matrix_.shape[0]
         if not q:
             return np.zeros(n, dtype=np.float32)
-        out = np.zeros(n, dtype=np.float32)
-        x = self.matrix_
-        indptr, indices, data = x.indptr, x.indices, x.data
-        for j, w in q.items():
-            lo, hi = indptr[j], indptr[j + 1]
-            if hi > lo:
-                out[indices[lo:hi]] += np.float32(w) * data[lo:hi]
-        return out
+        cols = np.fromiter(q.keys(), dtype=np.int64, count=len(q))
+        w = np.fromiter(q.values(), dtype=np.float32, count=len(q))
+        # only the query's columns are touched (a CSC column slice, then one C matrix-vector product)
+        return np.asarray(self.matrix_[:, cols] @ w, dtype=np.float32).ravel()
 
     def _eligibility_masks(self, profile: NgoProfile, today: date) -> tuple[np.ndarray, np.ndarray]:
         """(eligible mask, closeness of the call's area to the profile: 1 own town .. 0.1 Europe, 0 unknown)."""
@@ -444,27 +443,29 @@ class Matcher:
                 if i is not None:
                     scores[i] = scores[i] * (1.25 if rel else 0.5)
         idx = np.flatnonzero(ok)
-        order = idx[np.argsort(-scores[idx], kind="stable")]
-        if top is not None:
-            order = order[:top]
+        cand = scores[idx]
+        if top is not None and top < len(idx):
+            part = np.argpartition(-cand, top - 1)[:top]  # the top k only, then sort those
+            idx, cand = idx[part], cand[part]
+        order = idx[np.lexsort((idx, -cand))]  # best first; ties in call order
         return [self._match(profile, int(i), float(scores[i]), q, disp, today) for i in order]
 
     def _scores(self, profile: NgoProfile, q: dict[int, float], today: date):
         ok, close = self._eligibility_masks(profile, today)
-        text = self._text_scores(q)
-        top_text = float(text[ok].max()) if ok.any() else 0.0
-        text = text / top_text if top_text > 0 else text
-        scores = text.astype(np.float64)
+        scores = self._text_scores(q)
+        top_text = float(np.max(scores, where=ok, initial=0.0))
+        if top_text > 0:
+            scores /= np.float32(top_text)
         if profile.priority_area is not None:
             a = PRIORITY_AREA_KEYS.index(profile.priority_area.value)
-            scores += self.area_weight * self.area_matrix_[:, a]
+            scores += self.area_weight * self.area_cols_[a]
         scores += self.geo_weight * close
         if profile.legal_form is not None:
             scores += self.applicant_weight * self.applicant_mask_[profile.legal_form.value]
         if profile.legal_form in _SMALL_ORGS:
             scores -= self.scale_weight * self.scale_penalty_
             budget = profile.annual_budget_eur or _TYPICAL_BUDGET
-            tenfolds = np.log10(np.nan_to_num(self.max_amount_, nan=0.0) / budget + 1e-9)
+            tenfolds = self.log_amount_ - np.float32(math.log10(budget))
             scores -= self.amount_weight * np.clip(tenfolds, 0.0, 3.0)
         return scores, ok, close
 

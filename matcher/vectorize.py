@@ -85,9 +85,10 @@ def count_terms(
         combo = codes.astype(np.int64) * n_langs + lang_of_call[seg_ids // n_fields]
         c_codes, c_uniques = pd.factorize(combo)
         local = np.empty(len(c_uniques), dtype=np.int64)
-        for i, c in enumerate(c_uniques.tolist()):
-            word = uniques[c // n_langs]
-            lang = lang_names[c % n_langs]
+        batch_words = uniques[c_uniques // n_langs].tolist()
+        batch_langs = (c_uniques % n_langs).tolist()
+        for i, (word, li) in enumerate(zip(batch_words, batch_langs, strict=True)):
+            lang = lang_names[li]
             j = key_cache.get((word, lang))
             if j is None:
                 k = analyzer.key(word, lang)
@@ -103,29 +104,58 @@ def count_terms(
         keys = local[c_codes]
         keep = keys >= 0
         tok_keys.append(keys[keep].astype(np.int32))
-        tok_segs.append(seg_ids[keep])
+        tok_segs.append(seg_ids[keep].astype(np.int32))
 
     key_arr = np.concatenate(tok_keys) if tok_keys else np.zeros(0, dtype=np.int32)
-    seg_arr = np.concatenate(tok_segs) if tok_segs else np.zeros(0, dtype=np.int64)
+    seg_arr = np.concatenate(tok_segs) if tok_segs else np.zeros(0, dtype=np.int32)
     del tok_keys, tok_segs
     v = len(vocab)
-    docs = seg_arr // n_fields
     w = field_w[seg_arr % n_fields]
-    uni = sp.csr_matrix((w, (docs, key_arr)), shape=(n, v), dtype=np.float32)
-    uni.sum_duplicates()
-    out = Counts(unigrams=uni, vocabulary=vocab, surfaces=surfaces)
-    if bigrams and len(key_arr) > 1:
+    make_bigrams = bigrams and len(key_arr) > 1
+    if make_bigrams:  # before the unigram matrix, which takes over (and sorts) key_arr and w
         same = seg_arr[1:] == seg_arr[:-1]
         codes = key_arr[:-1][same].astype(np.int64) * max(v, 1) + key_arr[1:][same]
-        b_docs = docs[1:][same]
+        b_docs = (seg_arr[1:][same] // n_fields).astype(np.int32)
         b_w = w[1:][same]
         del same
-        uniq, inv = np.unique(codes, return_inverse=True)
+    # tokens are in call order, so the rows' bounds come from counting, with no COO sort
+    uni = _csr(w, key_arr, seg_arr // n_fields, n, v)
+    del w, key_arr, seg_arr
+    out = Counts(unigrams=uni, vocabulary=vocab, surfaces=surfaces)
+    if make_bigrams:
+        inv, uniq = pd.factorize(codes)
         del codes
-        big = sp.csr_matrix((b_w, (b_docs, inv.ravel())), shape=(n, len(uniq)), dtype=np.float32)
-        big.sum_duplicates()
+        order = np.argsort(uniq)
+        rank = np.empty(len(uniq), dtype=np.int32)
+        rank[order] = np.arange(len(uniq), dtype=np.int32)
+        cols = rank[inv]
+        del inv, rank
+        big = _csr(b_w, cols, b_docs, n, len(uniq))
+        del cols, b_w, b_docs
+        uniq = uniq[order]
         df = np.bincount(big.indices, minlength=len(uniq))
-        kept = np.flatnonzero(df >= bigram_min_df)
-        out.bigrams = big[:, kept].tocsr()
-        out.bigram_codes = uniq[kept]
+        keep = df >= bigram_min_df
+        if not keep.all():
+            new_col = (np.cumsum(keep) - 1).astype(np.int32)
+            entry = keep[big.indices]
+            row_nnz = np.add.reduceat(entry, big.indptr[:-1]) if big.nnz else np.zeros(n, dtype=np.int64)
+            row_nnz[np.diff(big.indptr) == 0] = 0
+            indptr = np.concatenate([[0], np.cumsum(row_nnz)]).astype(big.indptr.dtype)
+            big = sp.csr_matrix((big.data[entry], new_col[big.indices[entry]], indptr),
+                                shape=(n, int(keep.sum())))
+            uniq = uniq[keep]
+        out.bigrams = big
+        out.bigram_codes = uniq
     return out
+
+
+def _csr(data: np.ndarray, cols: np.ndarray, rows: np.ndarray, n_rows: int, n_cols: int) -> sp.csr_matrix:
+    """A CSR matrix from entries whose ``rows`` are non-decreasing; duplicate entries are summed.
+    The matrix may take over ``data`` and ``cols`` (sorted in place): do not use them afterwards."""
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
+    idx_dtype = np.int32 if max(n_cols, len(cols)) < 2**31 else np.int64
+    m = sp.csr_matrix((data.astype(np.float32, copy=False), cols.astype(idx_dtype, copy=False),
+                       indptr.astype(idx_dtype)), shape=(n_rows, n_cols))
+    m.sum_duplicates()
+    return m
