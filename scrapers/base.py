@@ -235,6 +235,9 @@ class BaseScraper:
     start_urls: ClassVar[tuple[str, ...]] = ()
     language: ClassVar[str] = "lv"
     areas: ClassVar[tuple[str, ...]] = ()
+    """Priority areas of *every* call of this source, set only when the source funds nothing else
+    (a culture fund, a youth agency). Scrapers never guess areas from keywords: calls left without
+    areas are tagged by ``matcher.tag_areas`` in the weekly job."""
     timezone: ClassVar[str] = "Europe/Riga"
     may_be_empty: ClassVar[bool] = False
     max_pages: ClassVar[int] = 60

@@ -18,6 +18,19 @@ from bs4 import BeautifulSoup
 from grantmatch.models import ApplicantType
 
 LVL_PER_EUR = 0.702804
+"""The fixed euro changeover rate of the Latvian lats (2014)."""
+
+EUR_PER_UNIT: dict[str, float] = {
+    "USD": 0.86,
+    "DKK": 0.134,
+    "CHF": 1.07,
+    "SEK": 0.091,
+    "NOK": 0.085,
+}
+"""Fixed, indicative conversion rates (EUR for one unit), about the ECB reference rates of late 2025
+(EUR/USD 1.16, EUR/DKK 7.46 (ERM II peg), EUR/CHF 0.935, EUR/SEK 11.0, EUR/NOK 11.75). Foreign
+amounts in a call are indicative anyway; scrapers keep the original wording in the summary. Update
+them here (one place) when a rate drifts by more than a few per cent."""
 
 # --------------------------------------------------------------------------- text
 
@@ -327,9 +340,11 @@ _NUM = r"(?<![\d.,])(?:\d{1,3}(?:[ \u00a0\u202f\u2009.,’']\d{3})+(?:[.,]\d{1,2
 _MULT = r"(?:\s*(?P<mult>milj\w*\.?|mlj\.?|mln\.?|million\w*|tūkst\w*\.?|thousand|k(?!\w)))?"
 _EUR = r"(?:eiro|euro|eur|€)"
 _LVL = r"(?:latu|lati|lats|ls|lvl)"
-_CUR = rf"(?P<cur>{_EUR}|{_LVL})(?!\w)"
+_FX = r"(?:usd|us\$|dkk|chf|sek|nok|(?:us |asv )?dollars?|(?:asv )?dolār\w*|\$)"
+_FX_PREFIX = r"(?:(?<!\w)(?:usd|us\$|dkk|chf|sek|nok)(?!\w)|\$)"
+_CUR = rf"(?P<cur>{_EUR}|{_LVL}|{_FX})(?!\w)"
 _MONEY_RE = re.compile(
-    rf"(?:(?P<pcur>{_EUR}|{_LVL})\s*(?P<pnum>{_NUM}){_MULT.replace('mult', 'pmult')})"
+    rf"(?:(?P<pcur>{_EUR}|{_LVL}|{_FX_PREFIX})\s*(?P<pnum>{_NUM}){_MULT.replace('mult', 'pmult')})"
     rf"|(?:(?P<num>{_NUM}){_MULT}\s*{_CUR})",
     re.IGNORECASE,
 )
@@ -372,11 +387,21 @@ def _money_value(m: re.Match[str]) -> float | None:
         value *= 1_000
     if re.fullmatch(_LVL, cur):
         value = value / LVL_PER_EUR
+    elif re.fullmatch(_FX, cur, re.IGNORECASE):
+        value = value * EUR_PER_UNIT[_fx_code(cur)]
     return round(value, 2)
 
 
+def _fx_code(cur: str) -> str:
+    cur = cur.upper()
+    if "$" in cur or "DOL" in cur:
+        return "USD"
+    return cur
+
+
 def find_money(text: str) -> list[tuple[int, int, float]]:
-    """Every amount of money in ``text`` (EUR; lati converted) as ``(start, end, eur)``."""
+    """Every amount of money in ``text`` (EUR; lati and :data:`EUR_PER_UNIT` currencies converted)
+    as ``(start, end, eur)``."""
     out = []
     for m in _MONEY_RE.finditer(text or ""):
         value = _money_value(m)
@@ -388,7 +413,8 @@ def find_money(text: str) -> list[tuple[int, int, float]]:
 def parse_money(text: str) -> float | None:
     """The first amount in euro: "30 000 eiro", "EUR 116 750", "1,2 milj. eiro", "500 Ls" (lati -> EUR).
 
-    A bare number (no currency) is read only when it is the whole text. Other currencies give None.
+    USD ("$26,000", "USD 5 000"), DKK, CHF, SEK and NOK are converted with :data:`EUR_PER_UNIT`. A bare
+    number (no currency) is read only when it is the whole text; other currencies give None.
     """
     if not text:
         return None
@@ -621,12 +647,7 @@ def find_applicants(text: str) -> tuple[ApplicantType, ...]:
         if not _APPLICANT_CONTEXT.search(sentence):
             continue
         context.append(sentence)
-        if sentence.rstrip().endswith(("?", ":")):
-            # a heading ("Kas var pieteikties?"): the lines under it are the list of applicants
-            for follower in sentences[i + 1 : i + 8]:
-                if follower.rstrip().endswith(("?", ":")):
-                    break
-                context.append(follower)
+        context += _lines_under_heading(sentences, i)
     scope = context or sentences
     positive: list[ApplicantType] = []
     negative: set[ApplicantType] = set()
@@ -644,6 +665,34 @@ def find_applicants(text: str) -> tuple[ApplicantType, ...]:
                         positive.append(t)
     order = list(ApplicantType)
     return tuple(sorted((t for t in positive if t not in negative), key=order.index))
+
+
+_WHO_HEADING = re.compile(
+    r"kas var (?:pieteikties|piedalīties|pretendēt)|pretendenti|pieteicēji|who can apply|eligible applicants",
+    re.IGNORECASE,
+)
+
+
+def _is_heading(line: str) -> bool:
+    """A heading line: ends with "?" or ":", or is a short title without a full stop."""
+    line = line.strip()
+    return line.endswith(("?", ":")) or (
+        len(line) <= 40 and line[:1].isupper() and not line.endswith((".", ";", ",", "!"))
+    )
+
+
+def _lines_under_heading(lines: list[str], i: int) -> list[str]:
+    """The lines under ``lines[i]`` when it is an applicant heading ("Kas var pieteikties?", an
+    ``<h2>Kas var pieteikties</h2>``), up to the next heading: they list who may apply and where."""
+    line = lines[i]
+    if not (line.rstrip().endswith(("?", ":")) or (_is_heading(line) and _WHO_HEADING.search(line))):
+        return []
+    out = []
+    for follower in lines[i + 1 : i + 8]:
+        if _is_heading(follower) and not any(re.search(p, follower, re.I) for p, _ in _APPLICANT_WORDS):
+            break
+        out.append(follower)
+    return out
 
 
 def _tail_negative(sentence: str, pos: int) -> bool:
@@ -697,7 +746,12 @@ def find_geography(text: str) -> tuple[str, ...]:
     if not text:
         return ()
     sentences = _sentences(text)
-    context = [s for s in sentences if _GEO_CONTEXT.search(s)]
+    context = []
+    for i, sentence in enumerate(sentences):
+        if _GEO_CONTEXT.search(sentence):
+            context.append(sentence)
+        if _APPLICANT_CONTEXT.search(sentence):
+            context += [line for line in _lines_under_heading(sentences, i) if line not in context]
     scope = " \n".join(context or sentences)
     found: list[tuple[int, str]] = []
     for pattern, label in _PLACES:

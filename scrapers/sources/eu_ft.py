@@ -85,7 +85,6 @@ class EuFtScraper(BaseScraper):
     funder = "European Commission"
     start_urls = (SEARCH_URL,)
     language = "en"
-    areas = tuple(a.value for a in PriorityArea)
     timezone = "Europe/Brussels"
     max_pages = 30
     page_size: ClassVar[int] = 100

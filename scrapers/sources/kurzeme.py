@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from scrapers.sources._announcement import WordPressFeedScraper
+from scrapers.wordpress import WordPressFeedScraper
 
 
 class KurzemesRegionsScraper(WordPressFeedScraper):
@@ -25,7 +25,6 @@ class KurzemesRegionsScraper(WordPressFeedScraper):
     source_name = "Kurzemes plānošanas reģions"
     funder = "Kurzemes plānošanas reģions"
     start_urls = ("https://kurzemesregions.lv/feed/",)
-    areas = ("culture",)
     default_geography: ClassVar[tuple[str, ...]] = ("Kurzeme",)
     fixture_pages: ClassVar[dict[str, str]] = {
         "https://kurzemesregions.lv/feed/": "feed.xml",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from scrapers.sources._announcement import WordPressFeedScraper
+from scrapers.wordpress import WordPressFeedScraper
 
 
 class KurzemesNvoScraper(WordPressFeedScraper):
@@ -23,7 +23,6 @@ class KurzemesNvoScraper(WordPressFeedScraper):
     source_name = "Kurzemes NVO atbalsta centrs"
     funder = "Kurzemes NVO atbalsta centrs"
     start_urls = ("https://kurzemesnvo.lv/feed/",)
-    areas = ("environment_community", "culture", "social_health")
     default_geography: ClassVar[tuple[str, ...]] = ("Kurzeme",)
     fixture_pages: ClassVar[dict[str, str]] = {
         "https://kurzemesnvo.lv/feed/": "feed.xml",

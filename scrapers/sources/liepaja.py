@@ -23,8 +23,8 @@ from urllib.parse import urljoin
 
 from grantmatch.models import GrantCall
 from scrapers import normalize
+from scrapers.announcement import announcement_fields, content_text, iso_date, url_slug
 from scrapers.base import BaseScraper, Request
-from scrapers.sources._announcement import announcement_fields, content_text, guess_areas, iso_date, url_slug
 
 BASE = "https://www.liepaja.lv/nvo-projekti/"
 _NOT_ANNOUNCED = re.compile(r"nav izsludināts|netiek izsludināts|nav aktuāl", re.IGNORECASE)
@@ -36,7 +36,6 @@ class LiepajaScraper(BaseScraper):
     source_name = "Liepājas valstspilsētas pašvaldība"
     funder = "Liepājas valstspilsētas pašvaldība"
     start_urls = (BASE,)
-    areas = ("environment_community", "social_health")
     fixture_pages: ClassVar[dict[str, str]] = {
         BASE: "hub.html",
         **{
@@ -73,7 +72,7 @@ class LiepajaScraper(BaseScraper):
         if _NOT_ANNOUNCED.search(box_text):
             return
         reference = self._parse_updated(soup) or meta.get("today")
-        fields = announcement_fields(content_text(body), reference=reference, deadline_text=box_text)
+        fields = announcement_fields(content_text(body), title=title, reference=reference, deadline_text=box_text)
         if fields["deadline"] is None:
             return
         yield GrantCall(
@@ -83,7 +82,6 @@ class LiepajaScraper(BaseScraper):
             url=url,
             funder=self.funder,
             programme="Liepājas pašvaldības NVO projektu konkursi",
-            priority_areas=guess_areas(title, self.areas),
             **fields,
         )
 

@@ -21,15 +21,8 @@ from urllib.parse import urljoin
 
 from grantmatch.models import GrantCall
 from scrapers import normalize
+from scrapers.announcement import announcement_fields, content_text, iso_date, looks_like_call, url_slug
 from scrapers.base import BaseScraper, Request
-from scrapers.sources._announcement import (
-    announcement_fields,
-    content_text,
-    guess_areas,
-    iso_date,
-    looks_like_call,
-    url_slug,
-)
 
 BASE = "https://liepaja2027.lv/aktualitates/"
 CALL_CATEGORIES = frozenset({"atklātie konkursi", "open calls", "open call", "konkursi"})
@@ -51,7 +44,6 @@ class Liepaja2027Scraper(BaseScraper):
     source_name = 'Nodibinājums "Liepāja 2027"'
     funder = 'Nodibinājums "Liepāja 2027"'
     start_urls = (BASE,)
-    areas = ("culture", "environment_community")
     fixture_pages: ClassVar[dict[str, str]] = {
         BASE: "aktualitates.html",
         f"{BASE}page/2/": "aktualitates_page2.html",
@@ -87,7 +79,7 @@ class Liepaja2027Scraper(BaseScraper):
             return
         time_tag = soup.select_one("time.post-date[datetime]")
         published = iso_date(time_tag["datetime"] if time_tag else None) or iso_date(meta.get("published"))
-        fields = announcement_fields(content_text(body), reference=published)
+        fields = announcement_fields(content_text(body), title=title, reference=published)
         if fields["deadline"] is None:
             return
         yield GrantCall(
@@ -97,7 +89,6 @@ class Liepaja2027Scraper(BaseScraper):
             url=url,
             funder=self.funder,
             programme="Liepāja 2027 – Eiropas kultūras galvaspilsēta",
-            priority_areas=guess_areas(title, self.areas),
             **fields,
         )
 

@@ -19,7 +19,6 @@ class LmScraper(GovLvScraper):
     source_name = "Labklājības ministrija"
     funder = "Labklājības ministrija"
     host = "www.lm.gov.lv"
-    areas = ("social_health", "children_youth")
     fixture_pages = {
         "https://www.lm.gov.lv/lv/rss/articles": "rss_articles.xml",
         "https://www.lm.gov.lv/lv/jaunums/"

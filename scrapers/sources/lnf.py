@@ -22,8 +22,8 @@ from urllib.parse import urljoin
 
 from grantmatch.models import GrantCall
 from scrapers import normalize
+from scrapers.announcement import announcement_fields, content_text, url_slug
 from scrapers.base import BaseScraper, Request
-from scrapers.sources._announcement import announcement_fields, content_text, guess_areas, url_slug
 
 BASE = "https://lnf.lv/programmas/"
 _APPLY_HEADING = re.compile(r"pieteik", re.IGNORECASE)
@@ -35,7 +35,6 @@ class LiepajasNovadaFondsScraper(BaseScraper):
     source_name = "Liepājas Novada fonds"
     funder = "Liepājas Novada fonds"
     start_urls = (BASE,)
-    areas = ("environment_community",)
     fixture_pages: ClassVar[dict[str, str]] = {
         BASE: "programmas.html",
         **{
@@ -70,7 +69,9 @@ class LiepajasNovadaFondsScraper(BaseScraper):
             for sib in apply.find_next_siblings()
             if sib.name not in {"h2", "h3"}
         )
-        fields = announcement_fields(content_text(body), reference=meta.get("today"), deadline_text=apply_text)
+        fields = announcement_fields(
+            content_text(body), title=title, reference=meta.get("today"), deadline_text=apply_text
+        )
         rolling = fields["deadline"] is None and _ROLLING.search(apply_text)
         if fields["deadline"] is None and not rolling:
             return
@@ -84,6 +85,5 @@ class LiepajasNovadaFondsScraper(BaseScraper):
             url=url,
             funder=self.funder,
             programme=title,
-            priority_areas=guess_areas(title, self.areas),
             **fields,
         )

@@ -26,16 +26,9 @@ from bs4 import Tag
 
 from grantmatch.models import GrantCall, PriorityArea
 from scrapers import normalize
+from scrapers.announcement import announcement_fields, content_text, looks_like_call, sentences, url_slug
 from scrapers.base import BaseScraper, Request
 from scrapers.errors import LayoutChanged
-from scrapers.sources._announcement import (
-    announcement_fields,
-    content_text,
-    guess_areas,
-    looks_like_call,
-    sentences,
-    url_slug,
-)
 
 BASE = "https://lrpartneriba.lv/aktualitates/"
 _CODE = re.compile(r"\b(R\d+(?:\.\d+)?)\b")
@@ -54,7 +47,6 @@ class LiepajasRajonaPartneribaScraper(BaseScraper):
     source_name = 'Biedrība "Liepājas rajona partnerība" (LEADER)'
     funder = "Liepājas rajona partnerība (LEADER, ELFLA)"
     start_urls = (BASE,)
-    areas = ("environment_community", "it_digital_business", "culture")
     fixture_pages: ClassVar[dict[str, str]] = {
         BASE: "aktualitates.html",
         f"{BASE}page/2/": "aktualitates_page2.html",
@@ -94,7 +86,9 @@ class LiepajasRajonaPartneribaScraper(BaseScraper):
             table.extract()  # the rows are read one by one below; keep the prose for the common fields
         text_all = content_text(body)
         territory = "\n".join(s for s in sentences(text_all) if _TERRITORY.search(s))
-        common = announcement_fields(text_all, reference=(meta or {}).get("today"), geography_text=territory or None)
+        common = announcement_fields(
+            text_all, title=title, reference=(meta or {}).get("today"), geography_text=territory or None
+        )
         if common["deadline"] is None:
             return
         m = _ROUND.search(title)
@@ -107,7 +101,6 @@ class LiepajasRajonaPartneribaScraper(BaseScraper):
                 url=url,
                 funder=self.funder,
                 programme="LEADER (ELFLA)",
-                priority_areas=guess_areas(title, self.areas),
                 **common,
             )
             return
@@ -141,7 +134,7 @@ class LiepajasRajonaPartneribaScraper(BaseScraper):
             url=url,
             funder=self.funder,
             programme="LEADER (ELFLA)" + (f", {measure.group(1)}" if measure else ""),
-            priority_areas=areas or guess_areas(name, self.areas),
+            priority_areas=areas,
             **fields,
         )
 

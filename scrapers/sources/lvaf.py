@@ -20,7 +20,6 @@ class LvafScraper(GovLvScraper):
     source_name = "Latvijas vides aizsardzības fonds (VRAA)"
     funder = "Latvijas vides aizsardzības fonds"
     host = "www.vraa.gov.lv"
-    areas = ("environment_community", "children_youth")
     required_words = (r"LVAF", r"vides aizsardzības fond\w*")
     programme = "Latvijas vides aizsardzības fonds"
     fixture_pages = {

@@ -25,7 +25,6 @@ class NordenScraper(NewsListScraper):
         "https://www.norden.lv/lv/aktualitates/jaunumi/",
         "https://www.norden.lv/en/whats-new/news/",
     )
-    areas = ("environment_community", "social_health", "culture")
     card_css = ".news-list .news-list__item"
     link_css = "a.news-list__link"
     card_title_css = ".news-list__title"

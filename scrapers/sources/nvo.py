@@ -35,7 +35,6 @@ class NvoScraper(NewsListScraper):
     source_name = "Latvijas Pilsoniskā alianse (nvo.lv)"
     funder = "Latvijas Pilsoniskā alianse"
     start_urls = ("https://nvo.lv/lv/zinas",)
-    areas = ("environment_community", "culture")
     card_css = ".news-list .news-item"
     link_css = "h2.news-item__title a"
     card_title_css = "h2.news-item__title"

@@ -18,7 +18,6 @@ class SifScraper(GovLvScraper):
     source_name = "Sabiedrības integrācijas fonds"
     funder = "Sabiedrības integrācijas fonds"
     host = "www.sif.gov.lv"
-    areas = ("environment_community", "social_health", "children_youth", "culture")
     fixture_pages = {
         "https://www.sif.gov.lv/lv/rss/articles": "rss_articles.xml",
         "https://www.sif.gov.lv/lv/jaunums/izsludinats-nvo-fonda-projektu-konkurss-2028-gada-istenojamiem-projektiem":

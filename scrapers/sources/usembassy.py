@@ -6,7 +6,7 @@ Funding Opportunity post it links to (``article .entry-content``).
 Quirks: English only. A NOFO states its facts as labelled lines ("Deadline for Applications: March
 15, 2027", "Total Amount Available: $150,000", "awards may range from a minimum of $5,000 to a
 maximum of $26,000"). Amounts are in USD and are converted to EUR with the fixed rate
-:data:`EUR_PER_USD`; the USD wording stays in the summary. An Annual Program Statement is rolling
+``normalize.EUR_PER_UNIT["USD"]``; the USD wording stays in the summary. An Annual Program Statement is rolling
 ("accepted on a rolling basis"): no deadline. Often there is no open opportunity at all, so the
 source may be empty; past opportunities are plain text and are not read.
 """
@@ -20,13 +20,8 @@ from urllib.parse import urljoin
 from grantmatch.models import ApplicantType, GrantCall
 from scrapers import normalize
 from scrapers.base import BaseScraper, Request
-from scrapers.govlv import guess_areas
 
-EUR_PER_USD = 0.86
-"""Fixed conversion rate (EUR for 1 USD), about the ECB reference rate of late 2025; amounts are
-indicative and the USD text is kept in the summary."""
-
-_USD = r"\$\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{2})?"
+_USD = r"(\$\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{2})?)"
 _RANGE = re.compile(rf"minimum of {_USD}\s+to\s+(?:a\s+)?maximum of {_USD}", re.IGNORECASE)
 _MAX = re.compile(rf"(?:maximum of|up to|not (?:to )?exceed) {_USD}", re.IGNORECASE)
 _TOTAL = re.compile(rf"Total Amount Available:\s*{_USD}", re.IGNORECASE)
@@ -37,12 +32,9 @@ _NUMBER = re.compile(r"Funding Opportunity Number:\s*([A-Z0-9-]+)", re.IGNORECAS
 _NO_COST_SHARE = re.compile(r"cost[- ]shar\w*[^.]{0,40}?not required", re.IGNORECASE)
 
 
-def _usd(raw: str) -> float:
-    return float(raw.replace(",", ""))
-
-
-def _eur(usd: float | None) -> float | None:
-    return None if usd is None else round(usd * EUR_PER_USD, 2)
+def _eur(usd: str) -> float | None:
+    """ "$26,000" -> EUR at the fixed rate of :mod:`scrapers.normalize`."""
+    return normalize.parse_money(usd)
 
 
 class UsEmbassyScraper(BaseScraper):
@@ -51,7 +43,6 @@ class UsEmbassyScraper(BaseScraper):
     funder = "U.S. Embassy Riga"
     start_urls = ("https://lv.usembassy.gov/education-culture/grants/",)
     language = "en"
-    areas = ("environment_community", "culture", "it_digital_business")
     may_be_empty = True
     fixture_pages = {
         "https://lv.usembassy.gov/education-culture/grants/": "grants.html",
@@ -78,10 +69,9 @@ class UsEmbassyScraper(BaseScraper):
         title = self._parse_field(_TITLE, lines) or heading
         deadline, deadline_text = self._parse_deadline(lines)
         lo, hi = self._parse_award_range(lines)
-        total = _eur(_usd(m.group(1))) if (m := _TOTAL.search(lines)) else None
-        summary = (
-            f"{lines}\n\nAmounts are published in USD and converted at {EUR_PER_USD} EUR per USD."
-        )
+        total = _eur(m.group(1)) if (m := _TOTAL.search(lines)) else None
+        rate = normalize.EUR_PER_UNIT["USD"]
+        summary = f"{lines}\n\nAmounts are published in USD and converted at {rate} EUR per USD."
         number = self._parse_field(_NUMBER, lines)
         yield GrantCall(
             id=self.make_id(number or url.rstrip("/").rsplit("/", 1)[-1]),
@@ -100,7 +90,6 @@ class UsEmbassyScraper(BaseScraper):
             cofinancing_pct=0.0 if _NO_COST_SHARE.search(lines) else normalize.find_cofinancing_pct(lines),
             deadline=deadline,
             deadline_text=deadline_text,
-            priority_areas=guess_areas(title, lines, self.areas),
         )
 
     @staticmethod
@@ -137,7 +126,7 @@ class UsEmbassyScraper(BaseScraper):
     def _parse_award_range(self, text: str) -> tuple[float | None, float | None]:
         """Per-award minimum and maximum, USD converted to EUR."""
         if m := _RANGE.search(text):
-            return _eur(_usd(m.group(1))), _eur(_usd(m.group(2)))
+            return _eur(m.group(1)), _eur(m.group(2))
         if m := _MAX.search(text):
-            return None, _eur(_usd(m.group(1)))
+            return None, _eur(m.group(1))
         return None, None

@@ -1,4 +1,4 @@
-"""The gov.lv platform parser and the shared extraction step (scrapers/govlv.py).
+"""The gov.lv platform parser (scrapers/govlv.py) and the shared announcement pieces (scrapers/announcement.py).
 
 ``crawl`` follows a scraper's requests through its ``fixture_pages`` offline (pure parsers only);
 ``run_on_site`` runs the real ``BaseScraper.run`` + ``HttpClient`` against a local 127.0.0.1 server.
@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from grantmatch.models import ApplicantType, GrantCall, PriorityArea
+from grantmatch.models import ApplicantType, GrantCall
 from scrapers import normalize
+from scrapers.announcement import announcement_fields, find_programme, looks_like_call, read_rss
 from scrapers.base import BaseScraper, Request
 from scrapers.errors import LayoutChanged
-from scrapers.govlv import GovLvScraper, build_call, find_programme, guess_areas, looks_like_call
+from scrapers.govlv import GovLvScraper
 from scrapers.sources.sif import SifScraper
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -75,6 +76,13 @@ def by_id(calls: list[GrantCall]) -> dict[str, GrantCall]:
         ("SIF padomes sēde notiks 24. septembrī", "", False),
         ("Pensiju indeksācija 2027. gadā", "No 1. oktobra pensijas tiks pārskatītas.", False),
         ("Call for applications: network funding", "", True),
+        ("Izsludinām mikrograntu konkursu apkaimēm", "", True),
+        ("Piesakies Iesaisties Kurzemē!", "", True),
+        ("Noskaidroti rudens mikrograntu konkursa rezultāti", "", False),
+        ("Kurzemes NVO forums 2026 Talsos: piesakies", "", False),
+        ("Aicinām pieteikties kultūras menedžmenta apmācībām", "", False),
+        ("Biedrības kopsapulce 2026", "Pieteikumi līdz 1. martam", False),
+        ("Pensiju reforma", "", False),
     ],
 )
 def test_looks_like_call(title, description, expected):
@@ -107,7 +115,8 @@ def test_feed_that_is_not_xml_raises_layout_changed():
 def test_feed_without_items_raises_layout_changed():
     url = SifScraper.start_urls[0]
     text = '<?xml version="1.0"?><rss version="2.0"><channel><title>SIF</title></channel></rss>'
-    with pytest.raises(LayoutChanged, match=r"expected >=1 'item' at https://www.sif.gov.lv/lv/rss/articles, found 0"):
+    expected = r"expected >=1 'rss/channel/item' at https://www.sif.gov.lv/lv/rss/articles, found 0"
+    with pytest.raises(LayoutChanged, match=expected):
         list(SifScraper().parse(text, url))
 
 
@@ -162,19 +171,51 @@ def test_find_programme_reads_quoted_name():
     assert find_programme("bez nosaukuma") is None
 
 
-def test_guess_areas_from_keywords_and_default():
-    assert set(guess_areas("Jauniešu vides nometnes", "vides izglītība jauniešiem")) == {
-        PriorityArea.CHILDREN_YOUTH,
-        PriorityArea.ENVIRONMENT_COMMUNITY,
-    }
-    assert guess_areas("Senioru veselības pastaigas", "sociālā iekļaušana") == (PriorityArea.SOCIAL_HEALTH,)
-    assert guess_areas("Konkurss", "teksts", ("culture",)) == (PriorityArea.CULTURE,)
-
-
-def test_build_call_drops_inconsistent_open_date():
-    call = build_call(SifScraper(), key="x", url="https://www.sif.gov.lv/lv/jaunums/x", title="Konkurss",
-                      text="Pieteikumi no 2027. gada 5. maija. Termiņš: līdz 2027. gada 1. aprīlim.")
+def test_make_call_drops_inconsistent_open_date():
+    call = SifScraper().make_call(key="x", url="https://www.sif.gov.lv/lv/jaunums/x", title="Konkurss",
+                                  text="Pieteikumi no 2027. gada 5. maija. Termiņš: līdz 2027. gada 1. aprīlim.")
     assert call is not None and call.deadline == date(2027, 4, 1) and call.open_date is None
+    assert call.priority_areas == ()  # no keyword guessing: the weekly job tags areas
+
+
+def test_make_call_without_deadline_or_amount_is_news():
+    text = "NVO fonds šogad svin desmit gadu jubileju."
+    assert SifScraper().make_call(key="x", url="https://x.lv/x", title="Jubileja", text=text) is None
+    text = "Vienam projektam līdz 5000 eiro."
+    assert SifScraper().make_call(key="x", url="https://x.lv/x", title="Konkurss", text=text) is not None
+    assert SifScraper().make_call(key="x", url="https://x.lv/x", title="K", text=text, require="deadline") is None
+
+
+def test_fields_prefer_the_deadline_box_and_drop_a_cap_above_the_total():
+    fields = announcement_fields(
+        "Kopējais finansējums 10 000 eiro. Vienam projektam līdz 20 000 eiro. Termiņš 2027. gada 1. martā.",
+        deadline_text="Pieteikumi līdz 2027. gada 5. februārim.",
+    )
+    assert fields["deadline"] == date(2027, 2, 5) and fields["total_budget_eur"] == 10000
+    assert fields["max_amount_eur"] is None
+
+
+def test_single_area_sources_state_their_area_and_the_rest_leave_it_to_the_matcher():
+    from scrapers import registry
+
+    fixed = {k: cls.areas for k, cls in registry.all_scrapers().items() if cls.areas}
+    assert fixed == {"jspa": ("children_youth",), "kkf": ("culture",)}
+
+
+def test_rss_reader_skips_items_without_link_and_reads_riga_dates():
+    text = (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        "<item><title>Bez saites</title></item>"
+        "<item><title>A &amp; B</title><link> https://x.lv/a </link><description>&lt;p&gt;Teksts&lt;/p&gt;"
+        "</description><category>NVO</category><pubDate>Mon, 14 Sep 2026 22:30:00 +0000</pubDate></item>"
+        "</channel></rss>"
+    )
+    (item,) = read_rss(text, "https://x.lv/feed", source="x")
+    assert (item.title, item.link, item.description, item.categories) == ("A & B", "https://x.lv/a", "Teksts", ("NVO",))
+    assert item.published == date(2026, 9, 15)  # 01:30 in Riga
+    broken = text.replace("<link> https://x.lv/a </link>", "")
+    with pytest.raises(LayoutChanged, match=r"x: expected <title> and <link> in the feed items at https://x.lv/feed"):
+        read_rss(broken, "https://x.lv/feed", source="x")
 
 
 # Phrases our sites use that scrapers.normalize first mishandled (reported to S1 and fixed in

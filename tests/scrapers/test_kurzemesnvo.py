@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from grantmatch.models import ApplicantType, GrantCall, PriorityArea
+from grantmatch.models import ApplicantType, GrantCall
 from scrapers.errors import LayoutChanged, ScrapeError
 from scrapers.sources.kurzemesnvo import KurzemesNvoScraper
 from tests.scrapers.test_liepaja import by_id, crawl, fixture, run_on_site
@@ -93,7 +93,8 @@ def test_geography(calls):
 
 def test_language_and_areas(calls):
     assert {c.language for c in calls.values()} == {"lv"}
-    assert calls[IK].priority_areas == (PriorityArea.ENVIRONMENT_COMMUNITY,)
+    # priority areas are not guessed by the scraper: the weekly job tags them with matcher.tag_areas
+    assert all(c.priority_areas == () for c in calls.values())
 
 
 def test_contract_round_trip(calls):

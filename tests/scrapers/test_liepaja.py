@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from grantmatch.models import ApplicantType, GrantCall, PriorityArea, Status
+from grantmatch.models import ApplicantType, GrantCall, Status
 from scrapers import normalize
 from scrapers.base import BaseScraper, Request
 from scrapers.errors import LayoutChanged
@@ -174,9 +174,8 @@ def test_language(calls):
 
 
 def test_priority_areas(calls):
-    assert calls[YOUTH].priority_areas == (PriorityArea.CHILDREN_YOUTH,)
-    assert calls[SOC].priority_areas == (PriorityArea.SOCIAL_HEALTH,)
-    assert PriorityArea.ENVIRONMENT_COMMUNITY in calls[PSO].priority_areas
+    # priority areas are not guessed by the scraper: the weekly job tags them with matcher.tag_areas
+    assert all(c.priority_areas == () for c in calls.values())
 
 
 def test_contract_round_trip(calls):

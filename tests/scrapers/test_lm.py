@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from grantmatch.models import ApplicantType, PriorityArea
+from grantmatch.models import ApplicantType
 from scrapers.sources.lm import LmScraper
 from tests.scrapers.test_govlv import by_id, crawl, run_on_site
 
@@ -56,7 +56,8 @@ def test_cofinancing_not_stated(calls):
 
 
 def test_areas(calls):
-    assert calls[DISABILITY].priority_areas[0] == PriorityArea.SOCIAL_HEALTH
+    # priority areas are not guessed by the scraper: the weekly job tags them with matcher.tag_areas
+    assert all(c.priority_areas == () for c in calls.values())
 
 
 def test_run_over_local_http_server():

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from grantmatch.models import ApplicantType, GrantCall, PriorityArea, Status
+from grantmatch.models import ApplicantType, GrantCall, Status
 from scrapers.errors import LayoutChanged, ScrapeError
 from scrapers.sources.lnf import LiepajasNovadaFondsScraper
 from tests.scrapers.test_liepaja import TODAY, by_id, crawl, fixture, run_on_site
@@ -88,8 +88,8 @@ def test_geography(calls):
 
 def test_language_and_areas(calls):
     assert {c.language for c in calls.values()} == {"lv"}
-    assert calls[YOUTH].priority_areas == (PriorityArea.CHILDREN_YOUTH,)
-    assert calls[APKAIME].priority_areas == (PriorityArea.ENVIRONMENT_COMMUNITY,)
+    # priority areas are not guessed by the scraper: the weekly job tags them with matcher.tag_areas
+    assert all(c.priority_areas == () for c in calls.values())
 
 
 def test_contract_round_trip(calls):

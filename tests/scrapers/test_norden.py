@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from grantmatch.models import ApplicantType, PriorityArea
+from grantmatch.models import ApplicantType
 from scrapers.errors import LayoutChanged
 from scrapers.sources.norden import NordenScraper
 from tests.scrapers.test_govlv import FIXTURES, by_id, crawl, run_on_site
@@ -59,7 +59,8 @@ def test_applicants(calls):
 
 
 def test_areas(calls):
-    assert calls[MOBILITY].priority_areas[0] == PriorityArea.CULTURE
+    # priority areas are not guessed by the scraper: the weekly job tags them with matcher.tag_areas
+    assert all(c.priority_areas == () for c in calls.values())
 
 
 def test_changed_list_layout_raises():

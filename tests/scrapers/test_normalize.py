@@ -170,7 +170,32 @@ def test_parse_money(text, expected):
     assert parse_money(text) == pytest.approx(expected)
 
 
-@pytest.mark.parametrize("text", ["", "USD 35,000", "2027. gadā", "10%", "bez maksas"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("USD 35,000", 35000 * 0.86),
+        ("$26,000", 26000 * 0.86),
+        ("awards of up to 26,000 US dollars", 26000 * 0.86),
+        ("10 000 ASV dolāru", 10000 * 0.86),
+        ("DKK 75 000", 75000 * 0.134),
+        ("CHF 10 000", 10000 * 1.07),
+        ("30 000 SEK", 30000 * 0.091),
+        ("NOK 100 000", 100000 * 0.085),
+    ],
+)
+def test_parse_money_fixed_rate_currencies(text, expected):
+    assert parse_money(text) == pytest.approx(expected)
+
+
+def test_fixed_rates_are_documented_and_plausible():
+    from scrapers.normalize import EUR_PER_UNIT
+
+    assert set(EUR_PER_UNIT) == {"USD", "DKK", "CHF", "SEK", "NOK"}
+    assert all(0.05 < rate < 1.5 for rate in EUR_PER_UNIT.values())
+    assert parse_money("nokia 500") is None and parse_money("500 kronu") is None
+
+
+@pytest.mark.parametrize("text", ["", "JPY 35,000", "2027. gadā", "10%", "bez maksas"])
 def test_parse_money_none(text):
     assert parse_money(text) is None
 
@@ -365,3 +390,15 @@ def test_slugify_is_stable_and_short():
 )
 def test_reported_gaps(check, expected):
     assert check() == expected
+
+
+def test_applicants_and_place_under_a_heading_without_question_mark():
+    text = (
+        "Programmas mērķis ir atbalstīt apkaimes.\nKas var pieteikties\nbiedrības un nodibinājumi;\n"
+        "neformālas jauniešu grupas, kuri dzīvo vai mācās Liepājā.\nFinansējums\n"
+        "Pašvaldības iestādes var saņemt konsultācijas."
+    )
+    assert find_applicants(text) == (
+        A.ASSOCIATION, A.FOUNDATION, A.INFORMAL_GROUP
+    )
+    assert find_geography(text) == ("Liepāja",)

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from grantmatch.models import ApplicantType, PriorityArea
+from grantmatch.models import ApplicantType
 from scrapers.sources.sif import SifScraper
 from tests.scrapers.test_govlv import by_id, crawl, run_on_site
 
@@ -74,7 +74,8 @@ def test_geography(calls):
 
 def test_language_and_areas(calls):
     assert calls[NVO].language == "lv"
-    assert PriorityArea.CHILDREN_YOUTH in calls[DIASPORA].priority_areas
+    # priority areas are not guessed by the scraper: the weekly job tags them with matcher.tag_areas
+    assert all(c.priority_areas == () for c in calls.values())
 
 
 def test_ids_are_stable_and_unique(calls):

@@ -8,8 +8,11 @@ import pytest
 
 from grantmatch.models import ApplicantType, Status
 from scrapers.errors import LayoutChanged
-from scrapers.sources.usembassy import EUR_PER_USD, UsEmbassyScraper
+from scrapers.normalize import EUR_PER_UNIT
+from scrapers.sources.usembassy import UsEmbassyScraper
 from tests.scrapers.test_govlv import FIXTURES, by_id, crawl, run_on_site
+
+EUR_PER_USD = EUR_PER_UNIT["USD"]
 
 STEAM = "usembassy-pas-riga-fy27-01"
 APS = "usembassy-pas-riga-fy27-aps"
