@@ -64,3 +64,12 @@ def test_run_sources_isolates_failures(site, tmp_path):
     assert isinstance(out["nope"], ScrapeError)
     assert isinstance(out["eu-ft"], ScrapeResult) and len(out["eu-ft"].calls) == 2
     assert events == [("nope", "start"), ("nope", "failed"), ("eu-ft", "start"), ("eu-ft", "done")]
+
+
+def test_docs_sources_md_is_up_to_date():
+    """docs/sources.md is generated from the scraper classes; regenerate it when this fails:
+    ``python -m scrapers.registry --markdown > docs/sources.md``."""
+    path = Path(__file__).parents[2] / "docs" / "sources.md"
+    assert path.read_text(encoding="utf-8") == registry.markdown(), (
+        "docs/sources.md is stale: run `python -m scrapers.registry --markdown > docs/sources.md`"
+    )
