@@ -56,8 +56,8 @@ def _facts(call) -> None:
         _fact_row("call.open_date", common.fmt_date(call.open_date) if call.open_date else ""),
         _fact_row("common.deadline", common.deadline_label(call)),
         _fact_row("call.deadline_text", call.deadline_text),
-        _fact_row("call.applicants", ", ".join(tr(f"applicant.{a.value}") for a in call.eligible_applicants)),
-        _fact_row("call.geography", ", ".join(call.geography)),
+        _fact_row("call.applicants", ", ".join(common.applicant_label(a) for a in call.eligible_applicants)),
+        _fact_row("call.geography", ", ".join(common.place_label(g) for g in call.geography)),
         _fact_row("common.area", ", ".join(common.area_label(a) for a in call.priority_areas)),
         _fact_row("common.language", call.language),
     ]
@@ -102,13 +102,7 @@ def main() -> None:
         if profile is not None:
             st.subheader(tr("call.eligibility", name=profile.name), anchor=False)
             facts = services.eligibility(profile, call, today)
-            st.markdown(
-                "  \n".join(
-                    f"{common.fact_icon(f.outcome)} **{tr('fact.' + f.name)}** ({tr('fact.' + str(f.outcome))}): "
-                    f"{common.safe_text(common.bilingual(f.detail))}"
-                    for f in facts
-                )
-            )
+            st.markdown(common.fact_lines(facts, call, profile, today))
 
     st.subheader(tr("call.history"), anchor=False)
     history = services.call_history(store, call.id)

@@ -17,8 +17,16 @@ def _names(profiles) -> dict[str, str]:
     return {p.id: p.name for p in profiles}
 
 
-def _call_label(item) -> str:
-    return f"{_title(item.call)} ({item.match.score:.2f})"
+def _call_label(item, best: float | None) -> str:
+    share = reports.relative_fit(item.match.score, best if best is not None else item.match.score)
+    return f"{_title(item.call)} ({round(100 * share)}\u00a0%)"
+
+
+def _deadline_text(day) -> str:
+    if day is None:
+        return "—"
+    left = (day - common.today()).days
+    return f"{common.fmt_date(day)} ({common.tr('mentor.days_left', n=left)})"
 
 
 def _title(call) -> str:
@@ -27,16 +35,20 @@ def _title(call) -> str:
 
 def _cohort_section(rows, names) -> None:
     st.subheader(common.tr("mentor.cohort.table"))
-    st.caption(common.tr("mentor.cohort.table_help"))
+    st.caption(common.tr("mentor.cohort.table_help", pct=round(100 * reports.FIT_HIGH)))
     data = []
     for row in rows:
-        best = [_call_label(r) for r in row.best] + [""] * (3 - len(row.best))
+        top = reports.best_score(row.best)
+        best = [_call_label(r, top) for r in row.best] + [""] * (3 - len(row.best))
         data.append(
             {
                 common.tr("mentor.col.ngo"): row.profile.name,
                 common.tr("mentor.col.area"): reports.area_label(row.profile.priority_area, common.lang()),
+                common.tr("mentor.col.good"): row.n_good,
                 common.tr("mentor.col.matches"): row.n_matches,
-                common.tr("mentor.col.next_deadline"): common.fmt_date(row.next_deadline),
+                common.tr("mentor.col.tracked"): row.n_tracked,
+                common.tr("mentor.col.next_deadline"): _deadline_text(row.next_deadline),
+                common.tr("mentor.col.next_call"): _title(row.next_call) if row.next_call else "",
                 "1.": best[0],
                 "2.": best[1],
                 "3.": best[2],
@@ -48,7 +60,7 @@ def _cohort_section(rows, names) -> None:
         hide_index=True,
         width="stretch",
         height=38 + 35 * len(data),
-        column_config={"1.": best, "2.": best, "3.": best},
+        column_config={"1.": best, "2.": best, "3.": best, common.tr("mentor.col.next_call"): best},
     )
     choice = st.selectbox(
         common.tr("mentor.cohort.open_ngo"),
@@ -205,7 +217,7 @@ def main() -> None:
                   for p in profiles}
     tracked = services.active_tracked_calls(store, calls)
 
-    rows = reports.cohort_table(profiles, ranked, top=3)
+    rows = reports.cohort_table(profiles, ranked, top=3, tracked=tracked, today=common.today())
     upcoming = reports.upcoming_deadlines(ranked, today=common.today(), days=30, tracked=tracked, top=10)
     open_calls = sum(1 for c in calls.values() if c.deadline is None or c.deadline >= common.today())
     a, b, c, d = st.columns(4)

@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from grantmatch import i18n, services
+from grantmatch import i18n, reports, services
 from grantmatch.models import GrantCall, NgoProfile, Status
 
 TODAY_ENV = "GRANTMATCH_TODAY"
@@ -262,6 +262,69 @@ def deadline_label(call: GrantCall, day: date | None = None) -> str:
     if status == Status.FORTHCOMING:
         return f"{text} ({tr('common.forthcoming')}, {left})"
     return f"{text} ({left})"
+
+
+def place_label(name: str, lang_code: str | None = None) -> str:
+    """A place of a call's ``geography`` in the session language (``LV`` -> Latvija / Latvia); names
+    without a translation are shown as written."""
+    key = f"place.{name}"
+    return i18n.t(key, lang_code or lang()) if key in i18n.table() else name
+
+
+def applicant_label(kind: object, lang_code: str | None = None) -> str:
+    value = str(getattr(kind, "value", kind))
+    key = f"applicant.{value}"
+    return i18n.t(key, lang_code or lang()) if key in i18n.table() else value
+
+
+def fit(score: float, best: float | None) -> tuple[float, str]:
+    """How well a match fits, relative to the best match in its list: (share 0..1, text such as
+    "augsta atbilstība")."""
+    share = reports.relative_fit(score, best if best is not None else score)
+    return share, tr(f"fit.{reports.fit_level(share)}")
+
+
+def fact_text(fact: Any, call: GrantCall, profile: NgoProfile | None, day: date | None = None) -> str:
+    """One eligibility fact in the session language, built from the call's and the profile's data
+    (the matcher's own detail text is bilingual and has ISO dates). Plain text: escape before markdown."""
+    name = str(getattr(fact, "name", ""))
+    outcome = str(getattr(getattr(fact, "outcome", ""), "value", getattr(fact, "outcome", "")))
+    day = day or today()
+    if name == "applicant":
+        allowed = ", ".join(applicant_label(a) for a in call.eligible_applicants)
+        form = applicant_label(profile.legal_form) if profile is not None and profile.legal_form else ""
+        if not call.eligible_applicants:
+            return tr("fact.applicant.not_stated")
+        if not form:
+            return tr("fact.applicant.no_form", allowed=allowed)
+        if outcome == "met":
+            return tr("fact.applicant.met", form=form)
+        return tr("fact.applicant.missed", allowed=allowed, form=form)
+    if name == "geography":
+        where = ", ".join(place_label(g) for g in call.geography)
+        if not call.geography:
+            return tr("fact.geography.not_stated")
+        key = {"met": "fact.geography.met", "missed": "fact.geography.missed"}.get(outcome, "fact.geography.check")
+        return tr(key, where=where)
+    if name == "deadline":
+        if call.deadline is None:
+            return tr("fact.deadline.rolling")
+        days = (call.deadline - day).days
+        if days < 0:
+            return tr("fact.deadline.closed", date=fmt_date(call.deadline))
+        left = tr("common.today") if days == 0 else tr("common.days_left", days=days)
+        return tr("fact.deadline.open", date=fmt_date(call.deadline), left=left)
+    return bilingual(str(getattr(fact, "detail", "")))
+
+
+def fact_lines(facts: Any, call: GrantCall, profile: NgoProfile | None, day: date | None = None) -> str:
+    """Eligibility facts as escaped markdown lines: icon, fact name, outcome, details."""
+    return "  \n".join(
+        f"{fact_icon(f.outcome)} **{tr('fact.' + str(f.name))}** "
+        f"({tr('fact.' + str(getattr(f.outcome, 'value', f.outcome)))}): "
+        f"{safe_text(fact_text(f, call, profile, day))}"
+        for f in facts
+    )
 
 
 def fact_icon(outcome: object) -> str:

@@ -8,7 +8,7 @@ import streamlit as st
 from app_pages import common
 from app_pages.common import tr
 from grantmatch import i18n, reports, services
-from grantmatch.models import PRIORITY_AREA_KEYS
+from grantmatch.models import PRIORITY_AREA_KEYS, NgoProfile
 
 PAGE_SIZE = 20
 WINDOWS = (None, 14, 30, 60, 90, 180)
@@ -32,11 +32,20 @@ def _window_label(days: int | None, code: str) -> str:
     return i18n.t("matches.filter.window.any", code) if days is None else str(days)
 
 
+def _language_label(code: str, lang_code: str) -> str:
+    key = f"lang.{code}"
+    return i18n.t(key, lang_code) if key in i18n.table() else code
+
+
 def _filters(options: dict[str, list[str]], previous_visit) -> services.MatchFilters:
     with st.sidebar:
         st.subheader(tr("matches.filters"))
         areas = st.multiselect(
-            tr("matches.filter.area"), PRIORITY_AREA_KEYS, format_func=common.labeller("area."), key="mf_area"
+            tr("matches.filter.area"),
+            PRIORITY_AREA_KEYS,
+            format_func=common.labeller("area."),
+            placeholder=tr("matches.filter.any_area"),
+            key="mf_area",
         )
         window = st.selectbox(
             tr("matches.filter.window"),
@@ -48,8 +57,19 @@ def _filters(options: dict[str, list[str]], previous_visit) -> services.MatchFil
         min_amount = st.number_input(
             tr("matches.filter.min_amount"), min_value=0, value=0, step=1000, key="mf_amount"
         )
-        sources = st.multiselect(tr("matches.filter.source"), options["sources"], key="mf_source")
-        languages = st.multiselect(tr("matches.filter.language"), options["languages"], key="mf_lang")
+        sources = st.multiselect(
+            tr("matches.filter.source"),
+            options["sources"],
+            placeholder=tr("matches.filter.any_source"),
+            key="mf_source",
+        )
+        languages = st.multiselect(
+            tr("matches.filter.language"),
+            options["languages"],
+            format_func=common.labeller(fn=_language_label),
+            placeholder=tr("matches.filter.any_language"),
+            key="mf_lang",
+        )
         only_new = st.checkbox(tr("matches.filter.new"), key="mf_new")
         if previous_visit is None:
             st.caption(tr("matches.first_visit"))
@@ -75,16 +95,26 @@ def _filters(options: dict[str, list[str]], previous_visit) -> services.MatchFil
     )
 
 
-def _card(item: services.RankedCall, profile_id: str, marks: dict[str, bool], tracked: set[str], new: bool) -> None:
+def _card(
+    item: services.RankedCall,
+    profile: NgoProfile,
+    marks: dict[str, bool],
+    tracked: set[str],
+    new: bool,
+    best: float | None,
+) -> None:
     call, match = item.call, item.match
     cid = call.id
+    profile_id = profile.id
     with st.container(border=True):
         head, score = st.columns([5, 1])
         badge = f" :green-badge[{tr('matches.new_badge')}]" if new else ""
         head.markdown(f"**{common.safe_text(call.title[:300])}**{badge}")
         who = " · ".join(common.safe_text(v[:200]) for v in (call.funder or "", call.source) if v)
         head.caption(who)
-        score.metric(tr("common.score"), f"{match.score:.2f}")
+        share, label = common.fit(match.score, best)
+        score.progress(share, text=f"**{label}**")
+        score.caption(tr("fit.share", pct=round(100 * share)), help=tr("fit.help"))
         a, d, ar = st.columns(3)
         amount = common.fmt_range(call.min_amount_eur, call.max_amount_eur)
         a.markdown(f"**{tr('common.amount')}:** {common.safe_text(amount)}")
@@ -93,13 +123,7 @@ def _card(item: services.RankedCall, profile_id: str, marks: dict[str, bool], tr
         area_text = ", ".join(common.area_label(x) for x in areas) or tr("area.none")
         ar.markdown(f"**{tr('common.area')}:** {common.safe_text(area_text)}")
         if match.facts:
-            st.markdown(
-                "  \n".join(
-                    f"{common.fact_icon(f.outcome)} **{tr('fact.' + f.name)}** ({tr('fact.' + str(f.outcome))}): "
-                    f"{common.safe_text(common.bilingual(f.detail))}"
-                    for f in match.facts
-                )
-            )
+            st.markdown(common.fact_lines(match.facts, call, profile))
         if match.terms:
             st.markdown(f"**{tr('matches.why')}:** " + common.safe_text(", ".join(match.terms[:12])))
         b1, b2, b3, b4, b5 = st.columns([1, 1, 1, 1, 1.3])
@@ -154,19 +178,20 @@ def main() -> None:
         st.warning(tr("matches.none"))
         return
 
+    best = reports.best_score(ranked)  # fit is relative to the NGO's best match, whatever the filters
     marks = services.feedback(store, profile.id)
     tracked = services.tracked_ids(store, profile.id)
     limit = st.session_state.get("_matches_shown", PAGE_SIZE)
     for item in shown[:limit]:
         new = previous_visit is not None and services.is_new(item.call.id, meta, previous_visit)
-        _card(item, profile.id, marks, tracked, new)
+        _card(item, profile, marks, tracked, new, best)
     if len(shown) > limit:
         st.button(tr("matches.show_more"), on_click=_more, key="show_more")
 
-    _export(shown, profile.id)
+    _export(shown, profile.id, best)
 
 
-def _export(shown: list[services.RankedCall], profile_id: str) -> None:
+def _export(shown: list[services.RankedCall], profile_id: str, best: float | None) -> None:
     picked = [item for item in shown if st.session_state.get(f"pick_{item.call.id}")]
     items = picked or shown
     st.subheader(tr("matches.export"))
@@ -179,7 +204,7 @@ def _export(shown: list[services.RankedCall], profile_id: str) -> None:
     # Deferred: the file is built only when the button is pressed (10 000 rows take a moment).
     c1.download_button(
         tr("matches.export.csv"),
-        data=lambda: reports.calls_csv(items, lang=lang, today=day),
+        data=lambda: reports.calls_csv(items, lang=lang, today=day, best=best),
         file_name=f"grantmatch-{profile_id}.csv",
         mime="text/csv",
         on_click="ignore",
@@ -187,7 +212,7 @@ def _export(shown: list[services.RankedCall], profile_id: str) -> None:
     )
     c2.download_button(
         tr("matches.export.xlsx"),
-        data=lambda: reports.calls_xlsx(items, lang=lang, today=day),
+        data=lambda: reports.calls_xlsx(items, lang=lang, today=day, best=best),
         file_name=f"grantmatch-{profile_id}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",

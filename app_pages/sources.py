@@ -4,7 +4,6 @@ for a quiet week. Failing sources are listed in a red box at the top of the page
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -15,65 +14,6 @@ from app_pages import common
 from grantmatch import reports, services
 
 ICONS = {"failing": "🔴", "low": "🟠", "stale": "🟡", "never": "⚪", "ok": "🟢"}
-
-
-def _get(row: Any, *names: str) -> Any:
-    data = asdict(row) if is_dataclass(row) else (row if isinstance(row, dict) else vars(row))
-    for name in names:
-        if data.get(name) not in (None, ""):
-            return data[name]
-    return None
-
-
-def _from_job(row: Any) -> reports.SourceHealth:
-    """One row of ``scrape_job.source_health`` in this page's shape (its field names may vary)."""
-    failing = _get(row, "failing_since")
-    flag = str(_get(row, "state", "flag", "status", "health") or "").lower()
-    errors = _get(row, "errors", "last_errors", "last_error", "error") or ()
-    if isinstance(errors, str):
-        errors = (errors,)
-    if failing or flag in {"failing", "failed", "error", "broken"}:
-        state = "failing"
-    elif flag in {"low", "below_usual", "suspicious"} or _get(row, "low", "flagged", "below_usual") is True:
-        state = "low"
-    elif flag in {"never", "stale"}:
-        state = flag
-    elif _get(row, "last_success", "last_run") is None:
-        state = "never"
-    else:
-        state = "ok"
-    return reports.SourceHealth(
-        source=str(_get(row, "source", "key", "name") or "?"),
-        state=state,
-        last_run=_get(row, "last_run", "last_finished", "last_success"),
-        last_status=str(_get(row, "last_status") or ""),
-        last_success=_get(row, "last_success"),
-        last_count=_get(row, "last_count", "found"),
-        usual_count=_get(row, "usual_count", "usual"),
-        failing_since=failing,
-        errors=tuple(reports.clean_text(e, 1000) for e in errors),
-    )
-
-
-def load_health(store, calls) -> list[reports.SourceHealth]:
-    """The scrape job's health rows when that module is installed, else computed from the run log."""
-    stored = Counter(c.source for c in calls.values())
-    try:
-        from grantmatch import scrape_job  # written by the scraper engineer; optional here
-    except ImportError:
-        scrape_job = None
-    if scrape_job is not None and hasattr(scrape_job, "source_health"):
-        try:
-            rows = [_from_job(r) for r in scrape_job.source_health(store, common.today())]
-            rows = [
-                reports.SourceHealth(**{**asdict(h), "calls_stored": stored.get(h.source)}) for h in rows
-            ]
-            listed = {h.source for h in rows}
-            rows += [reports.SourceHealth(s, "never", calls_stored=n) for s, n in stored.items() if s not in listed]
-            return sorted(rows, key=lambda h: (reports.HEALTH_ORDER.index(h.state), h.source))
-        except Exception:  # noqa: BLE001 - fall back to the run log below rather than show nothing
-            pass
-    return reports.source_health(services.scrape_runs(store), today=common.today(), stored=stored)
 
 
 def _when(value: datetime | date | None) -> str:
@@ -99,7 +39,7 @@ def main() -> None:
     st.caption(common.tr("mentor.sources.intro"))
     store = common.guarded(common.get_store, "app.db_error")
     calls = common.guarded(common.get_calls, "app.db_error")
-    rows = load_health(store, calls)
+    rows = common.guarded(lambda: services.source_health(store, common.today()), "mentor.sources.health_error")
     if not rows:
         st.warning(common.tr("mentor.sources.no_runs"))
         return

@@ -2,7 +2,9 @@
 
 What the cohort, brief, calendar and matches pages show or offer for download:
 
-- :func:`cohort_table` — each incubator NGO with its best current calls;
+- :func:`relative_fit` / :func:`fit_level` / :func:`good_matches` — a score as a share of the best
+  match in its list, and "high / medium / low" (the raw score has no fixed scale);
+- :func:`cohort_table` — each incubator NGO with its best current calls and good matches;
 - :func:`competing_calls` / :func:`joint_bid_calls` — calls that several NGOs fit (they would compete
   for it) and calls that suit a joint bid (NGOs of different areas fit it, or it asks for partners);
 - :func:`upcoming_deadlines` — deadlines of ranked and tracked calls, one row per call;
@@ -109,31 +111,93 @@ def _areas_text(call: GrantCall, lang: str) -> str:
 # --------------------------------------------------------------------------- cohort
 
 
+FIT_HIGH = 0.7
+"""A match whose score is at least this share of the best score in its list is a "high" fit."""
+FIT_MEDIUM = 0.45
+"""... at least this share (and below ``FIT_HIGH``) a "medium" fit; below it a "low" one."""
+
+
+def relative_fit(score: float, best: float) -> float:
+    """``score`` as a share of ``best`` (the best score in the same list), from 0 to 1.
+
+    The matcher's scores have no fixed scale (it may change between versions), so the app shows
+    how close a call comes to the NGO's best match rather than the raw number."""
+    score, best = float(score), float(best)
+    if best <= 0:
+        return 1.0 if score >= best else 0.0
+    return max(0.0, min(1.0, score / best))
+
+
+def fit_level(share: float) -> str:
+    """``high``, ``medium`` or ``low`` for a :func:`relative_fit` share."""
+    if share >= FIT_HIGH:
+        return "high"
+    if share >= FIT_MEDIUM:
+        return "medium"
+    return "low"
+
+
+def best_score(items: Iterable[RankedLike]) -> float | None:
+    """The highest score of a ranked list (None when it is empty)."""
+    scores = [float(r.match.score) for r in items]
+    return max(scores) if scores else None
+
+
+def good_matches(items: Sequence[RankedLike], *, share: float = FIT_HIGH, limit: int = 20) -> list[Any]:
+    """The matches (of the first ``limit``) whose score is at least ``share`` of the list's best."""
+    best = best_score(items)
+    if best is None:
+        return []
+    return [r for r in list(items)[:limit] if relative_fit(r.match.score, best) >= share]
+
+
 @dataclass(frozen=True)
 class CohortRow:
     """One NGO of the cohort with its best current calls."""
 
     profile: NgoProfile
     best: tuple[Any, ...]  # RankedLike, best first
-    n_matches: int
-    next_deadline: date | None
+    n_matches: int  # every eligible call
+    next_deadline: date | None  # nearest deadline among the good matches and the tracked calls
+    n_good: int = 0  # good matches (high relative fit, see good_matches)
+    next_call: GrantCall | None = None  # the call of next_deadline
+    n_tracked: int = 0  # tracked calls still in progress
 
 
 def cohort_table(
-    profiles: Sequence[NgoProfile], ranked: Mapping[str, Sequence[RankedLike]], *, top: int = 3
+    profiles: Sequence[NgoProfile],
+    ranked: Mapping[str, Sequence[RankedLike]],
+    *,
+    top: int = 3,
+    tracked: Mapping[str, Sequence[GrantCall]] | None = None,
+    today: date | None = None,
+    good_share: float = FIT_HIGH,
+    good_limit: int = 20,
 ) -> list[CohortRow]:
-    """Each NGO (in the order given) with its ``top`` best calls, how many calls match it and its next
-    deadline among them. An NGO without matches gets an empty row, never a missing one."""
+    """Each NGO (in the order given) with its ``top`` best calls, how many calls it may apply for,
+    how many of them are good matches (:func:`good_matches`) and the nearest deadline among its good
+    matches and the calls it tracks (``tracked``: profile id -> calls still in progress). A deadline
+    before ``today`` does not count. An NGO without matches gets an empty row, never a missing one."""
+    tracked = tracked or {}
     rows = []
     for profile in profiles:
         items = list(ranked.get(profile.id, ()))
-        deadlines = [r.call.deadline for r in items if r.call.deadline is not None]
+        good = good_matches(items, share=good_share, limit=good_limit)
+        mine = list(tracked.get(profile.id, ()))
+        upcoming = [
+            c for c in [*(r.call for r in good), *mine]
+            if c.deadline is not None and (today is None or c.deadline >= today)
+        ]  # fmt: skip
+        nearest = min(upcoming, key=lambda c: (c.deadline, c.id)) if upcoming else None
         rows.append(
             CohortRow(
                 profile=profile,
                 best=tuple(items[:top]),
                 n_matches=len(items),
-                next_deadline=min(deadlines) if deadlines else None,
+                next_deadline=nearest.deadline if nearest else None,
+                n_good=len(good),
+                next_call=nearest,
+                n_tracked=len(mine),
             )
         )
     return rows
@@ -619,8 +683,11 @@ def deadlines_ics(
 
 
 def _export_rows(
-    items: Iterable[RankedLike | GrantCall], today: date | None, lang: str
+    items: Iterable[RankedLike | GrantCall], today: date | None, lang: str, best: float | None = None
 ) -> tuple[list[str], list[list]]:
+    items = list(items)
+    if best is None:
+        best = best_score(i for i in items if not isinstance(i, GrantCall))
     head = [
         t("mentor.col.call", lang),
         t("mentor.col.funder", lang),
@@ -652,7 +719,7 @@ def _export_rows(
                 call.max_amount_eur,
                 call.deadline,
                 left,
-                round(float(match.score), 4) if match is not None else None,
+                round(100 * relative_fit(match.score, best)) if match is not None and best is not None else None,
                 ", ".join(match.terms) if match is not None else "",
                 safe_url(call.url) or call.url,
                 call.id,
@@ -661,10 +728,13 @@ def _export_rows(
     return head, rows
 
 
-def calls_csv(items: Iterable[RankedLike | GrantCall], *, lang: str = "lv", today: date | None = None) -> bytes:
+def calls_csv(
+    items: Iterable[RankedLike | GrantCall], *, lang: str = "lv", today: date | None = None, best: float | None = None
+) -> bytes:
     """A call list as CSV (UTF-8 with BOM so spreadsheet programs read Latvian letters; dates ISO;
-    amounts as plain numbers; text cells never start a formula)."""
-    head, rows = _export_rows(items, today, lang)
+    amounts as plain numbers; text cells never start a formula). The fit column is the score as a
+    percentage of ``best`` (default: the best score in ``items``)."""
+    head, rows = _export_rows(items, today, lang, best)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(head)
@@ -673,12 +743,15 @@ def calls_csv(items: Iterable[RankedLike | GrantCall], *, lang: str = "lv", toda
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def calls_xlsx(items: Iterable[RankedLike | GrantCall], *, lang: str = "lv", today: date | None = None) -> bytes:
-    """A call list as an Excel workbook: bold frozen header, real dates (DD.MM.YYYY.), euro amounts."""
+def calls_xlsx(
+    items: Iterable[RankedLike | GrantCall], *, lang: str = "lv", today: date | None = None, best: float | None = None
+) -> bytes:
+    """A call list as an Excel workbook: bold frozen header, real dates (DD.MM.YYYY.), euro amounts;
+    the fit column as in :func:`calls_csv`."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    head, rows = _export_rows(items, today, lang)
+    head, rows = _export_rows(items, today, lang, best)
     wb = Workbook()
     ws = wb.active
     ws.title = clean_text(t("mentor.xlsx.sheet", lang), 31) or "calls"
@@ -703,109 +776,3 @@ def calls_xlsx(items: Iterable[RankedLike | GrantCall], *, lang: str = "lv", tod
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
-
-
-# --------------------------------------------------------------------------- source health
-
-HEALTH_ORDER = ("failing", "low", "stale", "never", "ok")
-"""Source states, worst first: the last run failed; it found far fewer calls than usual; no run for
-too long; never run; fine."""
-
-_OK_STATUSES = {"ok", "success", "succeeded", "done", "finished", "empty"}
-
-
-@dataclass(frozen=True)
-class SourceHealth:
-    """How one source's scraper is doing."""
-
-    source: str
-    state: str  # one of HEALTH_ORDER
-    last_run: datetime | None = None
-    last_status: str = ""
-    last_success: datetime | None = None
-    last_count: int | None = None
-    usual_count: float | None = None
-    failing_since: datetime | None = None
-    errors: tuple[str, ...] = ()
-    runs: int = 0
-    calls_stored: int | None = None
-
-
-def _run_time(run: Mapping[str, Any]) -> datetime | None:
-    return run.get("finished_at") or run.get("started_at")
-
-
-def _median(values: Sequence[float]) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    mid = len(ordered) // 2
-    return float(ordered[mid]) if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
-
-
-def source_health(
-    runs: Iterable[Mapping[str, Any]],
-    *,
-    today: date,
-    sources: Iterable[str] = (),
-    stored: Mapping[str, int] | None = None,
-    stale_days: int = 8,
-    low_ratio: float = 0.5,
-    history: int = 8,
-) -> list[SourceHealth]:
-    """Health of each source from its scrape runs (``store.runs()`` rows), worst first.
-
-    A source is *failing* when its latest finished run failed (``failing_since`` is the first run of
-    that streak), *low* when its latest successful run found less than ``low_ratio`` of the median of
-    the ``history`` successful runs before it, *stale* when its latest run is more than ``stale_days``
-    old, *never* when it has no runs (``sources`` and ``stored`` name sources to list anyway)."""
-    stored = dict(stored or {})
-    by_source: dict[str, list[Mapping[str, Any]]] = {s: [] for s in (*sources, *stored)}
-    for run in runs:
-        by_source.setdefault(str(run.get("source") or "?"), []).append(run)
-    out = []
-    for source, items in by_source.items():
-        finished = [r for r in items if str(r.get("status")) != "running"]
-        finished.sort(key=lambda r: (_run_time(r) or datetime.min.replace(tzinfo=UTC), r.get("id") or 0), reverse=True)
-        if not finished:
-            out.append(SourceHealth(source, "never", runs=len(items), calls_stored=stored.get(source)))
-            continue
-        last = finished[0]
-        ok_runs = [r for r in finished if str(r.get("status")).lower() in _OK_STATUSES]
-        failing_since = None
-        errors: tuple[str, ...] = ()
-        if str(last.get("status")).lower() not in _OK_STATUSES:
-            streak = []
-            for r in finished:
-                if str(r.get("status")).lower() in _OK_STATUSES:
-                    break
-                streak.append(r)
-            failing_since = streak[-1].get("started_at") or _run_time(streak[-1])
-            errors = tuple(clean_text(e, 1000) for e in (last.get("errors") or []))
-        last_count = int(ok_runs[0].get("found") or 0) if ok_runs else None
-        usual = _median([float(r.get("found") or 0) for r in ok_runs[1 : 1 + history]])
-        last_time = _run_time(last)
-        if failing_since is not None:
-            state = "failing"
-        elif usual and last_count is not None and last_count < low_ratio * usual:
-            state = "low"
-        elif last_time is not None and (today - last_time.date()).days > stale_days:
-            state = "stale"
-        else:
-            state = "ok"
-        out.append(
-            SourceHealth(
-                source=source,
-                state=state,
-                last_run=last_time,
-                last_status=str(last.get("status") or ""),
-                last_success=_run_time(ok_runs[0]) if ok_runs else None,
-                last_count=last_count,
-                usual_count=usual,
-                failing_since=failing_since,
-                errors=errors,
-                runs=len(items),
-                calls_stored=stored.get(source),
-            )
-        )
-    return sorted(out, key=lambda h: (HEALTH_ORDER.index(h.state), h.source))

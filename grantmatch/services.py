@@ -645,15 +645,11 @@ def consultation_brief(
     )
 
 
-def source_health(store: Store, today: date) -> list[dict[str, Any]]:
-    """One row per scrape source (``grantmatch.scrape_job.source_health``): last run, last success,
-    last and usual count, failing since, flag, last errors."""
+def source_health(store: Store, today: date) -> list[Any]:
+    """The health of every scrape source, worst first (``grantmatch.scrape_job.source_health``:
+    ``SourceHealth`` rows with state, last run, last success, last and usual count, failing since,
+    errors, calls stored)."""
     from grantmatch import scrape_job
 
     return scrape_job.source_health(store, today)
-
-
-def scrape_runs(store: Store, limit: int = 1000) -> list[dict[str, Any]]:
-    """The scrape run log, newest first."""
-    return store.runs(limit=limit)
 

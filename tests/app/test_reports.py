@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from grantmatch import i18n, reports
 from grantmatch.models import GrantCall, Match, NgoProfile
+from grantmatch.scrape_job import HEALTH_ORDER
 from grantmatch.services import RankedCall
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,6 +61,29 @@ RANKED = {
 
 
 # --------------------------------------------------------------------------- cohort
+
+
+def test_relative_fit_and_levels():
+    assert reports.relative_fit(1.85, 1.85) == 1.0
+    assert reports.relative_fit(0.9, 1.8) == 0.5
+    assert reports.relative_fit(2.0, 1.0) == 1.0 and reports.relative_fit(-1.0, 1.0) == 0.0
+    assert reports.relative_fit(0.0, 0.0) == 1.0  # a list of zeros: all equally (un)fit, never a division error
+    assert [reports.fit_level(x) for x in (1.0, 0.7, 0.69, 0.45, 0.44, 0.0)] == [
+        "high", "high", "medium", "medium", "low", "low"]
+    assert [r.call.id for r in reports.good_matches(RANKED["p1"])] == ["a"]
+    assert [r.call.id for r in reports.good_matches(RANKED["p1"], share=0.5)] == ["a", "b"]
+    assert reports.good_matches([]) == []
+
+
+def test_cohort_counts_good_matches_and_the_nearest_relevant_deadline():
+    tracked = {"p3": [D, OLD], "p4": [C]}
+    rows = reports.cohort_table(PROFILES, RANKED, top=2, tracked=tracked, today=TODAY)
+    by_id = {r.profile.id: r for r in rows}
+    assert (by_id["p1"].n_matches, by_id["p1"].n_good) == (3, 1)
+    assert by_id["p1"].next_call == A  # the good match, not any eligible call
+    assert (by_id["p2"].n_good, by_id["p2"].next_deadline) == (1, A.deadline)  # D (0.3 of 0.7) is not good
+    assert by_id["p3"].next_call == B and by_id["p3"].n_tracked == 2  # OLD has passed; B is sooner than D
+    assert by_id["p4"].next_deadline is None and by_id["p4"].n_good == 0  # a rolling tracked call has no date
 
 
 def test_cohort_table_keeps_every_ngo_in_order_with_top_calls():
@@ -269,7 +293,10 @@ def test_csv_round_trip_with_bom_and_formula_guard():
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Konkurss", "Finansētājs", "Programma"]
     assert rows[1][0] == "Konkurss a" and rows[1][7] == "2027-02-11" and rows[1][8] == "10"
-    assert rows[1][6] == "5000.0" and rows[1][9] == "0.9" and rows[1][10] == "jaunieši, kultūra"
+    assert rows[1][6] == "5000.0" and rows[1][9] == "100" and rows[1][10] == "jaunieši, kultūra"
+    assert [r[9] for r in rows[1:]] == ["100", "56", "22", ""]  # fit: % of the best score, none for a plain call
+    again = reports.calls_csv(RANKED["p1"][1:], today=TODAY, best=0.9)  # a picked subset keeps the list's scale
+    assert [r[9] for r in csv.reader(io.StringIO(again.decode("utf-8-sig")))][1:] == ["56", "22"]
     assert rows[4][0] == "'=HYPERLINK(\"http://x\")" and rows[4][1] == "'@SUM(A1)"
     assert len(rows) == 5
 
@@ -310,46 +337,10 @@ def test_every_mentor_key_used_is_translated():
         text = path.read_text(encoding="utf-8")
         used |= set(re.findall(r"[\"'](mentor\.[a-z0-9_.]+[a-z0-9_])[\"']", text))
     used |= {f"area.{a}" for a in (*reports.PRIORITY_AREA_KEYS, "none")}
-    used |= {f"mentor.sources.state.{s}" for s in reports.HEALTH_ORDER}
+    used |= {f"mentor.sources.state.{s}" for s in HEALTH_ORDER}
     used |= {f"stage.{s}" for s in ("interested", "preparing", "submitted", "awarded", "rejected", "dropped")}
     table = i18n.table()
     missing = sorted(k for k in used if k not in table)
     assert not missing, f"keys used but not in data/i18n: {missing}"
     for key in used:
         assert table[key]["lv"].strip() and table[key]["en"].strip(), key
-
-
-# --------------------------------------------------------------------------- source health
-
-
-def _run(rid, source, day, status="ok", found=10, errors=()):
-    at = datetime(2027, 1, day, 3, 0, tzinfo=UTC)
-    return {"id": rid, "source": source, "started_at": at, "finished_at": at + timedelta(minutes=2),
-            "status": status, "pages": 1, "found": found, "new": 0, "changed": 0, "errors": list(errors)}
-
-
-def test_source_health_flags_failing_low_stale_and_never():
-    runs = [
-        _run(1, "sif", 1, found=20), _run(2, "sif", 8, found=22), _run(3, "sif", 15, found=21),
-        _run(4, "kkf", 1, found=12), _run(5, "kkf", 8, "failed", 0, ["kkf: expected >=1 'article', found 0"]),
-        _run(6, "kkf", 15, "failed", 0, ["kkf: timeout\x00"]),
-        _run(7, "lm", 1, found=30), _run(8, "lm", 8, found=28), _run(9, "lm", 15, found=3),
-        _run(10, "old", 1, found=5),
-        _run(11, "liepaja", 15, "running"),
-    ]
-    rows = reports.source_health(runs, today=date(2027, 1, 15), sources=["eu-ft"], stored={"sif": 21})
-    states = {h.source: h.state for h in rows}
-    assert states == {"kkf": "failing", "lm": "low", "old": "stale", "sif": "ok", "eu-ft": "never",
-                      "liepaja": "never"}
-    assert [h.source for h in rows][:3] == ["kkf", "lm", "old"]  # worst first
-    kkf = rows[0]
-    assert kkf.failing_since == datetime(2027, 1, 8, 3, 0, tzinfo=UTC)
-    assert kkf.errors == ("kkf: timeout",) and kkf.last_count == 12
-    lm = next(h for h in rows if h.source == "lm")
-    assert lm.last_count == 3 and lm.usual_count == 29.0
-    sif = next(h for h in rows if h.source == "sif")
-    assert sif.calls_stored == 21 and sif.last_success == datetime(2027, 1, 15, 3, 2, tzinfo=UTC)
-
-
-def test_source_health_empty():
-    assert reports.source_health([], today=TODAY) == []

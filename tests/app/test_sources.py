@@ -82,3 +82,39 @@ def test_empty_database_says_what_to_do(custom_env, run_app):
     warnings = [w.value for w in at.warning]
     assert warnings in ([i18n.t("mentor.sources.none_run", "lv")], [i18n.t("mentor.sources.no_runs", "lv")])
     assert not at.success
+
+
+def test_page_shows_the_scrape_jobs_own_rows(custom_env, run_app):
+    """The page renders grantmatch.scrape_job.source_health (the one implementation): a run still
+    going counts as never run, the usual count is the median of earlier runs, stored calls are counted
+    and control characters never reach the table."""
+    env = custom_env(profiles=PROFILES, calls=CALLS)
+    store = Store(env.url)
+    for found in (20, 22, 24):
+        _run(store, "lm", "ok", found)
+    _run(store, "lm", "ok", 21)
+    _run(store, "kkf", "failed", 0, ["kkf: timeout\x00\x07 at https://kkf.lv"])
+    store.start_run("liepaja")  # still running
+    at = run_app("sources")
+    assert not at.exception
+    table = _table(at).set_index(i18n.t("mentor.col.source", "lv"))
+    col = lambda key: i18n.t(f"mentor.sources.col.{key}", "lv")  # noqa: E731
+    assert table.loc["lm", col("last_count")] == "21" and table.loc["lm", col("usual")] == "22"
+    assert "⚪" in table.loc["liepaja", col("state")]
+    assert table.loc["test", col("stored")] == str(len(CALLS))
+    assert table.loc["kkf", col("error")] == "kkf: timeout at https://kkf.lv"
+    assert list(table.index)[0] == "kkf"
+
+
+def test_a_broken_health_source_is_named_not_a_database_error(custom_env, run_app, monkeypatch):
+    from grantmatch import scrape_job
+
+    custom_env(profiles=PROFILES, calls=CALLS)
+
+    def broken(store, today):
+        raise RuntimeError("run log unreadable")
+
+    monkeypatch.setattr(scrape_job, "source_health", broken)
+    at = run_app("sources")
+    assert not at.exception
+    assert [e.value for e in at.error] == [i18n.t("mentor.sources.health_error", "lv", error="run log unreadable")]
