@@ -94,7 +94,11 @@ def register(app: typer.Typer) -> None:
                 table.add_row(key, status, str(o.pages), str(o.not_modified), str(o.found), str(o.new),
                               str(o.changed), errors, f"{o.seconds:.1f}")  # fmt: skip
             Console().print(table)
-            typer.echo(f"dublikāti apvienoti / duplicates merged: {report.duplicates}")
+            typer.echo(f"dublikāti apvienoti / duplicates merged: {report.duplicates}"
+                       f" (jau saglabāti / already stored: {report.stored_duplicates})")
+            if report.index.startswith("failed"):
+                typer.secho(f"meklēšanas indekss nav atjaunots / matcher index not refreshed: {report.index}",
+                            fg="yellow", err=True)
             if report.failed:
                 typer.secho(
                     "neizdevās / failed: " + ", ".join(report.failed) + " — saglabātie konkursi nav mainīti / "

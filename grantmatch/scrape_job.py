@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from grantmatch.models import GrantCall
 from grantmatch.paths import var_dir
@@ -23,7 +23,7 @@ from grantmatch.store import Store
 from grantmatch.store import calls as calls_table
 from scrapers import registry
 from scrapers.base import ScrapeResult
-from scrapers.dedupe import dedupe
+from scrapers.dedupe import dedupe, funders_agree, same_call
 from scrapers.errors import ScrapeError
 from scrapers.http import HttpClient
 from scrapers.normalize import detect_language
@@ -60,6 +60,10 @@ class ScrapeReport:
     outcomes: dict[str, SourceOutcome]
     duplicates: int = 0
     tagged_by: str = ""
+    stored_duplicates: int = 0
+    """New calls left out because another source's stored call is the same call."""
+    index: str = ""
+    """The app's matcher index after the run: "refreshed", "failed: ..." or "" (nothing changed)."""
 
     @property
     def failed(self) -> list[str]:
@@ -73,6 +77,8 @@ class ScrapeReport:
         return {
             "today": self.today.isoformat(),
             "duplicates": self.duplicates,
+            "stored_duplicates": self.stored_duplicates,
+            "index": self.index,
             "failed": self.failed,
             "sources": {k: vars(o) for k, o in self.outcomes.items()},
         }
@@ -159,6 +165,13 @@ def run_scrape(
         logger.warning("tagging failed", extra={"error": repr(exc)})
         kept, tagged_by = merged.calls, "source"
 
+    also_at = {k: list(v) for k, v in merged.also_at.items()}
+    try:
+        kept, stored_dupes = _drop_stored_duplicates(store, kept, own_funders, also_at)
+    except Exception as exc:  # a read failure here must not lose the run: store what was found
+        logger.warning("dedupe against stored calls failed", extra={"error": repr(exc)})
+        stored_dupes = {}
+
     by_source: dict[str, list[GrantCall]] = {k: [] for k in results}
     for call in kept:
         by_source.setdefault(call.source, []).append(call)
@@ -167,7 +180,7 @@ def run_scrape(
         calls = by_source.get(key, [])
         out.kept = len(calls)
         try:
-            stats = store.upsert_calls(calls, seen_at=seen_at, run_id=out.run_id, also_at=merged.also_at)
+            stats = store.upsert_calls(calls, seen_at=seen_at, run_id=out.run_id, also_at=also_at)
         except Exception as exc:  # the transaction rolled back: what was stored stays as it was
             out.status = "failed"
             out.errors.append(f"{key}: expected to store {len(calls)} calls, found {type(exc).__name__}: {exc}")
@@ -182,9 +195,97 @@ def run_scrape(
             changed=out.changed,
             errors=out.errors,
         )
-    report = ScrapeReport(today=today, outcomes=outcomes, duplicates=len(everything) - len(kept), tagged_by=tagged_by)
+    for stored_id, urls in stored_dupes.items():
+        try:
+            _add_also_at(store, stored_id, urls)
+        except Exception as exc:  # only a link is lost
+            logger.warning("also_at not stored", extra={"call": stored_id, "error": repr(exc)})
+    report = ScrapeReport(
+        today=today,
+        outcomes=outcomes,
+        duplicates=len(everything) - len(kept),
+        tagged_by=tagged_by,
+        stored_duplicates=sum(len(v) for v in stored_dupes.values()),
+    )
+    if any(o.new or o.changed for o in outcomes.values()):
+        report.index = _refresh_index(store)
     logger.info("scrape job finished", extra={"failed": report.failed, "duplicates": report.duplicates})
     return report
+
+
+def _refresh_index(store: Store) -> str:
+    """Refit and save the app's matcher index for the new calls (so the app's next start does not).
+
+    Returns "refreshed", or "failed: <reason>" (never raises: the scrape itself succeeded).
+    """
+    try:
+        from grantmatch.services import build_matcher
+
+        build_matcher(store)
+    except Exception as exc:
+        logger.warning("matcher index not refreshed", extra={"error": repr(exc)})
+        return f"failed: {type(exc).__name__}: {exc}"
+    return "refreshed"
+
+
+def _drop_stored_duplicates(
+    store: Store, calls: list[GrantCall], own_funders: dict[str, str], also_at: dict[str, list[str]]
+) -> tuple[list[GrantCall], dict[str, list[str]]]:
+    """Leave out new calls that repeat a call already stored from another source.
+
+    A call whose id is not stored yet is compared (``scrapers.dedupe.same_call``) with the stored
+    calls of other sources. When it matches one, it is not stored unless it comes from the funder's
+    own source and the stored one does not (then both are kept and linked through ``also_at``).
+    Returns the calls to store and, per stored call id, the URLs of the reposts left out.
+    """
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(calls_table.c.id, calls_table.c.source, calls_table.c.title, calls_table.c.funder,
+                   calls_table.c.deadline)
+        ).all()  # fmt: skip
+    stored_ids = {r.id for r in rows}
+    fresh = [c for c in calls if c.id not in stored_ids]
+    if not fresh or not rows:
+        return calls, {}
+    by_deadline: dict[date | None, list[Any]] = {}
+    for r in rows:
+        by_deadline.setdefault(r.deadline, []).append(r)
+
+    def own(source: str, funder: str | None) -> bool:
+        return bool(funder) and source in own_funders and funders_agree(funder, own_funders[source])
+
+    dropped: set[str] = set()
+    found: dict[str, list[str]] = {}
+    for call in fresh:
+        candidates = by_deadline.get(call.deadline, []) + (by_deadline.get(None, []) if call.deadline else [])
+        if call.deadline is None:
+            candidates = rows
+        for row in candidates:
+            if row.source == call.source or not same_call(row, call):  # a row has the fields it reads
+                continue
+            if own(call.source, call.funder) and not own(row.source, row.funder):
+                also_at.setdefault(call.id, []).append(_stored_url(store, row.id))
+                break
+            dropped.add(call.id)
+            found.setdefault(row.id, []).append(call.url)
+            found[row.id] += also_at.get(call.id, [])
+            logger.info("repost of a stored call left out", extra={"call": call.id, "stored": row.id})
+            break
+    return [c for c in calls if c.id not in dropped], found
+
+
+def _stored_url(store: Store, call_id: str) -> str:
+    call = store.get_call(call_id)
+    return call.url if call else call_id
+
+
+def _add_also_at(store: Store, call_id: str, urls: list[str]) -> None:
+    """Add ``urls`` to a stored call's other-source URLs (nothing else of the call changes)."""
+    with store.engine.begin() as conn:
+        current = conn.execute(select(calls_table.c.also_at).where(calls_table.c.id == call_id)).scalar_one_or_none()
+        merged = list(dict.fromkeys([*(current or []), *urls]))
+        if merged != list(current or []):
+            conn.execute(update(calls_table).where(calls_table.c.id == call_id).values(also_at=merged))
 
 
 HEALTH_ORDER = ("failing", "low", "stale", "never", "ok")

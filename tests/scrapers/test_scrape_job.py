@@ -143,3 +143,81 @@ def test_health_counts_stored_calls_and_lists_unregistered_sources(store, monkey
     assert rows["old"].calls_stored == 3 and rows["old"].state == "never"
     assert rows["a"].state == "failing" and rows["a"].errors == ("a: timeout after 30 s",) and rows["a"].runs == 2
     assert rows["a"].to_dict()["flag"] == "failing" and rows["a"].to_dict()["errors"] == ["a: timeout after 30 s"]
+
+
+class NvoRepost(NVO):
+    """nvo.lv reposting SIF's call (its parser names the funder SIF)."""
+
+    def parse_detail(self, text, url, meta=None):
+        for call in super().parse_detail(text, url, meta):
+            yield GrantCall(**{**{f: getattr(call, f) for f in call.__dataclass_fields__}, "funder": "SIF"})
+
+
+def test_repost_of_a_stored_call_is_not_stored_again(site, store, monkeypatch):
+    """Week 1 stores SIF's own call; week 2 SIF fails and only nvo.lv's repost is found."""
+    serve(site)
+    monkeypatch.setattr(registry, "all_scrapers", lambda: {"sif-like": SIF, "nvo-like": NvoRepost})
+    client = HttpClient(cache_path=None, delay=0, rewrite=site.rewrite)
+    scrape_job.run_scrape(store, ["sif-like"], client=client, today=TODAY)
+    (original,) = store.list_calls()
+    report = scrape_job.run_scrape(store, ["nvo-like"], client=client, today=TODAY)
+    assert report.ok and report.stored_duplicates == 1 and report.outcomes["nvo-like"].kept == 0
+    assert [c.id for c in store.list_calls()] == [original.id]
+    assert store.call_meta()[original.id]["also_at"] == ["https://nvo.lv/konkurss/sif-nvo-fonds/"]
+    again = scrape_job.run_scrape(store, ["nvo-like"], client=client, today=TODAY)  # no second link
+    assert again.stored_duplicates == 1
+    assert store.call_meta()[original.id]["also_at"] == ["https://nvo.lv/konkurss/sif-nvo-fonds/"]
+
+
+def test_funders_own_call_is_kept_next_to_a_stored_repost(site, store, monkeypatch):
+    serve(site)
+    monkeypatch.setattr(registry, "all_scrapers", lambda: {"sif-like": SIF, "nvo-like": NvoRepost})
+    client = HttpClient(cache_path=None, delay=0, rewrite=site.rewrite)
+    scrape_job.run_scrape(store, ["nvo-like"], client=client, today=TODAY)
+    report = scrape_job.run_scrape(store, ["sif-like"], client=client, today=TODAY)
+    assert report.stored_duplicates == 0
+    calls = {c.source: c for c in store.list_calls()}
+    assert set(calls) == {"sif-like", "nvo-like"}
+    assert store.call_meta()[calls["sif-like"].id]["also_at"] == ["https://nvo.lv/konkurss/sif-nvo-fonds/"]
+
+
+def test_unrelated_stored_calls_do_not_swallow_new_ones(site, store, monkeypatch):
+    serve(site)
+    monkeypatch.setattr(registry, "all_scrapers", lambda: {"sif-like": SIF, "nvo-like": NVO})
+    store.upsert_calls([GrantCall(id="x-1", source="x", title="Jūras festivāls", url="https://x.lv/1", funder="SIF")])
+    client = HttpClient(cache_path=None, delay=0, rewrite=site.rewrite)
+    report = scrape_job.run_scrape(store, ["sif-like"], client=client, today=TODAY)
+    assert report.stored_duplicates == 0 and report.outcomes["sif-like"].new == 1
+
+
+def test_a_run_that_changed_calls_refreshes_the_app_index(site, store, monkeypatch):
+    from grantmatch import services
+    from matcher import persist
+
+    serve(site)
+    monkeypatch.setattr(registry, "all_scrapers", lambda: {"sif-like": SIF})
+    client = HttpClient(cache_path=None, delay=0, rewrite=site.rewrite)
+    report = scrape_job.run_scrape(store, client=client, today=TODAY)
+    assert report.index == "refreshed"
+    path = services.index_path(store)
+    assert persist.load(path, persist.fingerprint(store.list_calls())) is not None  # the app will not refit
+    stamp = path.stat().st_mtime_ns
+    unchanged = scrape_job.run_scrape(store, client=client, today=TODAY)
+    assert unchanged.index == "" and path.stat().st_mtime_ns == stamp  # nothing changed: not touched
+
+
+def test_an_index_failure_never_fails_the_scrape(site, store, monkeypatch):
+    from grantmatch import services
+
+    serve(site)
+    monkeypatch.setattr(registry, "all_scrapers", lambda: {"sif-like": SIF})
+
+    def broken(store, calls=None):
+        raise OSError("read-only folder")
+
+    monkeypatch.setattr(services, "build_matcher", broken)
+    report = scrape_job.run_scrape(
+        store, client=HttpClient(cache_path=None, delay=0, rewrite=site.rewrite), today=TODAY
+    )
+    assert report.ok and report.index == "failed: OSError: read-only folder"
+    assert len(store.list_calls()) == 1
