@@ -171,8 +171,8 @@ class Matcher:
         self.index_ = {c.id: i for i, c in enumerate(calls)}
 
         counts = count_terms(
-            [(c.title, f"{c.programme or ''}\n{c.summary}") for c in calls],
-            (self.title_weight, 1.0),
+            [(c.title, c.programme or "", c.summary) for c in calls],  # no joined copies of the texts
+            (self.title_weight, 1.0, 1.0),
             [c.language or guess_language(c.text) for c in calls],
             analyzer,
             bigrams=self.bigram_weight > 0,
@@ -190,6 +190,7 @@ class Matcher:
         if counts.bigrams is not None and counts.bigrams.shape[1]:
             tf = sp.hstack([tf, counts.bigrams], format="csr", dtype=np.float32)
         del counts
+        analyzer._cache.clear()  # the fit's distinct words; queries fill it again with their own
         self.matrix_, self.rows_, self.idf_ = self._weigh(tf)
         return self
 

@@ -66,7 +66,6 @@ def count_terms(
 
     vocab: dict[str, int] = {}
     surfaces: list[str] = []
-    key_cache: dict[tuple[str, str], int] = {}
     tok_keys: list[np.ndarray] = []
     tok_segs: list[np.ndarray] = []
     field_w = np.asarray(weights, dtype=np.float32)
@@ -88,18 +87,14 @@ def count_terms(
         batch_words = uniques[c_uniques // n_langs].tolist()
         batch_langs = (c_uniques % n_langs).tolist()
         for i, (word, li) in enumerate(zip(batch_words, batch_langs, strict=True)):
-            lang = lang_names[li]
-            j = key_cache.get((word, lang))
+            k = analyzer.key(word, lang_names[li])  # cached by the analyzer
+            if k is None:
+                local[i] = -1
+                continue
+            j = vocab.get(k)
             if j is None:
-                k = analyzer.key(word, lang)
-                if k is None:
-                    j = -1
-                else:
-                    j = vocab.get(k)
-                    if j is None:
-                        j = vocab[k] = len(vocab)
-                        surfaces.append(word.lower())
-                key_cache[(word, lang)] = j
+                j = vocab[k] = len(vocab)
+                surfaces.append(word.lower())
             local[i] = j
         keys = local[c_codes]
         keep = keys >= 0
