@@ -20,7 +20,7 @@ from grantmatch.models import GrantCall
 from matcher.errors import MatcherError, NotFittedError
 
 FORMAT = "grantmatch-matcher"
-VERSION = 1
+VERSION = 2  # 2: bigram columns, saved surface words
 logger = logging.getLogger(__name__)
 
 
