@@ -17,9 +17,9 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from grantmatch.models import GrantCall
+from grantmatch.models import GrantCall, PriorityArea
 from grantmatch.paths import var_dir
-from grantmatch.store import Store
+from grantmatch.store import Store, content_hash
 from grantmatch.store import calls as calls_table
 from scrapers import registry
 from scrapers.base import ScrapeResult
@@ -158,12 +158,23 @@ def run_scrape(
         _with_language(c, getattr(scrapers.get(k), "language", "") or "") for k, r in results.items() for c in r.calls
     ]
     merged = dedupe(everything, own_funders=own_funders)
-    tag, tagged_by = _tagger()
+    # calls whose content is as stored keep their stored areas: no tagging (nor matcher loading) for them
     try:
-        kept = tag(merged.calls)
-    except Exception as exc:  # tagging is a nicety; never lose a run over it
-        logger.warning("tagging failed", extra={"error": repr(exc)})
-        kept, tagged_by = merged.calls, "source"
+        known, unchanged = _reuse_stored(store, merged.calls)
+    except Exception as exc:  # only an optimisation
+        logger.warning("reading stored calls failed", extra={"error": repr(exc)})
+        known, unchanged = dict.fromkeys(c.id for c in merged.calls), set()
+    to_tag = [c for c in merged.calls if c.id not in unchanged]
+    tagged_by = "matcher"
+    if to_tag:
+        tag, tagged_by = _tagger()
+        try:
+            tagged = {c.id: c for c in tag(to_tag)}
+        except Exception as exc:  # tagging is a nicety; never lose a run over it
+            logger.warning("tagging failed", extra={"error": repr(exc)})
+            tagged, tagged_by = {}, "source"
+        known.update({k: v for k, v in tagged.items()})
+    kept = [known.get(c.id) or c for c in merged.calls]
 
     also_at = {k: list(v) for k, v in merged.also_at.items()}
     try:
@@ -175,12 +186,18 @@ def run_scrape(
     by_source: dict[str, list[GrantCall]] = {k: [] for k in results}
     for call in kept:
         by_source.setdefault(call.source, []).append(call)
+    try:  # unchanged calls: only "last seen", for all sources in one statement
+        _touch(store, [c.id for c in kept if c.id in unchanged], seen_at)
+    except Exception as exc:  # then the per-source upserts below do it
+        logger.warning("bulk last-seen update failed", extra={"error": repr(exc)})
+        unchanged = set()
     for key in results:
         out = outcomes[key]
         calls = by_source.get(key, [])
         out.kept = len(calls)
         try:
-            stats = store.upsert_calls(calls, seen_at=seen_at, run_id=out.run_id, also_at=also_at)
+            changed = [c for c in calls if c.id not in unchanged]
+            stats = store.upsert_calls(changed, seen_at=seen_at, run_id=out.run_id, also_at=also_at)
         except Exception as exc:  # the transaction rolled back: what was stored stays as it was
             out.status = "failed"
             out.errors.append(f"{key}: expected to store {len(calls)} calls, found {type(exc).__name__}: {exc}")
@@ -211,6 +228,51 @@ def run_scrape(
         report.index = _refresh_index(store)
     logger.info("scrape job finished", extra={"failed": report.failed, "duplicates": report.duplicates})
     return report
+
+
+def _reuse_stored(store: Store, calls: list[GrantCall]) -> tuple[dict[str, GrantCall | None], set[str]]:
+    """Which calls are exactly as stored (their stored areas added back when they have none).
+
+    Returns ``id -> call`` (with stored areas for the unchanged ones, None for the others) and the
+    set of unchanged ids.
+    """
+    ids = [c.id for c in calls]
+    stored: dict[str, Any] = {}
+    with store.engine.connect() as conn:
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            query = select(calls_table.c.id, calls_table.c.content_hash, calls_table.c.data)
+            for row in conn.execute(query.where(calls_table.c.id.in_(chunk))):
+                stored[row.id] = row
+    known: dict[str, GrantCall | None] = {}
+    unchanged: set[str] = set()
+    for call in calls:
+        row = stored.get(call.id)
+        known[call.id] = None
+        if row is None:
+            continue
+        candidate = call
+        areas = (row.data or {}).get("priority_areas") or ()
+        if not call.priority_areas and areas:
+            try:
+                candidate = replace(call, priority_areas=tuple(PriorityArea(a) for a in areas))
+            except ValueError:
+                continue
+        if content_hash(candidate) == row.content_hash:
+            known[call.id] = candidate
+            unchanged.add(call.id)
+    return known, unchanged
+
+
+def _touch(store: Store, ids: list[str], seen_at: datetime) -> None:
+    """Set "last seen" of unchanged stored calls, in one transaction."""
+    if not ids:
+        return
+    with store.engine.begin() as conn:
+        for i in range(0, len(ids), 500):
+            conn.execute(
+                update(calls_table).where(calls_table.c.id.in_(ids[i : i + 500])).values(last_seen=seen_at)
+            )
 
 
 def _refresh_index(store: Store) -> str:

@@ -221,3 +221,26 @@ def test_an_index_failure_never_fails_the_scrape(site, store, monkeypatch):
     )
     assert report.ok and report.index == "failed: OSError: read-only folder"
     assert len(store.list_calls()) == 1
+
+
+def test_unchanged_calls_are_not_tagged_again_and_only_touched(site, store, monkeypatch):
+    from datetime import UTC, datetime
+
+    serve(site)
+    monkeypatch.setattr(registry, "all_scrapers", lambda: {"sif-like": SIF})
+    client = HttpClient(cache_path=None, delay=0, rewrite=site.rewrite)
+    first = datetime(2027, 1, 13, 3, 0, tzinfo=UTC)
+    scrape_job.run_scrape(store, client=client, today=TODAY, now=first)
+    (call,) = store.list_calls()
+    assert call.priority_areas  # tagged by the matcher on the first run
+
+    def no_tagger():
+        raise AssertionError("an unchanged call was tagged again")
+
+    monkeypatch.setattr(scrape_job, "_tagger", no_tagger)
+    later = datetime(2027, 1, 20, 3, 0, tzinfo=UTC)
+    report = scrape_job.run_scrape(store, client=client, today=TODAY, now=later)
+    assert report.ok and report.outcomes["sif-like"].new == report.outcomes["sif-like"].changed == 0
+    assert store.list_calls() == [call]
+    meta = store.call_meta()[call.id]
+    assert meta["first_seen"] == first and meta["last_seen"] == later
