@@ -229,10 +229,19 @@ def test_unchanged_calls_are_not_tagged_again_and_only_touched(site, store, monk
     serve(site)
     monkeypatch.setattr(registry, "all_scrapers", lambda: {"sif-like": SIF})
     client = HttpClient(cache_path=None, delay=0, rewrite=site.rewrite)
+    from dataclasses import replace
+
+    from grantmatch.models import PriorityArea
+
+    def culture_tagger():  # stands in for matcher.tag_areas: tags every untagged call "culture"
+        return (lambda calls: [c if c.priority_areas else replace(c, priority_areas=(PriorityArea.CULTURE,))
+                               for c in calls]), "matcher"
+
+    monkeypatch.setattr(scrape_job, "_tagger", culture_tagger)
     first = datetime(2027, 1, 13, 3, 0, tzinfo=UTC)
     scrape_job.run_scrape(store, client=client, today=TODAY, now=first)
     (call,) = store.list_calls()
-    assert call.priority_areas  # tagged by the matcher on the first run
+    assert call.priority_areas == (PriorityArea.CULTURE,)
 
     def no_tagger():
         raise AssertionError("an unchanged call was tagged again")
