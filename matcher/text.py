@@ -253,3 +253,19 @@ class Analyzer:
 def ngrams(keys: list[str], n: int) -> Iterable[tuple[str, ...]]:
     """Consecutive ``n``-tuples of ``keys``."""
     return zip(*(keys[i:] for i in range(n)), strict=False)
+
+
+def english_family(key: str) -> str | None:
+    """The English dictionary lemma (or singular) of an English key, or None when it is its own:
+    ``museums`` -> ``museum``, ``children`` -> ``child``. Used to let exact forms meet their variants."""
+    if not key.isascii() or "-" in key:
+        return None
+    hit = _dicts()[1].get(key.encode())
+    base = hit.decode().lower() if hit is not None else key
+    if base == key:
+        if key.endswith("ies") and len(key) > 4:
+            base = key[:-3] + "y"
+        elif key.endswith("s") and not key.endswith(("ss", "us", "is")) and len(key) > 3:
+            base = key[:-1]
+    return base if base != key else None
+

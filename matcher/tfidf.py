@@ -44,7 +44,7 @@ from matcher.areas import AreaModel
 from matcher.errors import MatcherError, NotFittedError
 from matcher.glossary import Glossary
 from matcher.places import Places, default_places
-from matcher.text import Analyzer, guess_language
+from matcher.text import Analyzer, english_family, guess_language
 from matcher.vectorize import count_terms
 
 _NO_DEADLINE = np.iinfo(np.int32).max
@@ -115,6 +115,11 @@ class Matcher:
         Weight of word pairs (adjacent keys) against single words; 0 turns bigrams off.
     bigram_min_df : int, default=1
         Word pairs found in fewer calls are not indexed (memory at large corpora).
+    query_idf_power : float, default=1.0
+        The query's words are weighted by idf to this power (the calls' words carry idf once already).
+    variant_weight : float, default=0.5
+        English words are indexed as written; the query also looks for the word's other forms
+        (singular/plural, dictionary lemma) at this weight. 0 turns it off.
     """
 
     def __init__(
@@ -134,6 +139,8 @@ class Matcher:
         untagged_area_factor: float = 1.0,
         bigram_weight: float = 1.0,
         bigram_min_df: int = 1,
+        query_idf_power: float = 1.0,
+        variant_weight: float = 0.5,
     ) -> None:
         self.title_weight = title_weight
         self.k1 = k1
@@ -150,6 +157,8 @@ class Matcher:
         self.untagged_area_factor = untagged_area_factor
         self.bigram_weight = bigram_weight
         self.bigram_min_df = bigram_min_df
+        self.query_idf_power = query_idf_power
+        self.variant_weight = variant_weight
 
     # ------------------------------------------------------------------ fitting
 
@@ -183,6 +192,7 @@ class Matcher:
         self.bigram_codes_ = counts.bigram_codes
         tf = counts.unigrams
         self.n_unigrams_ = tf.shape[1]
+        self.variants_ = self._fit_variants() if self.variant_weight > 0 else {}
         self.area_matrix_ = self._fit_areas(calls, tf)
         self.area_cols_ = np.ascontiguousarray(self.area_matrix_.T)  # one contiguous vector per area
         self._fit_eligibility(calls)
@@ -193,6 +203,21 @@ class Matcher:
         analyzer._cache.clear()  # the fit's distinct words; queries fill it again with their own
         self.matrix_, self.rows_, self.idf_ = self._weigh(tf)
         return self
+
+    def _fit_variants(self) -> dict[str, tuple[str, ...]]:
+        """English key -> the other indexed forms of the same word (``museum`` <-> ``museums``)."""
+        families: dict[str, list[str]] = {}
+        for k in self.vocabulary_:
+            base = english_family(k)
+            if base is not None:
+                families.setdefault(base, []).append(k)
+        out: dict[str, tuple[str, ...]] = {}
+        for base, forms in families.items():
+            members = forms + ([base] if base in self.vocabulary_ else [])
+            if len(members) > 1:
+                for k in members:
+                    out[k] = tuple(m for m in members if m != k)
+        return out
 
     def _weigh(self, tf: sp.csr_matrix) -> tuple[sp.csc_matrix, sp.csr_matrix, np.ndarray]:
         """(CSC for query columns, CSR rows, idf) of the weighted call-term matrix."""
@@ -343,6 +368,11 @@ class Matcher:
                 expanded_item.clear()
         for k, v in expanded.items():
             weights[k] = weights.get(k, 0.0) + self.expansion_weight * v
+        if self.variants_:  # English words keep their form in the index: let the query meet the others
+            for k, v in list(weights.items()):
+                for other in self.variants_.get(k, ()):
+                    weights[other] = weights.get(other, 0.0) + self.variant_weight * v
+                    display.setdefault(other, display.get(k, k))
         q: dict[int, float] = {}
         disp: dict[int, str] = {}
         for k, v in weights.items():
@@ -359,7 +389,7 @@ class Matcher:
         for j, v in q.items():
             q[j] = 1.0 + math.log(v) if v >= 1 else v  # sublinear: a repeated word is not everything
             if self.weighting == "tfidf":
-                q[j] *= float(self.idf_[j])
+                q[j] *= float(self.idf_[j]) ** self.query_idf_power
         return q, display, disp
 
     def _bigram_column(self, k1: str, k2: str) -> int | None:
