@@ -10,7 +10,7 @@ import streamlit as st
 from app_pages import common
 from grantmatch import reports, services
 
-TOP = None  # every eligible call (the same cached ranking the Matches page uses)
+TOP = None  # the NGO's best common.RANK_CAP eligible calls (the same cached ranking the Matches page uses)
 
 
 def _names(profiles) -> dict[str, str]:
@@ -45,7 +45,8 @@ def _cohort_section(rows, names) -> None:
                 common.tr("mentor.col.ngo"): row.profile.name,
                 common.tr("mentor.col.area"): reports.area_label(row.profile.priority_area, common.lang()),
                 common.tr("mentor.col.good"): row.n_good,
-                common.tr("mentor.col.matches"): row.n_matches,
+                common.tr("mentor.col.matches"): f"{row.n_matches}+" if row.n_matches >= common.RANK_CAP
+                else str(row.n_matches),
                 common.tr("mentor.col.tracked"): row.n_tracked,
                 common.tr("mentor.col.next_deadline"): _deadline_text(row.next_deadline),
                 common.tr("mentor.col.next_call"): _title(row.next_call) if row.next_call else "",

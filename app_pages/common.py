@@ -54,13 +54,20 @@ def get_store() -> services.Store:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _calls_for(url: str, fingerprint: str) -> dict[str, GrantCall]:
-    return services.calls_by_id(_store_for(url, os.environ.get("GRANTMATCH_VAR_DIR", "")))
+    store = _store_for(url, os.environ.get("GRANTMATCH_VAR_DIR", ""))
+    if not services.has_calls(store):
+        return {}
+    try:  # the matcher (usually loaded from its saved index) holds the stored calls already
+        calls = services.matcher_calls(_matcher_for(url, fingerprint))
+    except Exception:  # noqa: BLE001 - a failing matcher must not hide the calls; pages report it
+        calls = None
+    return calls if calls is not None else services.calls_by_id(store)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _matcher_for(url: str, fingerprint: str) -> Any:
     store = _store_for(url, os.environ.get("GRANTMATCH_VAR_DIR", ""))
-    return services.build_matcher(store, list(_calls_for(url, fingerprint).values()))
+    return services.build_matcher(store, fingerprint=fingerprint)
 
 
 @st.cache_resource(show_spinner=False, ttl=5, max_entries=8)
@@ -84,21 +91,26 @@ def get_matcher(fp: str | None = None) -> Any:
     return _matcher_for(get_store().url, fp or fingerprint())
 
 
+RANK_CAP = 300
+"""The app looks at an NGO's best ``RANK_CAP`` eligible calls (filters, cohort, brief): ranking every
+eligible call of 10 000 takes seconds, and a call below the 300th is no match worth a coordinator's time."""
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _ranking_for(
-    url: str, fp: str, profile_key: str, feedback_key: tuple, day: date, top: int | None
-) -> list[services.RankedCall]:
+def _ranking_for(url: str, fp: str, profile_key: str, feedback_key: tuple, day: date) -> list[services.RankedCall]:
     store = get_store()
     profile = NgoProfile.from_dict(services.json_loads(profile_key))
-    return services.rank_profile(store, get_matcher(fp), profile, today=day, top=top, calls=get_calls())
+    return services.rank_profile(store, get_matcher(fp), profile, today=day, top=RANK_CAP, calls=get_calls())
 
 
 def get_ranking(profile: NgoProfile, top: int | None = None) -> list[services.RankedCall]:
-    """The ranked eligible calls of one profile; re-ranked when the profile, its feedback or the
-    calls change (shared, read-only)."""
+    """The best eligible calls of one profile (at most ``top``, and at most ``RANK_CAP``), best first;
+    re-ranked when the profile, its feedback or the calls change. Every page shares one ranking per
+    NGO (a shorter list is a slice of it). Read-only."""
     store = get_store()
     feedback = services.feedback_key(store, profile.id)
-    return _ranking_for(store.url, fingerprint(), services.profile_key(profile), feedback, today(), top)
+    ranked = _ranking_for(store.url, fingerprint(), services.profile_key(profile), feedback, today())
+    return ranked if top is None else ranked[:top]
 
 
 # --------------------------------------------------------------------------- session

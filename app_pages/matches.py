@@ -173,7 +173,8 @@ def main() -> None:
     if not ranked:
         st.info(tr("matches.none_at_all"))
         return
-    st.write(tr("matches.count", shown=len(shown), total=len(ranked)))
+    capped = len(ranked) >= common.RANK_CAP
+    st.write(tr("matches.count_capped" if capped else "matches.count", shown=len(shown), total=len(ranked)))
     if not shown:
         st.warning(tr("matches.none"))
         return

@@ -4,11 +4,16 @@ Seeds a temporary SQLite database with the bundled profiles and 10 000 calls gen
 deterministically from the bundled ones (ids, titles, amounts and deadlines varied), then measures
 with Streamlit's AppTest, in this one process:
 
-- cold first render of Matches (opening the database, reading the calls, fitting the matcher,
-  ranking the NGO, drawing the cards);
-- warm first render (a new session after the process has its caches: what the next user sees);
-- a filter change (priority area) and a sort change on the same session;
-- the Call detail and Calendar pages.
+- ``grantmatch index`` (what ``make run`` and the scrape job do before the app serves: fit the
+  matcher and save it beside the database), in its own process;
+- first render of Matches after start, with the saved index (opening the database, reading the
+  calls, loading the index, ranking the NGO, drawing the cards): the issue's "first render";
+- a new session (warm caches: what the next user sees);
+- filter changes (priority area, sort, deadline window) on the same session; switching NGO;
+- the Call detail, Calendar and Cohort pages;
+- a first render with every cache cleared but the modules imported (a restart minus Python's imports:
+  the first render above also pays about 1.5 s of one-time imports, scikit-learn most);
+- last, the fallback: a first render without a saved index (the matcher is fitted in the app).
 
 Run: ``.venv/bin/python bench/app_bench.py [--calls 10000]``. Prints one line per figure.
 """
@@ -88,16 +93,15 @@ def main() -> int:
         assert not at.exception, at.exception
         return at
 
-    at, figures["cold"] = timed("first render, cold process (fit + rank)", first_render)
+    import subprocess
+
+    cli = [sys.executable, "-m", "grantmatch.cli", "index"]
+    timed("grantmatch index (own process, before start)",
+          lambda: subprocess.run(cli, cwd=ROOT, check=True, capture_output=True))
+    at, figures["first"] = timed("first render after start (saved index)", first_render)
     cards = sum(1 for b in at.button if b.key and b.key.startswith("det_"))
     print(f"{'  cards drawn':<48} {cards:6d}")
     at, figures["warm"] = timed("first render, new session (warm caches)", first_render)
-
-    import streamlit as st
-
-    st.cache_resource.clear()
-    _, figures["restart"] = timed("first render, restarted app (saved index)", first_render)
-    at, _ = timed("first render, new session (warm caches)", first_render)
 
     def area():
         at.sidebar.multiselect(key="mf_area").select("culture").run()
@@ -118,11 +122,13 @@ def main() -> int:
     _, figures["window"] = timed("filter change: deadline within 30 days", window)
 
     def ngo():
+        at.sidebar.multiselect(key="mf_area").unselect("culture")
+        at.sidebar.selectbox(key="mf_window").set_value(None)
         other = at.sidebar.selectbox[0].options[-1]
         at.sidebar.selectbox[0].select_index(len(at.sidebar.selectbox[0].options) - 1).run()
         assert not at.exception, other
 
-    _, figures["ngo"] = timed("switch NGO (first ranking of that NGO)", ngo)
+    _, figures["ngo"] = timed("clear filters, switch NGO (its first ranking)", ngo)
 
     def detail():
         button = next(b for b in at.button if b.key and b.key.startswith("det_"))
@@ -137,9 +143,25 @@ def main() -> int:
 
     _, figures["calendar"] = timed("open Calendar", calendar)
 
-    ok_first = max(figures["warm"], figures["restart"]) <= 3.0
+    def cohort():
+        at.switch_page("app_pages/cohort.py").run()
+        assert not at.exception
+
+    _, figures["cohort"] = timed("open Cohort (all 11 NGOs ranked)", cohort)
+
+    import streamlit as st
+
+    from grantmatch import services as svc
+
+    st.cache_resource.clear()
+    _, figures["restart"] = timed("first render, caches cleared (imports done, saved index)", first_render)
+    st.cache_resource.clear()
+    svc.index_path(svc.open_store()).unlink()
+    _, figures["noindex"] = timed("fallback: first render without a saved index (fit)", first_render)
+
+    ok_first = figures["first"] <= 3.0
     ok_filter = max(figures["filter"], figures["sort"], figures["window"]) <= 1.0
-    print(f"target first render <= 3 s (restart with saved index, new session): {'met' if ok_first else 'NOT met'}")
+    print(f"target first render <= 3 s (after start, saved index): {'met' if ok_first else 'NOT met'}")
     print(f"target filter change <= 1 s: {'met' if ok_filter else 'NOT met'}")
     return 0
 

@@ -163,20 +163,37 @@ def index_path(store: Store) -> Path:
     return folder / f"matcher-{key}.pkl"
 
 
-def build_matcher(store: Store, calls: list[GrantCall] | None = None) -> Any:
+def build_matcher(store: Store, calls: list[GrantCall] | None = None, *, fingerprint: str | None = None) -> Any:
     """The fitted matcher for the stored calls: loaded from its saved index when the calls have not
-    changed, else fitted and saved."""
+    changed, else fitted and saved.
+
+    ``calls`` are the stored calls when the caller has read them already; ``fingerprint`` is
+    ``calls_fingerprint(store)`` when the caller has it. The index is keyed by a hash of every call's
+    content (``matcher.persist.fingerprint``, costly for 10 000 calls); a small key file beside it
+    remembers which store fingerprint (cheap: stored content hashes) gave that hash, so an app start
+    with unchanged calls loads the index without hashing every call again."""
     from matcher import Matcher, persist
 
-    calls = store.list_calls() if calls is None else calls
-    fingerprint = persist.fingerprint(calls)
     path = index_path(store)
-    cached = persist.load(path, fingerprint)
-    if cached is not None:
-        return cached
-    fitted = Matcher().fit(calls)
-    with contextlib.suppress(OSError):  # a read-only folder only costs a refit next time
-        persist.save(fitted, path)
+    key_path = path.with_name(path.stem + ".key.json")
+    store_fp = fingerprint or store.calls_fingerprint()
+    try:
+        known = json.loads(key_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    if isinstance(known, dict) and known.get("store") == store_fp and known.get("calls"):
+        cached = persist.load(path, str(known["calls"]))
+        if cached is not None:
+            return cached
+    calls = store.list_calls() if calls is None else calls
+    content_fp = persist.fingerprint(calls)
+    fitted = persist.load(path, content_fp)
+    if fitted is None:
+        fitted = Matcher().fit(calls)
+        with contextlib.suppress(OSError):  # a read-only folder only costs a refit next time
+            persist.save(fitted, path, content_fp)
+    with contextlib.suppress(OSError):
+        key_path.write_text(json.dumps({"store": store_fp, "calls": content_fp}), encoding="utf-8")
     return fitted
 
 
@@ -214,6 +231,20 @@ def parse_today(value: str | date | None) -> date:
 def calls_by_id(store: Store) -> dict[str, GrantCall]:
     """Every stored call by id."""
     return {c.id: c for c in store.list_calls()}
+
+
+def has_calls(store: Store) -> bool:
+    return store.count_calls() > 0
+
+
+def matcher_calls(matcher: Any) -> dict[str, GrantCall] | None:
+    """The calls a matcher from :func:`build_matcher` was fitted on (the stored calls), by id, so an
+    app start with a saved index need not read 10 000 calls from the database again; None when the
+    matcher does not keep them."""
+    calls = getattr(matcher, "calls_", None)
+    if not isinstance(calls, list | tuple) or not all(isinstance(c, GrantCall) for c in calls):
+        return None
+    return {c.id: c for c in calls}
 
 
 def calls_fingerprint(store: Store) -> str:

@@ -212,3 +212,63 @@ def test_hostile_call_text_is_escaped(custom_env, run_app):
     assert not any(unescaped.search(m.value) for m in at.markdown)
     assert not any(unescaped.search(c.value) for c in at.caption)
     assert any("\\<img" in c.value for c in at.caption)
+
+
+# --------------------------------------------------------------------------- what a coordinator reads
+
+
+def _fits(at) -> list[tuple[int, str]]:
+    """(percent, text) of each card's fit bar."""
+    return [(p.proto.value, p.proto.text) for p in at.get("progress")]
+
+
+def test_fit_is_relative_to_the_best_match_never_a_raw_score(env, run_app):
+    at = run_app()
+    fits = _fits(at)
+    assert len(fits) == len(_card_ids(at))
+    assert fits[0] == (100, "**augsta atbilstība**")  # the best match of the list
+    values = [v for v, _ in fits]
+    assert values == sorted(values, reverse=True) and all(0 <= v <= 100 for v in values)
+    levels = {"**augsta atbilstība**", "**vidēja atbilstība**", "**zema atbilstība**"}
+    assert {text for _, text in fits} <= levels
+    assert not at.metric  # no raw score metric
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert not re.search(r"\b\d\.\d\d\b", text), "a raw score is shown"
+    # a filter does not change the scale: the same call keeps its fit
+    first = _card_ids(at)[0]
+    at.sidebar.radio(key="mf_sort").set_value("deadline").run()
+    by_id = dict(zip(_card_ids(at), _fits(at), strict=True))
+    assert by_id[first] == fits[0]
+
+
+def _plain(at) -> str:
+    """The page's markdown without its escapes."""
+    return " ".join(m.value for m in at.markdown).replace("\\", "")
+
+
+def test_facts_are_translated_with_formatted_dates(env, run_app):
+    at = run_app()
+    text = _plain(at)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text), "an ISO date in the facts"
+    assert "atbilst teritorijai: Liepāja" in text and "biedrība var pieteikties" in text
+    assert re.search(r"\*\*Termiņš\*\* \(atbilst\): \d\d\.\d\d\.2027\. \(atlikušas \d+ d", text)
+    at.session_state["lang"] = "en"
+    at.run()
+    text = _plain(at)
+    assert "within the call's area: Liepāja" in text and "association: may apply" in text
+    assert " / " not in text.split("**Why", 1)[0].split("**Applicant**", 1)[-1]  # one language, not "lv / en"
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text) and "January 2027" in text
+    assert "atbilst" not in text
+
+
+def test_filter_placeholders_are_in_the_session_language(env, run_app):
+    at = run_app()
+    assert at.sidebar.multiselect(key="mf_area").placeholder == "Visas jomas"
+    assert at.sidebar.multiselect(key="mf_source").placeholder == "Visi avoti"
+    lang_filter = at.sidebar.multiselect(key="mf_lang")
+    assert lang_filter.placeholder == "Visas valodas"
+    assert lang_filter.format_func("lv") == "latviešu"
+    at.session_state["lang"] = "en"
+    at.run()
+    assert at.sidebar.multiselect(key="mf_area").placeholder == "All areas"
+    assert at.sidebar.multiselect(key="mf_lang").format_func("en") == "English"

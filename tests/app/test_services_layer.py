@@ -91,3 +91,33 @@ def test_pages_call_services_not_the_store(path):
         ):
             bad.append(f"line {node.lineno}: from grantmatch.drafting import service")
     assert not bad, f"{path.name} bypasses grantmatch.services: {bad}"
+
+
+def test_saved_index_is_found_by_the_stores_fingerprint_and_follows_changed_calls(store, monkeypatch):
+    from grantmatch.models import GrantCall
+    from matcher import persist
+
+    first = services.build_matcher(store)
+    path = services.index_path(store)
+    assert path.exists() and path.with_name(path.stem + ".key.json").exists()
+    real_fingerprint = persist.fingerprint
+
+    def no_hashing(calls):
+        raise AssertionError("unchanged calls: the index must load without hashing every call")
+
+    monkeypatch.setattr(persist, "fingerprint", no_hashing)
+    again = services.build_matcher(store)
+    assert again is not first and sorted(again.index_) == sorted(first.index_)  # loaded from the file
+    monkeypatch.setattr(persist, "fingerprint", real_fingerprint)
+    added = GrantCall.from_dict({**CALLS[0], "id": "t-new", "title": "Jauns konkurss"})
+    store.upsert_calls([added])
+    refit = services.build_matcher(store)
+    assert "t-new" in refit.index_
+    assert persist.load(path, persist.fingerprint(store.list_calls())) is not None  # what the scrape job checks
+
+
+def test_the_matcher_hands_back_the_stored_calls(store):
+    matcher = services.build_matcher(store)
+    assert services.matcher_calls(matcher) == services.calls_by_id(store)
+    assert services.matcher_calls(object()) is None
+    assert services.has_calls(store)
