@@ -43,25 +43,36 @@ def _cohort_section(rows, names) -> None:
         data.append(
             {
                 common.tr("mentor.col.ngo"): row.profile.name,
-                common.tr("mentor.col.area"): reports.area_label(row.profile.priority_area, common.lang()),
                 common.tr("mentor.col.good"): row.n_good,
-                common.tr("mentor.col.matches"): f"{row.n_matches}+" if row.n_matches >= common.RANK_CAP
-                else str(row.n_matches),
-                common.tr("mentor.col.tracked"): row.n_tracked,
                 common.tr("mentor.col.next_deadline"): _deadline_text(row.next_deadline),
                 common.tr("mentor.col.next_call"): _title(row.next_call) if row.next_call else "",
                 "1.": best[0],
                 "2.": best[1],
                 "3.": best[2],
+                common.tr("mentor.col.matches"): f"{row.n_matches}+" if row.n_matches >= common.RANK_CAP
+                else str(row.n_matches),
+                common.tr("mentor.col.tracked"): row.n_tracked,
+                common.tr("mentor.col.area"): reports.area_label(row.profile.priority_area, common.lang()),
             }
         )
-    best = st.column_config.TextColumn(width="large")
+    # What a mentor reads first (good matches, the next deadline and its call) comes first.
+    wide = st.column_config.TextColumn(width="large")
+    small = st.column_config.NumberColumn(width="small")
     st.dataframe(
         pd.DataFrame(data),
         hide_index=True,
         width="stretch",
         height=38 + 35 * len(data),
-        column_config={"1.": best, "2.": best, "3.": best, common.tr("mentor.col.next_call"): best},
+        column_config={
+            common.tr("mentor.col.ngo"): st.column_config.TextColumn(width="medium", pinned=True),
+            common.tr("mentor.col.good"): small,
+            common.tr("mentor.col.tracked"): small,
+            common.tr("mentor.col.next_deadline"): st.column_config.TextColumn(width="small"),
+            common.tr("mentor.col.next_call"): wide,
+            "1.": wide,
+            "2.": wide,
+            "3.": wide,
+        },
     )
     choice = st.selectbox(
         common.tr("mentor.cohort.open_ngo"),

@@ -73,6 +73,7 @@ def main() -> None:
         names = ", ".join(common.safe_text(h.source) for h in never)
         st.info(common.tr("mentor.sources.never_head", sources=names))
 
+    titles = services.source_names()
     counts = Counter(h.state for h in rows)
     cols = st.columns(4)
     cols[0].metric(common.tr("mentor.sources.m_sources"), len(rows))
@@ -85,6 +86,7 @@ def main() -> None:
             {
                 common.tr("mentor.sources.col.state"): _state(h.state),
                 common.tr("mentor.col.source"): h.source,
+                common.tr("mentor.sources.col.name"): titles.get(h.source, ""),
                 common.tr("mentor.sources.col.last_run"): _when(h.last_run),
                 common.tr("mentor.sources.col.last_success"): _when(h.last_success),
                 common.tr("mentor.sources.col.last_count"): _count(h.last_count),
@@ -96,7 +98,7 @@ def main() -> None:
             for h in rows
         ]
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", height=38 + 35 * len(table))  # every source, no scrolling
     st.caption(common.tr("mentor.sources.legend"))
 
     for h in failing:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
-from grantmatch.i18n import fmt_date, fmt_eur, fmt_range, t
+from grantmatch.i18n import fmt_date, fmt_eur, fmt_range, t, table
 from grantmatch.models import PRIORITY_AREA_KEYS, GrantCall, Match, NgoProfile
 
 TERMINAL_STAGES = ("awarded", "rejected", "dropped")
@@ -98,6 +98,12 @@ def area_label(area: Any, lang: str = "lv") -> str:
     """The user-visible name of a priority area (``""``/None is "no area")."""
     key = str(getattr(area, "value", area) or "none")
     return t(f"area.{key}", lang)  # the app's shared labels (data/i18n/app.json)
+
+
+def place_label(name: str, lang: str = "lv") -> str:
+    """A place name in ``lang`` when the translation table has it (``LV`` -> Latvija), else as written."""
+    key = f"place.{name}"
+    return t(key, lang) if key in table() else name
 
 
 def stage_label(stage: str, lang: str = "lv") -> str:
@@ -526,9 +532,10 @@ def brief_sections(brief: Brief, lang: str) -> list[tuple[str, list[str], list[l
         new_title = t("mentor.brief.new_first", lang)
     else:
         new_title = t("mentor.brief.new_since", lang, date=_when(brief.since, lang))
+    place = ", ".join(place_label(x, lang) for x in (p.city, p.region, p.country) if x) or "—"
     profile_rows = [
         [t("mentor.col.area", lang), area_label(p.priority_area, lang)],
-        [t("mentor.col.place", lang), ", ".join(x for x in (p.city, p.region, p.country) if x) or "—"],
+        [t("mentor.col.place", lang), place],
         [t("mentor.col.mission", lang), p.mission or "—"],
         [t("mentor.col.budget", lang), fmt_eur(p.annual_budget_eur, lang)],
     ]

@@ -684,3 +684,13 @@ def source_health(store: Store, today: date) -> list[Any]:
 
     return scrape_job.source_health(store, today)
 
+
+def source_names() -> dict[str, str]:
+    """The readable name of each registered scrape source by key (``kkf`` -> Valsts kultūrkapitāla
+    fonds); empty when the scrapers cannot be loaded."""
+    try:
+        from scrapers import registry
+
+        return {key: str(getattr(cls, "source_name", "") or key) for key, cls in registry.all_scrapers().items()}
+    except Exception:  # noqa: BLE001 - names are a nicety; the keys are shown instead
+        return {}
