@@ -86,7 +86,7 @@ def main() -> None:
     st.altair_chart(chart + today_rule, width="stretch")
 
     st.subheader(tr("calendar.table"), anchor=False)
-    table = frame.drop(columns=["call_id"]).rename(columns={"days": tr("common.days_left", days="…")})
+    table = frame.drop(columns=["call_id"]).rename(columns={"days": tr("mentor.col.days")})
     st.dataframe(
         table,
         hide_index=True,
