@@ -153,7 +153,8 @@ def main() -> None:
     if not calls:
         st.info(tr("app.no_calls"))
         st.stop()
-    ranked = common.guarded(lambda: common.get_ranking(profile), "app.matcher_error")
+    with st.spinner(tr("matches.loading")):  # the first ranking after a start or a scrape takes a moment
+        ranked = common.guarded(lambda: common.get_ranking(profile), "app.matcher_error")
 
     toast = st.session_state.pop("_matches_toast", None)
     if toast:
