@@ -21,6 +21,7 @@ How a call is scored for a profile
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -136,6 +137,10 @@ class Matcher:
     bias : float, default=-5.24
         Constant of the score; ``score`` is the logistic of the sum, an estimate of the chance the
         call is a good fit (grade 2 or 3).
+    passage_weight, passage_sentences, passage_min_chars : float, int, int, default=0.3, 3, 2500
+        Calls whose text is at least ``passage_min_chars`` long are also cut into passages of
+        ``passage_sentences`` sentences (half overlapping); their text relevance is blended with their
+        best passage's at ``passage_weight``. 0 turns it off.
 
     Notes
     -----
@@ -169,6 +174,9 @@ class Matcher:
         breadth_weight: float = 1.28,
         unstated_weight: float = 1.32,
         bias: float = -5.24,
+        passage_weight: float = 0.3,
+        passage_sentences: int = 3,
+        passage_min_chars: int = 2500,
     ) -> None:
         self.title_weight = title_weight
         self.k1 = k1
@@ -193,6 +201,9 @@ class Matcher:
         self.breadth_weight = breadth_weight
         self.unstated_weight = unstated_weight
         self.bias = bias
+        self.passage_weight = passage_weight
+        self.passage_sentences = passage_sentences
+        self.passage_min_chars = passage_min_chars
 
     # ------------------------------------------------------------------ fitting
 
@@ -213,10 +224,11 @@ class Matcher:
         self.calls_ = calls
         self.index_ = {c.id: i for i, c in enumerate(calls)}
 
+        langs = [c.language or guess_language(c.text) for c in calls]
         counts = count_terms(
             [(c.title, c.programme or "", c.summary) for c in calls],  # no joined copies of the texts
             (self.title_weight, 1.0, 1.0),
-            [c.language or guess_language(c.text) for c in calls],
+            langs,
             analyzer,
             bigrams=self.bigram_weight > 0,
             bigram_min_df=self.bigram_min_df,
@@ -239,24 +251,65 @@ class Matcher:
         if counts.bigrams is not None and counts.bigrams.shape[1]:
             tf = sp.hstack([tf, counts.bigrams], format="csr", dtype=np.float32)
         del counts
-        analyzer._cache.clear()  # the fit's distinct words; queries fill it again with their own
         self.matrix_, self.rows_, self.idf_ = self._weigh(tf)
+        self._fit_passages(calls, langs)
+        analyzer._cache.clear()  # the fit's distinct words; queries fill it again with their own
         return self
 
+    def _fit_passages(self, calls: list[GrantCall], langs: list[str]) -> None:
+        """Long calls (work-programme topics, multi-page announcements) are also cut into overlapping
+        passages of a few sentences, indexed in the same terms and idf; a call's text relevance then
+        also counts its best passage, so a profile that matches one part of a long call is not
+        drowned by the rest. Short calls have no passages (no cost at scale)."""
+        texts: list[tuple[str, str]] = []
+        owner: list[int] = []
+        p_langs: list[str] = []
+        win = self.passage_sentences
+        for i, c in enumerate(calls):
+            if not win or len(c.summary) < self.passage_min_chars:
+                continue
+            sents = [x for x in _SENTENCE_END.split(c.summary) if x.strip()]
+            step = max(win // 2, 1)
+            for start in range(0, len(sents), step):
+                texts.append((c.title, " ".join(sents[start:start + win])))  # each passage under its title
+                owner.append(i)
+                p_langs.append(langs[i])
+                if start + win >= len(sents):
+                    break
+        self.passage_owner_ = np.asarray(owner, dtype=np.int64)
+        if not texts:
+            self.passages_ = None
+            return
+        counts = count_terms(texts, (self.title_weight, 1.0), p_langs, self.analyzer_, bigrams=self.bigram_weight > 0,
+                             fixed=(self.vocabulary_, self.bigram_codes_))
+        tf = counts.unigrams
+        if counts.bigrams is not None and counts.bigrams.shape[1]:
+            tf = sp.hstack([tf, counts.bigrams], format="csr", dtype=np.float32)
+        tf.data = (1 + np.log(tf.data)) * self.idf_[tf.indices]
+        if self.bigram_weight != 1.0:
+            tf.data[tf.indices >= self.n_unigrams_] *= self.bigram_weight
+        self.passages_ = normalize(tf, norm="l2", copy=False).tocsc()
+        self.passage_starts_ = np.flatnonzero(np.r_[True, np.diff(self.passage_owner_) != 0])
+        self.passage_calls_ = self.passage_owner_[self.passage_starts_]
+
+    def _passage_best(self, cols: np.ndarray, w: np.ndarray) -> np.ndarray | None:
+        """Best passage cosine of each call that has passages (aligned with ``passage_calls_``)."""
+        if getattr(self, "passages_", None) is None:
+            return None
+        ps = np.asarray(self.passages_[:, cols] @ w, dtype=np.float32).ravel()
+        return np.maximum.reduceat(ps, self.passage_starts_)
+
     def _fit_variants(self) -> dict[str, tuple[str, ...]]:
-        """English key -> the other indexed forms of the same word (``museum`` <-> ``museums``)."""
+        """English word family (lemma or singular) -> the forms of it that are indexed."""
         families: dict[str, list[str]] = {}
         for k in self.vocabulary_:
             base = english_family(k)
             if base is not None:
                 families.setdefault(base, []).append(k)
-        out: dict[str, tuple[str, ...]] = {}
         for base, forms in families.items():
-            members = forms + ([base] if base in self.vocabulary_ else [])
-            if len(members) > 1:
-                for k in members:
-                    out[k] = tuple(m for m in members if m != k)
-        return out
+            if base in self.vocabulary_:
+                forms.append(base)
+        return {base: tuple(forms) for base, forms in families.items()}
 
     def _weigh(self, tf: sp.csr_matrix) -> tuple[sp.csc_matrix, sp.csr_matrix, np.ndarray]:
         """(CSC for query columns, CSR rows, idf) of the weighted call-term matrix."""
@@ -416,7 +469,8 @@ class Matcher:
             pairs = an.key_words(item, lang)
             # short texts without diacritics may be guessed wrong: try the other language's key
             other = "en" if lang == "lv" else "lv"
-            pairs = [(k, word) if k in vocab else (an.key(word, other) or k, word) for k, word in pairs]
+            pairs = [(k, word) if k in vocab else (self._other_key(an.key(word, other)) or k, word)
+                     for k, word in pairs]
             ks = [k for k, _ in pairs]
             for k, word in pairs:
                 display.setdefault(k, word)
@@ -446,10 +500,19 @@ class Matcher:
             weights[k] = weights.get(k, 0.0) + self.expansion_weight * v
         if self.variants_:  # English words keep their form in the index: let the query meet the others
             for k, v in list(weights.items()):
-                for other in self.variants_.get(k, ()):
-                    weights[other] = weights.get(other, 0.0) + self.variant_weight * v
-                    display.setdefault(other, display.get(k, k))
+                for other in self.variants_.get(english_family(k) or k, ()):
+                    if other != k:
+                        weights[other] = weights.get(other, 0.0) + self.variant_weight * v
+                        display.setdefault(other, display.get(k, k))
         return weights, bigram_w
+
+    def _other_key(self, key: str | None) -> str | None:
+        """``key`` when the index or the glossary knows it (a word's key in the other language)."""
+        if key is None:
+            return None
+        if not hasattr(self, "_glossary_keys"):
+            self._glossary_keys = {k for phrase in self.glossary_.map for k in phrase}
+        return key if key in self.vocabulary_ or key in self._glossary_keys else None
 
     def _columns(self, weights: dict[str, float], pairs: dict[tuple[str, str], float]) -> dict[int, float]:
         """Key and key-pair weights -> term index weights (sublinear, times idf)."""
@@ -500,7 +563,13 @@ class Matcher:
                 for j, v in qq.items():
                     w[pos[j], c] = v
             # only the query's columns are touched (one CSC column slice, then one C product)
-            out = np.asarray(self.matrix_[:, np.asarray(cols, dtype=np.int64)] @ w, dtype=np.float32)
+            col_arr = np.asarray(cols, dtype=np.int64)
+            out = np.asarray(self.matrix_[:, col_arr] @ w, dtype=np.float32)
+            best = self._passage_best(col_arr, w[:, 0]) if self.passage_weight else None
+            if best is not None:  # long calls: blend in their best passage
+                lam = np.float32(self.passage_weight)
+                rows = self.passage_calls_
+                out[rows, 0] = (1 - lam) * out[rows, 0] + lam * best
         return out[:, 0] if parts is None else out
 
     def _eligibility_masks(self, profile: NgoProfile, today: date) -> tuple[np.ndarray, np.ndarray]:
@@ -685,6 +754,9 @@ class Matcher:
         if not hasattr(self, "_norms"):
             self._norms = np.sqrt(np.asarray(self.rows_.multiply(self.rows_).sum(axis=1)).ravel())
         return self._norms
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 
 
 def _logistic(x: float) -> float:

@@ -41,6 +41,7 @@ def count_terms(
     *,
     bigrams: bool = True,
     bigram_min_df: int = 2,
+    fixed: tuple[dict[str, int], np.ndarray] | None = None,
 ) -> Counts:
     """Weighted key counts of ``fields`` (one sequence of texts per call, one weight per field).
 
@@ -56,6 +57,9 @@ def count_terms(
         Also count pairs of adjacent keys (stop words removed) within one field.
     bigram_min_df : int, default=2
         Bigrams found in fewer calls are dropped (they match nothing else and cost memory).
+    fixed : (vocabulary, sorted bigram codes) or None
+        Count only these keys and bigrams (learned by an earlier call), in their columns: another
+        view of the same calls (for example their passages) in the same term space.
     """
     n = len(fields)
     n_fields = len(weights)
@@ -64,7 +68,7 @@ def count_terms(
     lang_names = list(lang_codes)
     n_langs = max(len(lang_names), 1)
 
-    vocab: dict[str, int] = {}
+    vocab: dict[str, int] = fixed[0] if fixed is not None else {}
     surfaces: list[str] = []
     tok_keys: list[np.ndarray] = []
     tok_segs: list[np.ndarray] = []
@@ -93,6 +97,9 @@ def count_terms(
                 continue
             j = vocab.get(k)
             if j is None:
+                if fixed is not None:  # the term space is given: words outside it are not counted
+                    local[i] = -1
+                    continue
                 j = vocab[k] = len(vocab)
                 surfaces.append(word.lower())
             local[i] = j
@@ -117,7 +124,14 @@ def count_terms(
     uni = _csr(w, key_arr, seg_arr // n_fields, n, v)
     del w, key_arr, seg_arr
     out = Counts(unigrams=uni, vocabulary=vocab, surfaces=surfaces)
-    if make_bigrams:
+    if make_bigrams and fixed is not None:
+        known = fixed[1]
+        pos = np.searchsorted(known, codes) if len(known) else np.zeros(len(codes), dtype=np.int64)
+        pos[pos >= len(known)] = 0
+        hit = known[pos] == codes if len(known) else np.zeros(len(codes), dtype=bool)
+        out.bigrams = _csr(b_w[hit], pos[hit].astype(np.int32), b_docs[hit], n, len(known))
+        out.bigram_codes = known
+    elif make_bigrams:
         inv, uniq = pd.factorize(codes)
         del codes
         order = np.argsort(uniq)

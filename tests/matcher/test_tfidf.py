@@ -89,3 +89,84 @@ def test_unknown_facts_are_kept_with_a_check_note(calls):
     sport = next(m for m in got if m.call_id == "sport-lv")
     assert {f.name: f.outcome for f in sport.facts}["applicant"] == Eligibility.UNKNOWN
     assert any("check" in r for r in sport.reasons)
+
+
+def test_top_k_is_the_head_of_the_full_ranking(calls, youth_profile):
+    m = Matcher().fit(calls)
+    full = m.rank(youth_profile, top=None, today=TODAY)
+    for k in (1, 2, 3, len(full) + 5):
+        assert ids(m.rank(youth_profile, top=k, today=TODAY)) == ids(full)[:k]
+    assert all(0.0 <= x.score <= 1.0 for x in full)  # a chance of a good fit
+    assert [x.score for x in full] == sorted((x.score for x in full), reverse=True)
+
+
+def _en(id_, title, summary, **kw):
+    rec = {"id": id_, "source": "t", "url": "https://example.org/" + id_, "title": title, "summary": summary,
+           "language": "en", "eligible_applicants": ["association"], "geography": ["LV"], "deadline": "2027-06-01"}
+    rec.update(kw)
+    return rec
+
+
+def test_a_phrase_counts_more_than_its_words_apart():
+    calls = [
+        _en("apart", "Grants", "Social work with families; inclusion of people in towns."),
+        _en("phrase", "Grants", "Social inclusion of families; work with people in towns."),
+    ]
+    profile = {"id": "p", "name": "P", "mission": "social inclusion"}
+    got = Matcher().fit(calls).rank(profile, top=None, today=TODAY)
+    assert ids(got) == ["phrase", "apart"]
+    assert "social inclusion" in got[0].terms
+    assert ids(Matcher(bigram_weight=0).fit(calls).rank(profile, top=None, today=TODAY)) != ids(got) or \
+        got[0].score > got[1].score
+
+
+def test_english_forms_meet_through_word_variants():
+    calls = [_en("museums", "Museums", "Support for museums."), _en("other", "Roads", "Support for roads.")]
+    profile = {"id": "p", "name": "P", "mission": "museum"}
+    got = Matcher().fit(calls).rank(profile, top=1, today=TODAY)
+    assert got[0].call_id == "museums" and got[0].terms
+    off = Matcher(variant_weight=0).fit(calls).rank(profile, top=None, today=TODAY)
+    assert not any(x.terms for x in off)  # exact forms only: "museum" is not "museums"
+
+
+def test_place_names_in_text_are_not_trees():
+    calls = [
+        _en("trees", "Liepu aleja", "Liepu stādīšana parkā un liepas kopšana.", language="lv"),
+        _en("town", "Kopienas projekti", "Projekti Liepājā un Liepājas apkaimēs.", language="lv"),
+    ]
+    profile = {"id": "p", "name": "P", "mission": "Strādājam Liepājā."}
+    got = Matcher().fit(calls).rank(profile, top=None, today=TODAY)
+    assert got[0].call_id == "town"
+    assert not next(x for x in got if x.call_id == "trees").terms
+
+
+def test_long_calls_are_also_scored_by_their_best_passage():
+    filler = " ".join(f"Sentence {i} is about road maintenance, asphalt and bridges." for i in range(60))
+    long_call = _en("long", "Infrastructure programme", filler + " One part funds youth theatre festivals.")
+    calls = [long_call, _en("theatre", "Theatre", "Grants for theatre buildings."),
+             *(_en(f"s{i}", "Roads", "Asphalt and bridges.") for i in range(3))]
+    m = Matcher().fit(calls)
+    assert m.passages_ is not None and set(m.passage_owner_.tolist()) == {0}
+    profile = {"id": "p", "name": "P", "mission": "youth theatre festivals"}
+
+    def long_score(matcher):
+        return next(x.score for x in matcher.rank(profile, top=None, today=TODAY) if x.call_id == "long")
+
+    # without passages the long call's one matching sentence is drowned by the rest
+    assert long_score(m) > long_score(Matcher(passage_weight=0).fit(calls)) * 1.2
+    assert Matcher().fit(calls[1:]).passages_ is None  # short calls: no passages, no cost
+
+
+def test_fused_priors_prefer_the_own_area_place_and_scale():
+    base = dict(language="en", eligible_applicants=["association"], deadline="2027-06-01")
+    calls = [
+        _en("eu-big", "Youth projects", "Youth projects across Europe.", geography=["EU"], max_amount_eur=5_000_000,
+            priority_areas=["children_youth"], **{k: v for k, v in base.items() if k != "language"}),
+        _en("local", "Youth projects", "Youth projects across Europe.", geography=["Liepāja"], max_amount_eur=5000,
+            priority_areas=["children_youth"]),
+        _en("broad", "Youth projects", "Youth projects across Europe.", geography=["Liepāja"], max_amount_eur=5000,
+            priority_areas=["children_youth", "culture", "social_health"]),
+    ]
+    profile = {"id": "p", "name": "P", "legal_form": "association", "city": "Liepāja", "country": "LV",
+               "priority_area": "children_youth", "mission": "youth projects", "annual_budget_eur": 20000}
+    assert ids(Matcher().fit(calls).rank(profile, top=None, today=TODAY)) == ["local", "broad", "eu-big"]

@@ -1,0 +1,120 @@
+"""Keys (protected names, English forms), folding, the vectorised counter and its bigrams."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from matcher.text import WORD_RE, Analyzer, english_family, fold, stem_lv
+from matcher.vectorize import count_terms
+
+
+def test_place_names_are_not_lemmatised_into_common_words():
+    a = Analyzer()
+    # "Liepājā" used to become "liep", the key of "liepa" (a linden tree)
+    assert a.key("Liepājā", "lv") == a.key("Liepājas", "lv") == a.key("Liepāja", "lv") == "liepaja"
+    assert a.key("liepa", "lv") != "liepaja"
+    assert a.key("Ventspilī", "lv") == "ventspils"
+    assert a.key("Kurzemē", "lv") == a.key("Kurzemes", "lv") == "kurzeme"
+    assert a.key("ES", "lv") == a.key("EU", "en") == "eu"  # the alias of a place, in both languages
+    assert a.key("Es", "lv") is None  # "I" at a sentence start is a stop word, not the EU
+
+
+def test_unknown_capitalised_words_keep_their_form_and_common_words_are_lemmatised():
+    a = Analyzer()
+    assert a.key("Erasmus", "lv") == "erasmus"
+    assert a.key("Jauniešiem", "lv") == a.key("jauniešiem", "lv") == a.key("jaunieši", "lv")
+    assert a.key("kultūras", "lv") == a.key("kulturas", "lv")  # typed without diacritics
+
+
+def test_english_words_keep_their_form_and_know_their_family():
+    a = Analyzer()
+    assert a.key("museums", "en") == "museums"
+    assert english_family("museums") == "museum"
+    assert english_family("children") == "child"
+    assert english_family("policies") == "policy"
+    assert english_family("museum") is None
+
+
+def _slow_fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@pytest.mark.parametrize("word", ["Liepājā", "ŽŪĶĻŅ", "œuvre", "Straße", "Ærø", "Łódź", "café", "plain"])
+def test_fast_fold_matches_unicode_decomposition(word):
+    assert fold(word) == _slow_fold(word)
+
+
+def test_stem_strips_the_longest_ending_and_keeps_four_letters():
+    assert stem_lv("jauniesiem") == "jaunies"  # "iem", not "em" or "m"
+    assert stem_lv("projektiem") == "projekt"
+    assert stem_lv("lapa") == "lapa"  # the stem would be shorter than four letters
+
+
+TEXTS = [
+    ("Jauniešu projekti Liepājā", "Atbalsts jauniešu projektiem un jauniešu centriem."),
+    ("Museum grants", "Grants for museums and museum education."),
+    ("Jauniešu centri", ""),
+]
+
+
+def _naive(texts, weights, langs, analyzer):
+    """The same counts, one token at a time (the reference for the vectorised counter)."""
+    uni: list[Counter] = []
+    big: list[Counter] = []
+    for fields, lang in zip(texts, langs, strict=True):
+        u, b = Counter(), Counter()
+        for text, w in zip(fields, weights, strict=True):
+            keys = [k for k in (analyzer.key(t, lang) for t in WORD_RE.findall(text)) if k is not None]
+            for k in keys:
+                u[k] += w
+            for pair in zip(keys, keys[1:], strict=False):
+                b[pair] += w
+        uni.append(u)
+        big.append(b)
+    return uni, big
+
+
+def test_count_terms_matches_a_token_by_token_count():
+    langs = ["lv", "en", "lv"]
+    weights = (3.0, 1.0)
+    got = count_terms(TEXTS, weights, langs, Analyzer(), bigrams=True, bigram_min_df=1)
+    uni, big = _naive(TEXTS, weights, langs, Analyzer())
+    inverse = {j: k for k, j in got.vocabulary.items()}
+    for i in range(len(TEXTS)):
+        row = got.unigrams.getrow(i)
+        assert {inverse[j]: x for j, x in zip(row.indices, row.data, strict=True)} == pytest.approx(uni[i])
+    v = len(got.vocabulary)
+    for i in range(len(TEXTS)):
+        row = got.bigrams.getrow(i)
+        pairs = {}
+        for j, x in zip(row.indices, row.data, strict=True):
+            code = int(got.bigram_codes[j])
+            pairs[(inverse[code // v], inverse[code % v])] = x
+        assert pairs == pytest.approx(big[i])
+    assert list(got.bigram_codes) == sorted(got.bigram_codes)
+    # the surface words behind the keys are kept for explanations (not the stems)
+    assert got.surfaces[got.vocabulary[Analyzer().key("jauniešu", "lv")]] == "jauniešu"
+
+
+def test_bigram_min_df_drops_pairs_seen_in_one_call_only():
+    langs = ["lv", "en", "lv"]
+    got = count_terms(TEXTS, (1.0, 1.0), langs, Analyzer(), bigrams=True, bigram_min_df=2)
+    df = np.bincount(got.bigrams.indices, minlength=got.bigrams.shape[1])
+    assert got.bigrams.shape[1] >= 1 and (df >= 2).all()
+
+
+def test_fixed_term_space_counts_only_known_terms_in_their_columns():
+    langs = ["lv", "en", "lv"]
+    first = count_terms(TEXTS, (1.0, 1.0), langs, Analyzer(), bigram_min_df=1)
+    again = count_terms([("Jauniešu centri un pilnīgi jauni vārdi",)], (1.0,), ["lv"], Analyzer(),
+                        bigram_min_df=1, fixed=(first.vocabulary, first.bigram_codes))
+    assert again.unigrams.shape[1] == first.unigrams.shape[1]
+    assert again.bigrams.shape[1] == first.bigrams.shape[1]
+    # "jauniešu centri" is a known pair (the third call's title); the new words are not counted
+    assert again.unigrams.nnz == 2 and again.bigrams.nnz == 1
+    assert len(first.vocabulary) == first.unigrams.shape[1]  # the learned space is left untouched
