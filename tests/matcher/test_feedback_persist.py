@@ -117,3 +117,27 @@ def test_eligibility_facts_use_the_place_hierarchy():
     assert applicant.outcome == Eligibility.MISSED and "pašvaldība" in applicant.detail
     assert check(p, call, date(2027, 6, 2))[2].outcome == Eligibility.MISSED
     assert deadline.outcome == Eligibility.MET
+
+
+def test_feedback_words_are_shown_as_written_after_a_reload(tmp_path):
+    calls = [
+        {"id": "lv-1", "source": "t", "url": "u", "title": "Jauniešu teātra festivāli",
+         "summary": "Atbalsts jauniešu teātra izrādēm, festivāliem un skatuves mākslai.", "language": "lv"},
+        {"id": "lv-2", "source": "t", "url": "u", "title": "Teātra izrādes skolēniem",
+         "summary": "Skatuves mākslas izrādes un teātra nometnes skolēniem.", "language": "lv"},
+        {"id": "lv-3", "source": "t", "url": "u", "title": "Ceļu remonts", "summary": "Ceļu un tiltu remonts.",
+         "language": "lv"},
+    ]
+    profile = {"id": "p", "name": "P", "mission": "jaunieši"}
+    feedback = {"lv-1": True}
+    m = Matcher().fit(calls)
+    before = {x.call_id: x.terms for x in m.rank(profile, top=None, today=TODAY, feedback=feedback)}
+    path = persist.save(m, tmp_path / "index.pkl")
+    loaded = persist.load(path, persist.fingerprint(calls))
+    after = {x.call_id: x.terms for x in loaded.rank(profile, top=None, today=TODAY, feedback=feedback)}
+    assert after == before
+    shown = {t for terms in after.values() for t in terms for t in t.split()}
+    written = " ".join(c["title"] + " " + c["summary"] for c in calls).lower() + " jaunieši"
+    # words the feedback added (e.g. "teātra") are words of the calls, never stems like "teatr"
+    assert "teātra" in shown or "skatuves" in shown
+    assert all(t.lower() in written for t in shown)
