@@ -22,8 +22,7 @@ run: $(STAMP)
 	$(BIN)/grantmatch init-db
 	$(BIN)/grantmatch seed --if-empty
 	$(BIN)/grantmatch index
-	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
-		--server.headless true --browser.gatherUsageStats false
+	$(BIN)/grantmatch serve --port $(PORT)
 
 ## test: install (with the browser for end-to-end tests) and run the whole suite
 test: $(STAMP)

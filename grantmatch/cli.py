@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from grantmatch import cli_data, cli_draft, cli_match, cli_scrape
+from grantmatch import cli_app, cli_data, cli_draft, cli_match, cli_scrape
 
 app = typer.Typer(
     name="grantmatch",
@@ -14,7 +14,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (cli_data, cli_match, cli_scrape, cli_draft):
+for module in (cli_data, cli_match, cli_scrape, cli_draft, cli_app):
     module.register(app)
 
 
