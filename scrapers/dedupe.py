@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 
 from grantmatch.models import GrantCall, ValidationError
-from scrapers.normalize import strip_accents
+from grantmatch.text import fold
 
 STOPWORDS = {
     "un", "ar", "par", "uz", "no", "līdz", "lidz", "kas", "ir", "gada", "g", "the", "of", "for", "and", "to",
@@ -42,8 +42,8 @@ class DedupeResult:
 @lru_cache(maxsize=4096)
 def title_tokens(title: str) -> frozenset[str]:
     """Normalised title tokens: no diacritics, lower case, stop words dropped, cut to a stem."""
-    words = re.findall(r"[a-z0-9]+", strip_accents(title).lower())
-    return frozenset(w[:STEM] for w in words if w not in STOPWORDS and strip_accents(w) not in STOPWORDS)
+    words = re.findall(r"[a-z0-9]+", fold(title))
+    return frozenset(w[:STEM] for w in words if w not in STOPWORDS and fold(w) not in STOPWORDS)
 
 
 def title_similarity(a: str, b: str) -> float:
@@ -56,7 +56,7 @@ def title_similarity(a: str, b: str) -> float:
 
 @lru_cache(maxsize=1024)
 def _funder_tokens(funder: str | None) -> tuple[str, ...]:
-    return tuple(w for w in re.findall(r"[a-z0-9]+", strip_accents(funder or "").lower()) if len(w) > 1 or w.isdigit())
+    return tuple(w for w in re.findall(r"[a-z0-9]+", fold(funder or "")) if len(w) > 1 or w.isdigit())
 
 
 def funders_agree(a: str | None, b: str | None) -> bool:

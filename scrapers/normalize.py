@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-import unicodedata
 from datetime import date
 
 from bs4 import BeautifulSoup
 
 from grantmatch.models import ApplicantType
+from grantmatch.text import fold
 
 LVL_PER_EUR = 0.702804
 """The fixed euro changeover rate of the Latvian lats (2014)."""
@@ -71,16 +71,11 @@ def clean_text(html_or_text: str) -> str:
     return "\n".join(lines)
 
 
-def strip_accents(text: str) -> str:
-    """``"Liepājā"`` -> ``"Liepaja"``."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
 def slugify(text: str, *, max_length: int = 80) -> str:
     """Lower-case ASCII slug; long slugs are cut and end in a short stable hash."""
     import hashlib
 
-    slug = re.sub(r"[^a-z0-9]+", "-", strip_accents(text).lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
     if len(slug) > max_length:
         digest = hashlib.sha1(slug.encode()).hexdigest()[:8]
         slug = slug[: max_length - 9].rstrip("-") + "-" + digest

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from grantmatch.drafting.templates import fold
+from grantmatch.text import fold
 
 # word starts (diacritics folded) and their weights; words of up to 4 letters must match whole
 CRITERIA_WORDS: dict[str, float] = {

@@ -18,8 +18,9 @@ from typing import Any
 from grantmatch.drafting.budget import BudgetLine, compute_budget
 from grantmatch.drafting.extract import extract_requirements, split_sentences
 from grantmatch.drafting.labels import APPLICANT_NAMES, fmt_date, fmt_money, fmt_pct, label
-from grantmatch.drafting.templates import Template, choose_template, fold, load_templates
+from grantmatch.drafting.templates import Template, choose_template, load_templates
 from grantmatch.models import EligibilityFact, GrantCall, NgoProfile
+from grantmatch.text import fold
 
 logger = logging.getLogger(__name__)
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from grantmatch.models import GrantCall
 from grantmatch.paths import DATA_DIR
+from grantmatch.text import fold
 
 TEMPLATES_DIR = DATA_DIR / "templates"
 
@@ -89,12 +89,6 @@ class Template:
             if all(any(fold(w) in fold(fields[f]) for w in words) for f, words in rule.items()):
                 return True
         return False
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics, for forgiving comparisons ("Liepājas" ~ "liepajas")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 # --------------------------------------------------------------------------- validation
