@@ -27,7 +27,7 @@ from scrapers.dedupe import dedupe, funders_agree, same_call
 from scrapers.errors import ScrapeError
 from scrapers.http import HttpClient
 from scrapers.normalize import detect_language
-from scrapers.runner import Progress, run_source
+from scrapers.runner import DEFAULT_WORKERS, Progress, run_sources
 
 logger = logging.getLogger(__name__)
 
@@ -114,29 +114,33 @@ def run_scrape(
     today: date,
     progress: Progress | None = None,
     now: datetime | None = None,
+    workers: int = DEFAULT_WORKERS,
 ) -> ScrapeReport:
     """Run the sources (all registered ones by default) and store what they find.
 
     Each source gets a run-log row (``ok`` or ``failed`` with its errors). Calls of all sources are
     deduplicated together, given priority areas (``matcher.tag_areas`` when available) and upserted
-    per source, so a failure while storing one source does not touch the others.
+    per source, so a failure while storing one source does not touch the others. ``workers``
+    sources are scraped at once (:func:`scrapers.runner.run_sources`); the run log, the store and
+    ``progress`` are only touched from the calling thread.
     """
-    keys = list(keys) if keys is not None else list(registry.all_scrapers())
+    keys = list(dict.fromkeys(keys)) if keys is not None else list(registry.all_scrapers())
     client = client or default_client()
     seen_at = now or datetime.now(UTC)
     outcomes: dict[str, SourceOutcome] = {}
     results: dict[str, ScrapeResult] = {}
-    for key in keys:
-        run_id = store.start_run(key)
-        if progress:
-            progress(key, "start", None)
-        outcome = run_source(key, client, today=today)
-        if isinstance(outcome, ScrapeError):
+    run_ids: dict[str, int] = {}
+
+    def track(key: str, event: str, outcome: ScrapeResult | ScrapeError | None) -> None:
+        # called by the runner in this thread: the run log is written here, never from a worker
+        if event == "start":
+            run_ids[key] = store.start_run(key)
+        elif isinstance(outcome, ScrapeError):
             outcomes[key] = SourceOutcome(
-                key, "failed", errors=[str(outcome)], seconds=getattr(outcome, "seconds", 0.0), run_id=run_id
+                key, "failed", errors=[str(outcome)], seconds=getattr(outcome, "seconds", 0.0), run_id=run_ids[key]
             )
-            store.finish_run(run_id, status="failed", errors=[str(outcome)])
-        else:
+            store.finish_run(run_ids[key], status="failed", errors=[str(outcome)])
+        elif outcome is not None:
             results[key] = outcome
             outcomes[key] = SourceOutcome(
                 key,
@@ -146,10 +150,15 @@ def run_scrape(
                 not_modified=outcome.not_modified,
                 errors=list(outcome.errors),
                 seconds=outcome.seconds,
-                run_id=run_id,
+                run_id=run_ids[key],
             )
         if progress:
-            progress(key, "failed" if isinstance(outcome, ScrapeError) else "done", outcome)
+            progress(key, event, outcome)
+
+    run_sources(keys, client, today=today, progress=track, workers=workers)
+    # the report and the merge below follow the order of ``keys``, not the order sources finished in
+    outcomes = {k: outcomes[k] for k in keys}
+    results = {k: results[k] for k in keys if k in results}
 
     # merge the same call reported by several sources, then tag areas
     scrapers = registry.all_scrapers()

@@ -15,20 +15,28 @@ One ``requests`` session (a ``requests_cache.CachedSession`` on SQLite unless th
   choice between charset_normalizer's guess, windows-1257 and ISO-8859-13;
 * the raw pages of the last run of each source under ``raw_dir/<source>/`` (cleared per source per run).
 
+Thread safety (the runner scrapes several sources at once): each thread gets its own ``requests``
+session (all sessions share one requests-cache SQLite backend, which serialises its writes) and its
+own parse-cache connection; requests to one host are serialised by a per-host lock held while the
+pause is waited out and the request is sent, so ``delay`` holds between requests of different
+threads too; robots.txt of a host is fetched by one thread only; the counters are locked.
+
 ``rewrite`` maps a real URL to the transport URL (tests map ``https://www.liepaja.lv/x`` to
 ``http://127.0.0.1:PORT/www.liepaja.lv/x``); parsers always see the real URL.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
 import shutil
+import threading
 import time
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -109,6 +117,14 @@ class FetchStats:
     requests: int = 0
     not_modified: int = 0
     bytes: int = 0
+    per_host: dict[str, int] = field(default_factory=dict)
+    """Requests sent per host (robots.txt included)."""
+
+
+_MULTIPART = threading.Lock()
+"""requests-cache fixes the multipart boundary (so a POST body gets the same cache key every week)
+by patching urllib3 for the length of the request, process-wide: two multipart requests at once
+could restore the random boundary under each other, so they go one at a time."""
 
 
 class HttpClient:
@@ -139,58 +155,121 @@ class HttpClient:
         self.respect_robots = respect_robots
         self.robots_max_age = robots_max_age
         self.cache_path = cache_path
+        self.retries = retries
+        self.backoff = backoff
+        self.max_retry_after = max_retry_after
         self.stats = FetchStats()
         self._last_request: dict[str, float] = {}
         self._robots: dict[str, Protego | None] = {}
         self._raw_started: dict[str, int] = {}
-        self.parse_cache: ParseCache | None = None
+        self._lock = threading.Lock()  # guards the dicts of host locks and counters
+        self._host_locks: dict[str, threading.Lock] = {}
+        self._local = threading.local()
+        self._owner = threading.get_ident()
+        self._parse_cache_path: Path | None = None
+        self._backend = None
         if cache_path is not None:
-            self.parse_cache = ParseCache(Path(cache_path).with_name(Path(cache_path).stem + ".parsed.sqlite"))
+            self._parse_cache_path = Path(cache_path).with_name(Path(cache_path).stem + ".parsed.sqlite")
+            from requests_cache import SQLiteCache
+
+            Path(cache_path).parent.mkdir(parents=True, exist_ok=True)
+            # one backend for every thread's session: its connection is made for use across threads
+            # and its writes are serialised by its own lock
+            self._backend = SQLiteCache(
+                str(cache_path),
+                wal=True,
+                fast_save=True,  # a cache entry lost in a crash only costs one full download
+            )
+        # the creating thread's session and parse cache are made now; other threads' on first use
+        self._local.session = self._new_session()
+        self._local.parse_cache = self._new_parse_cache()
+
+    def _new_session(self) -> requests.Session:
+        if self._backend is not None:
             import requests_cache
             from requests_cache.policy.expiration import EXPIRE_IMMEDIATELY
 
-            Path(cache_path).parent.mkdir(parents=True, exist_ok=True)
-            self.session: requests.Session = requests_cache.CachedSession(
-                str(cache_path),
-                backend="sqlite",
+            session: requests.Session = requests_cache.CachedSession(
+                backend=self._backend,
                 expire_after=EXPIRE_IMMEDIATELY,  # keep, but always revalidate
                 allowable_methods=("GET", "HEAD", "POST"),
                 allowable_codes=(200,),
                 stale_if_error=False,
-                wal=True,
-                fast_save=True,  # a cache entry lost in a crash only costs one full download
+                autoclose=False,  # the backend is shared: HttpClient.close closes it
             )
         else:
-            self.session = requests.Session()
+            session = requests.Session()
         # proxies and CA bundle are read from the environment once, not on every request
-        self.session.proxies.update(urllib.request.getproxies())
+        session.proxies.update(urllib.request.getproxies())
         ca_bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
         if ca_bundle:
-            self.session.verify = ca_bundle
-        self.session.trust_env = False
-        self.session.headers["User-Agent"] = user_agent
-        self.session.headers["Accept-Language"] = "lv,en;q=0.8"
+            session.verify = ca_bundle
+        session.trust_env = False
+        session.headers["User-Agent"] = self.user_agent
+        session.headers["Accept-Language"] = "lv,en;q=0.8"
         retry = _CappedRetry(
-            total=retries,
-            connect=retries,
+            total=self.retries,
+            connect=self.retries,
             read=1,
-            status=retries,
-            backoff_factor=backoff,
+            status=self.retries,
+            backoff_factor=self.backoff,
             status_forcelist=RETRY_STATUSES,
             allowed_methods=None,  # the POST searches we send are reads: retry them too
             respect_retry_after_header=True,
             raise_on_status=False,
             redirect=False,
         )
-        retry.max_retry_after = max_retry_after
-        adapter = _CappedAdapter(max_bytes=max_bytes, max_retries=retry)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        retry.max_retry_after = self.max_retry_after
+        adapter = _CappedAdapter(max_bytes=self.max_bytes, max_retries=retry)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        return session
+
+    def _new_parse_cache(self) -> ParseCache | None:
+        return None if self._parse_cache_path is None else ParseCache(self._parse_cache_path)
+
+    @property
+    def session(self) -> requests.Session:
+        """This thread's ``requests`` session (made on first use in a thread)."""
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = self._new_session()
+        return session
+
+    @property
+    def parse_cache(self) -> ParseCache | None:
+        """This thread's parse cache (one SQLite connection per thread), or None without a cache."""
+        if self._parse_cache_path is None:
+            return None
+        cache = getattr(self._local, "parse_cache", None)
+        if cache is None:
+            cache = self._local.parse_cache = self._new_parse_cache()
+        return cache
+
+    def release_thread(self) -> None:
+        """Close the calling thread's session and parse cache (a worker thread calls it when done).
+
+        The thread that made the client keeps its own until :meth:`close`.
+        """
+        if threading.get_ident() == self._owner:
+            return
+        self._close_local()
+
+    def _close_local(self) -> None:
+        session = getattr(self._local, "session", None)
+        if session is not None:
+            # a CachedSession would close the shared backend too: close only its connection pools
+            requests.Session.close(session)
+            self._local.session = None
+        cache = getattr(self._local, "parse_cache", None)
+        if cache is not None:
+            cache.close()
+            self._local.parse_cache = None
 
     def close(self) -> None:
-        self.session.close()
-        if self.parse_cache is not None:
-            self.parse_cache.close()
+        self._close_local()
+        if self._backend is not None:
+            self._backend.close()
 
     def __enter__(self) -> HttpClient:
         return self
@@ -205,13 +284,15 @@ class HttpClient:
         req = Request(request_or_url) if isinstance(request_or_url, str) else request_or_url
         who = source or "http"
         url = req.url
-        if self.respect_robots and not self._allowed(url, who):
-            raise RobotsDisallowed(
-                f"{who}: expected robots.txt to allow {ROBOTS_AGENT}, found Disallow at {url}",
-                source=who,
-                url=url,
-            )
-        response = self._send(req, who)
+        # one request at a time per host, across threads: robots.txt, the pause and the request itself
+        with self._host_lock(_host(url)):
+            if self.respect_robots and not self._allowed(url, who):
+                raise RobotsDisallowed(
+                    f"{who}: expected robots.txt to allow {ROBOTS_AGENT}, found Disallow at {url}",
+                    source=who,
+                    url=url,
+                )
+            response = self._send(req, who)
         text = decode_body(response.content, response.headers.get("Content-Type", ""))
         from_cache = bool(getattr(response, "from_cache", False))
         final = response.url if response.history else url
@@ -224,7 +305,8 @@ class HttpClient:
             not_modified=from_cache,
         )
         if from_cache:
-            self.stats.not_modified += 1
+            with self._lock:
+                self.stats.not_modified += 1
         self._keep_raw(source, page, response.headers.get("Content-Type", ""))
         return page
 
@@ -232,17 +314,18 @@ class HttpClient:
         url = req.url
         transport = self.rewrite(url)
         self._pause(url)
-        self.stats.requests += 1
+        self._count(url)
         try:
-            response = self.session.request(
-                req.method,
-                transport,
-                data=req.data,
-                files=req.files,
-                headers=req.headers,
-                timeout=self.timeout,
-                allow_redirects=True,
-            )
+            with _MULTIPART if req.files else contextlib.nullcontext():
+                response = self.session.request(
+                    req.method,
+                    transport,
+                    data=req.data,
+                    files=req.files,
+                    headers=req.headers,
+                    timeout=self.timeout,
+                    allow_redirects=True,
+                )
         except ResponseTooLarge as exc:
             raise FetchError(f"{who}: {exc} at {url}", source=who, url=url) from exc
         except requests.TooManyRedirects as exc:
@@ -269,7 +352,8 @@ class HttpClient:
             raise FetchError(f"{who}: expected a response, found {reason} at {url}", source=who, url=url) from exc
         finally:
             self._last_request[_host(url)] = time.monotonic()
-        self.stats.bytes += len(response.content or b"")
+        with self._lock:
+            self.stats.bytes += len(response.content or b"")
         if response.status_code != 200:
             raise FetchError(
                 f"{who}: expected HTTP 200, found {response.status_code} at {url}",
@@ -279,7 +363,21 @@ class HttpClient:
             )
         return response
 
+    def _host_lock(self, host: str) -> threading.Lock:
+        with self._lock:
+            lock = self._host_locks.get(host)
+            if lock is None:
+                lock = self._host_locks[host] = threading.Lock()
+            return lock
+
+    def _count(self, url: str) -> None:
+        host = _host(url)
+        with self._lock:
+            self.stats.requests += 1
+            self.stats.per_host[host] = self.stats.per_host.get(host, 0) + 1
+
     def _pause(self, url: str) -> None:
+        """Wait until ``delay`` has passed since the last request to the host (hold its lock)."""
         if self.delay <= 0:
             return
         last = self._last_request.get(_host(url))
@@ -291,6 +389,7 @@ class HttpClient:
     # ------------------------------------------------------------------ robots.txt
 
     def _allowed(self, url: str, who: str) -> bool:
+        """Whether robots.txt allows ``url`` (the caller holds the host's lock)."""
         parts = urlsplit(url)
         key = f"{parts.scheme}://{parts.netloc}"
         if key not in self._robots:
@@ -312,7 +411,7 @@ class HttpClient:
             return None
         finally:
             self._last_request[_host(robots_url)] = time.monotonic()
-            self.stats.requests += 1
+            self._count(robots_url)
         body = ""
         if response.status_code == 200:
             body = decode_body(response.content, response.headers.get("Content-Type", ""))
@@ -327,13 +426,13 @@ class HttpClient:
         if self.raw_dir is None or not source:
             return
         folder = Path(self.raw_dir) / source
-        if source not in self._raw_started:
+        with self._lock:  # (a source runs in one thread; the lock only keeps the numbering exact)
+            first = source not in self._raw_started
+            n = self._raw_started[source] = self._raw_started.get(source, 0) + 1
+        if first:
             if folder.exists():
                 shutil.rmtree(folder)
             folder.mkdir(parents=True, exist_ok=True)
-            self._raw_started[source] = 0
-        self._raw_started[source] += 1
-        n = self._raw_started[source]
         ext = ".json" if "json" in content_type else ".xml" if "xml" in content_type else ".html"
         name = f"{n:03d}-{slugify(urlsplit(page.url).path or 'index', max_length=60) or 'index'}{ext}"
         (folder / name).write_text(page.text, encoding="utf-8")
