@@ -33,6 +33,9 @@ def register(app: typer.Typer) -> None:
     def scrape(
         source: list[str] = typer.Option(None, "--source", "-s", help="Source key (repeat for several); default all."),
         delay: float = typer.Option(1.0, "--delay", help="Seconds between two requests to the same host."),
+        workers: int = typer.Option(
+            4, "--workers", "-w", min=1, help="Sources scraped at once (requests to one host stay one at a time)."
+        ),
         no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the HTTP cache (no conditional requests)."),
         today: str = typer.Option(None, "--today", help="Reference date YYYY-MM-DD (default: the real date)."),
         as_json: bool = typer.Option(False, "--json", help="Print the report as JSON instead of a table."),
@@ -78,7 +81,9 @@ def register(app: typer.Typer) -> None:
                 else:
                     bar.advance(task)
 
-            report = scrape_job.run_scrape(store, keys, client=client, today=ref, progress=progress)
+            report = scrape_job.run_scrape(
+                store, keys, client=client, today=ref, progress=progress, workers=workers
+            )
         client.close()
         if as_json:
             sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
