@@ -7,9 +7,16 @@ the whole weekly job twice into a temporary SQLite database with ``delay=0`` and
 * pages fetched and parsed per second on the first run (target >= 50 on 2 cores);
 * the parse-only rate (pages/s with no HTTP at all);
 * first run vs no-change re-run time (target: re-run >= 5x faster) and how many requests were 304;
-* the same two figures for the scrapers alone (no dedupe, area tagging or database writes).
+* the same two figures for the scrapers alone (no dedupe, area tagging or database writes);
+* the estimated weekly run with the real politeness delay (1 s per host): the requests each host got
+  in the first run (robots.txt included) times the delay, sources scheduled over the workers as the
+  runner does (in key order, each source's requests one after another), plus a guessed response
+  time per request (``--latency``); and the same at each source's page cap (``max_pages``).
 
-Run: ``.venv/bin/python bench/scrape_bench.py [--rounds 3] [--json]``
+Both runs of a pair use the same client settings, the same pages and the same number of workers;
+the re-run's requests are counted on the server (all must be conditional and answered 304).
+
+Run: ``.venv/bin/python bench/scrape_bench.py [--rounds 3] [--workers 4] [--json]``
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -33,7 +41,7 @@ from grantmatch import scrape_job  # noqa: E402
 from grantmatch.store import Store  # noqa: E402
 from scrapers import registry  # noqa: E402
 from scrapers.http import HttpClient  # noqa: E402
-from scrapers.runner import run_sources  # noqa: E402
+from scrapers.runner import DEFAULT_WORKERS, run_sources  # noqa: E402
 from tests.scrapers.sitesrv import SiteServer, rewrite_url  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -60,7 +68,7 @@ def _serve(conn) -> None:
         while True:
             cmd = conn.recv()
             if cmd == "hits":
-                conn.send([(h.method, h.conditional, h.status) for h in site.hits])
+                conn.send([(h.method, h.url, h.conditional, h.status) for h in site.hits])
             elif cmd == "reset":
                 site.reset_hits()
                 conn.send(True)
@@ -97,12 +105,68 @@ def parse_only_rate(today: date) -> tuple[int, float]:
     return pages, time.perf_counter() - started
 
 
+def source_hosts() -> dict[str, set[str]]:
+    """Hosts each source's fixture crawl talks to."""
+    return {
+        key: {urlsplit(u).netloc.lower() for u in (*cls.fixture_pages, *cls.start_urls)}
+        for key, cls in registry.all_scrapers().items()
+    }
+
+
+def schedule(durations: list[float], workers: int) -> float:
+    """Makespan of jobs taken in order by the first free of ``workers`` (as the runner's threads do)."""
+    free = [0.0] * max(1, workers)
+    for d in durations:
+        i = free.index(min(free))
+        free[i] += d
+    return max(free)
+
+
+def weekly_estimate(hits_per_host: dict[str, int], *, delay: float, latency: float, workers: int) -> dict:
+    """Estimated weekly run time at ``delay`` s per host, from the requests each host got.
+
+    A source's requests go one after another, each ``latency`` (the site's response time, a guess)
+    plus the pause ``delay`` (measured from the end of the previous request to the same host; the
+    first request to a host does not wait).
+    Sources on different hosts run ``workers`` at a time; sources sharing a host wait for each other
+    (none do in the fixtures), so a shared host's requests are counted against the first source.
+    """
+    hosts = source_hosts()
+    counted: set[str] = set()
+    per_source: dict[str, int] = {}
+    used: dict[str, int] = {}
+    for key, names in hosts.items():
+        own = names - counted
+        counted |= names
+        per_source[key] = sum(hits_per_host.get(h, 0) for h in own)
+        used[key] = sum(1 for h in own if hits_per_host.get(h))
+
+    def seconds(requests: int, hosts_used: int) -> float:
+        return requests * (delay + latency) - hosts_used * delay
+
+    durations = [seconds(n, used[k]) for k, n in per_source.items()]
+    # at the cap: max_pages pages + one robots.txt per host
+    capped = [seconds(registry.all_scrapers()[k].max_pages + len(hosts[k]), len(hosts[k])) for k in per_source]
+    return {
+        "requests": sum(per_source.values()),
+        "seconds": round(schedule(durations, workers), 1),
+        "one_source_at_a_time_s": round(sum(durations), 1),
+        "longest_source_s": round(max(durations, default=0.0), 1),
+        "at_page_caps_s": round(schedule(capped, workers), 1),
+        "at_page_caps_one_at_a_time_s": round(sum(capped), 1),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=3, help="repeat the first-run / re-run pair (median reported)")
     ap.add_argument("--today", default="2026-12-01")
+    ap.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="sources scraped at once")
+    ap.add_argument("--delay", type=float, default=1.0, help="politeness delay for the weekly estimate")
+    ap.add_argument("--latency", type=float, default=0.5, help="guessed response time of a real site, s")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
+    workers = args.workers
     today = date.fromisoformat(args.today)
 
     # the server runs in its own process, so the client under test does not share its GIL
@@ -128,24 +192,28 @@ def main(argv: list[str] | None = None) -> int:
                 def client(tmp=tmp) -> HttpClient:
                     return HttpClient(cache_path=Path(tmp) / "http.sqlite", delay=0, rewrite=rewrite, backoff=0)
 
+                parent.send("reset")
+                parent.recv()
                 c = client()
                 t = time.perf_counter()
-                first = scrape_job.run_scrape(store, client=c, today=today)
+                first = scrape_job.run_scrape(store, client=c, today=today, workers=workers)
                 firsts.append(time.perf_counter() - t)
                 c.close()
+                parent.send("hits")
+                first_hits = parent.recv()
                 pages_first.append(sum(o.pages for o in first.outcomes.values()))
                 failed |= set(first.failed)
                 parent.send("reset")
                 parent.recv()
                 c = client()
                 t = time.perf_counter()
-                again = scrape_job.run_scrape(store, client=c, today=today)
+                again = scrape_job.run_scrape(store, client=c, today=today, workers=workers)
                 reruns.append(time.perf_counter() - t)
                 c.close()
                 not_modified.append(sum(o.not_modified for o in again.outcomes.values()))
                 parent.send("hits")
                 hits = parent.recv()
-                conditional = sum(1 for _, cond, _ in hits if cond)
+                conditional = sum(1 for _, _, cond, status in hits if cond and status == 304)
                 total_hits = len(hits)
                 calls = store.count_calls()
                 changed = sum(o.new + o.changed for o in again.outcomes.values())
@@ -155,15 +223,22 @@ def main(argv: list[str] | None = None) -> int:
                 for bucket in (scrape_firsts, scrape_reruns):
                     c = client(tmp)
                     t = time.perf_counter()
-                    run_sources(keys, c, today=today)
+                    run_sources(keys, c, today=today, workers=workers)
                     bucket.append(time.perf_counter() - t)
                     c.close()
     finally:
         parent.send("stop")
         server.join(timeout=5)
     parse_pages, parse_seconds = parse_only_rate(today)
+    per_host: dict[str, int] = {}
+    for _, url, _, _ in first_hits:
+        host = urlsplit(url).netloc.lower()
+        per_host[host] = per_host.get(host, 0) + 1
+    weekly = weekly_estimate(per_host, delay=args.delay, latency=0.0, workers=workers)
+    weekly_slow = weekly_estimate(per_host, delay=args.delay, latency=args.latency, workers=workers)
     first_s, rerun_s = statistics.median(firsts), statistics.median(reruns)
     result = {
+        "workers": workers,
         "sources": len(counts),
         "fixture_pages": sum(counts.values()),
         "failed_sources": sorted(failed),
@@ -182,12 +257,28 @@ def main(argv: list[str] | None = None) -> int:
         "rerun_requests": total_hits,
         "rerun_conditional_requests": conditional,
         "rerun_new_or_changed": changed,
+        "first_run_requests_by_host": dict(sorted(per_host.items())),
+        "weekly_requests": weekly["requests"],
+        "weekly_estimate_s": weekly["seconds"],
+        "weekly_estimate_one_source_at_a_time_s": weekly["one_source_at_a_time_s"],
+        "weekly_estimate_longest_source_s": weekly["longest_source_s"],
+        f"weekly_estimate_with_{args.latency:g}s_responses_s": weekly_slow["seconds"],
+        "weekly_estimate_at_page_caps_s": weekly["at_page_caps_s"],
+        f"weekly_estimate_at_page_caps_with_{args.latency:g}s_responses_s": weekly_slow["at_page_caps_s"],
     }
     if args.json:
         print(json.dumps(result, indent=2))
     else:
         for k, v in result.items():
-            print(f"{k:>28}: {v}")
+            if k != "first_run_requests_by_host":
+                print(f"{k:>40}: {v}")
+        print(
+            f"estimated weekly run at {args.delay:g} s/host: {weekly['seconds']:g} s "
+            f"({weekly['requests']} requests over {len(per_host)} hosts, {workers} workers; "
+            f"{weekly['one_source_at_a_time_s']:g} s one source at a time; "
+            f"{weekly_slow['seconds']:g} s if each response takes {args.latency:g} s; "
+            f"{weekly['at_page_caps_s']:g} s if every source reached its page cap)"
+        )
     return 0
 
 

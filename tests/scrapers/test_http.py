@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
 
 from scrapers.base import Request
 from scrapers.errors import FetchError, RobotsDisallowed
-from scrapers.http import DEFAULT_UA, HttpClient, decode_body
+from scrapers.http import DEFAULT_UA, HttpClient, cache_key, decode_body
 from tests.scrapers.sitesrv import Reply, fail_then_succeed, huge, redirect_loop, slow
 
 LV = "<html><body><p>Liepājas ģimenēm: pieteikumi līdz 22. februārim, šogad 130 000 eiro</p></body></html>"
@@ -179,3 +180,145 @@ def test_connection_refused_is_a_fetch_error(tmp_path):
     client = HttpClient(cache_path=None, delay=0, retries=0, rewrite=lambda u: "http://127.0.0.1:9/x", backoff=0)
     with pytest.raises(FetchError, match="s: expected a response, found"):
         client.fetch("https://nowhere.lv/x", source="s")
+
+
+# --------------------------------------------------------------------------- several threads at once
+
+
+def stamped(times: list[tuple[str, float, float]], body: str = LV, *, wait: float = 0.0):
+    """A page that records (url, arrival, departure) on the server and takes ``wait`` s to answer."""
+
+    def handle(h, url, req_body):
+        arrived = time.monotonic()
+        if wait:
+            time.sleep(wait)
+        times.append((url, arrived, time.monotonic()))
+        return Reply(body.encode("utf-8"))
+
+    return handle
+
+
+def in_threads(*jobs):
+    """Run the callables at the same time (each in its own thread); re-raise the first error."""
+    errors: list[BaseException] = []
+    results: list = [None] * len(jobs)
+    start = threading.Barrier(len(jobs))
+
+    def run(i, job):
+        start.wait()
+        try:
+            results[i] = job()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    if errors:
+        raise errors[0]
+    return results
+
+
+def test_per_host_delay_holds_across_threads(site, tmp_path):
+    # two "sources" on the same host, each in its own thread, fetch three pages each
+    times: list = []
+    urls = [f"https://a.lv/{who}{i}" for who in ("x", "y") for i in range(3)]
+    for url in urls:
+        site.handlers[url] = stamped(times)
+    site.add("https://a.lv/robots.txt", "User-agent: *\nDisallow:\n", content_type="text/plain")
+    client = make(site, tmp_path, delay=0.15, cache_path=None)
+
+    def crawl(who):
+        return lambda: [client.fetch(u, source=who) for u in urls if f"/{who}" in u]
+
+    in_threads(crawl("x"), crawl("y"))
+    assert len(times) == 6
+    arrivals = sorted(t for _, t, _ in times)
+    gaps = [b - a for a, b in zip(arrivals, arrivals[1:], strict=False)]
+    assert min(gaps) >= 0.13, gaps  # never two requests to a.lv closer than the delay
+    assert {u for u, _, _ in times} == set(urls)
+    assert len([h for h in site.hits if h.url == "https://a.lv/robots.txt"]) == 1  # fetched by one thread only
+    assert client.stats.requests == 7 and client.stats.per_host == {"a.lv": 7}
+
+
+def test_one_request_at_a_time_per_host_even_without_delay(site, tmp_path):
+    times: list = []
+    for i in range(4):
+        site.handlers[f"https://a.lv/{i}"] = stamped(times, wait=0.05)
+    client = make(site, tmp_path, delay=0, cache_path=None, respect_robots=False)
+    in_threads(*[(lambda i=i: client.fetch(f"https://a.lv/{i}")) for i in range(4)])
+    spans = sorted((arrived, left) for _, arrived, left in times)
+    assert all(nxt[0] >= prev[1] for prev, nxt in zip(spans, spans[1:], strict=False)), spans  # no overlap
+
+
+def test_different_hosts_are_fetched_at_the_same_time(site, tmp_path):
+    times: list = []
+    hosts = ["a.lv", "b.lv", "c.lv"]
+    for host in hosts:
+        site.handlers[f"https://{host}/p"] = stamped(times, wait=0.3)
+    client = make(site, tmp_path, delay=1.0, cache_path=None, respect_robots=False)
+    started = time.monotonic()
+    in_threads(*[(lambda h=h: client.fetch(f"https://{h}/p")) for h in hosts])
+    assert time.monotonic() - started < 0.8  # three 0.3 s answers side by side, not 0.9 s in turn
+    assert len(times) == 3
+
+
+def test_threads_share_the_http_cache_with_their_own_sessions(site, tmp_path):
+    site.add("https://a.lv/p", LV)
+    site.add("https://b.lv/p", LV)
+    client = make(site, tmp_path)
+    client.fetch("https://a.lv/p")
+    sessions = []
+
+    def other_thread():
+        sessions.append(client.session)
+        pages = [client.fetch("https://a.lv/p"), client.fetch("https://b.lv/p")]
+        client.release_thread()
+        return pages
+
+    (again, fresh), = in_threads(other_thread)
+    assert sessions[0] is not client.session  # each thread has its own session
+    assert again.not_modified and again.text == LV  # ... but the cache is shared: a 304 in the other thread
+    assert not fresh.not_modified
+    assert client.fetch("https://b.lv/p").not_modified  # and what the other thread cached is seen here
+    client.close()
+
+
+def test_concurrent_multipart_posts_keep_their_cache_key(site, tmp_path):
+    # requests-cache fixes the multipart boundary by patching urllib3 for the length of a request;
+    # threads posting at once could undo it for each other (then the re-run would not be conditional),
+    # so multipart requests go one at a time, even to different hosts
+    times: list = []
+    urls = [f"https://api{i}.eu/search?p=1" for i in range(3)]
+    for url in urls:
+        site.handlers[url] = stamped(times, '{"results": []}', wait=0.05)
+    reqs = [Request(u, method="POST", files={"query": ("blob", "{}", "application/json")}) for u in urls]
+    client = make(site, tmp_path, respect_robots=False)
+    for req in reqs:
+        client.fetch(req)
+    times.clear()
+    pages = in_threads(*[(lambda r=r: client.fetch(r)) for r in reqs])
+    assert all(p.not_modified for p in pages)
+    spans = sorted((arrived, left) for _, arrived, left in times)
+    assert len(spans) == 3 and all(b[0] >= a[1] for a, b in zip(spans, spans[1:], strict=False)), spans
+    # plain GETs to different hosts are not held back by it
+    for i in range(3):
+        site.handlers[f"https://api{i}.eu/get"] = stamped(times, wait=0.2)
+    started = time.monotonic()
+    in_threads(*[(lambda i=i: client.fetch(f"https://api{i}.eu/get")) for i in range(3)])
+    assert time.monotonic() - started < 0.5
+
+
+def test_cache_key_is_method_url_and_body():
+    import requests
+
+    def key(method, url, **kw):
+        return cache_key(requests.Request(method, url, **kw).prepare())
+
+    assert key("GET", "https://a.lv/p") == key("GET", "https://a.lv/p")
+    variants = [("POST", "https://a.lv/p", b"x=1"), ("POST", "https://a.lv/p", b"x=2"), ("GET", "https://a.lv/q", None)]
+    keys = {key("GET", "https://a.lv/p"), key("POST", "https://a.lv/p")} | {key(m, u, data=d) for m, u, d in variants}
+    assert len(keys) == 5
+    assert key("GET", "https://a.lv/p", headers={"X-A": "1"}) == key("GET", "https://a.lv/p")
