@@ -72,6 +72,12 @@ class Places:
 
     def ancestors(self, place: str) -> dict[str, int]:
         """``place`` and every place above it, with the number of steps up (0 for itself)."""
+        cache = self.__dict__.setdefault("_ancestor_cache", {})
+        if place not in cache:
+            cache[place] = self._ancestors(place)
+        return dict(cache[place])
+
+    def _ancestors(self, place: str) -> dict[str, int]:
         out = {place: 0}
         frontier = [place]
         depth = 0

@@ -141,6 +141,8 @@ class Matcher:
         Calls whose text is at least ``passage_min_chars`` long are also cut into passages of
         ``passage_sentences`` sentences (half overlapping); their text relevance is blended with their
         best passage's at ``passage_weight``. 0 turns it off.
+    rerank_depth : int, default=300
+        The per-field relevances are computed for this many best eligible calls (by everything else).
 
     Notes
     -----
@@ -177,6 +179,7 @@ class Matcher:
         passage_weight: float = 0.3,
         passage_sentences: int = 3,
         passage_min_chars: int = 2500,
+        rerank_depth: int = 300,
     ) -> None:
         self.title_weight = title_weight
         self.k1 = k1
@@ -204,6 +207,7 @@ class Matcher:
         self.passage_weight = passage_weight
         self.passage_sentences = passage_sentences
         self.passage_min_chars = passage_min_chars
+        self.rerank_depth = rerank_depth
 
     # ------------------------------------------------------------------ fitting
 
@@ -246,13 +250,19 @@ class Matcher:
             for a in c.priority_areas:
                 self.tagged_[PRIORITY_AREA_KEYS.index(a.value), i] = 1.0
         self.breadth_ = np.maximum(self.tagged_.sum(axis=0) - 1.0, 0.0)
+        # the profile-independent parts of the score, once: area lifts per area, breadth, applicants
+        self.area_prior_ = (self.area_weight * self.area_cols_ + self.tag_weight * self.tagged_).astype(np.float32)
         self._fit_eligibility(calls)
         self._fit_priors(calls, tf)
+        self.static_prior_ = (self.bias - self.breadth_weight * self.breadth_
+                              - self.unstated_weight * ~self.applicant_stated_).astype(np.float32)
+        self.scale_prior_ = (self.scale_weight * self.scale_penalty_).astype(np.float32)
         if counts.bigrams is not None and counts.bigrams.shape[1]:
             tf = sp.hstack([tf, counts.bigrams], format="csr", dtype=np.float32)
         del counts
         self.matrix_, self.rows_, self.idf_ = self._weigh(tf)
         self._fit_passages(calls, langs)
+        self._glossary_keys = {k for phrase in self.glossary_.map for k in phrase}
         analyzer._cache.clear()  # the fit's distinct words; queries fill it again with their own
         return self
 
@@ -439,16 +449,17 @@ class Matcher:
                 total[k] = total.get(k, 0.0) + v
             for k, v in pairs.items():
                 total_pairs[k] = total_pairs.get(k, 0.0) + v
-        q = self._columns(total, total_pairs)
-        parts = {name: self._columns(*raw[name]) for name in self._part_weights() if name in raw}
+        pair_cols = self._bigram_lookup(set(total_pairs) | set(bigram_disp))  # one vectorised lookup
+        q = self._columns(total, total_pairs, pair_cols)
+        parts = {name: self._columns(*raw[name], pair_cols) for name in self._part_weights() if name in raw}
         vocab = self.vocabulary_
         disp: dict[int, str] = {}
         for k in total:
             j = vocab.get(k)
             if j is not None:
                 disp[j] = display.get(k, k)
-        for (k1, k2), text in bigram_disp.items():
-            j = self._bigram_column(k1, k2)
+        for pair, text in bigram_disp.items():
+            j = pair_cols.get(pair)
             if j is not None:
                 disp[j] = text
         return q, parts, display, disp
@@ -514,7 +525,8 @@ class Matcher:
             self._glossary_keys = {k for phrase in self.glossary_.map for k in phrase}
         return key if key in self.vocabulary_ or key in self._glossary_keys else None
 
-    def _columns(self, weights: dict[str, float], pairs: dict[tuple[str, str], float]) -> dict[int, float]:
+    def _columns(self, weights: dict[str, float], pairs: dict[tuple[str, str], float],
+                 pair_cols: dict[tuple[str, str], int]) -> dict[int, float]:
         """Key and key-pair weights -> term index weights (sublinear, times idf)."""
         vocab = self.vocabulary_
         q: dict[int, float] = {}
@@ -522,55 +534,43 @@ class Matcher:
             j = vocab.get(k)
             if j is not None:
                 q[j] = v
-        for j, v in self._bigram_columns(pairs).items():
-            q[j] = v
+        for pair, v in pairs.items():
+            j = pair_cols.get(pair)
+            if j is not None:
+                q[j] = q.get(j, 0.0) + v
         for j, v in q.items():
             q[j] = 1.0 + math.log(v) if v >= 1 else v  # sublinear: a repeated word is not everything
             if self.weighting == "tfidf":
                 q[j] *= float(self.idf_[j]) ** self.query_idf_power
         return q
 
-    def _bigram_column(self, k1: str, k2: str) -> int | None:
+    def _bigram_lookup(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """Column of each indexed key pair (pairs that are not indexed are left out)."""
         vocab = self.vocabulary_
-        a, b = vocab.get(k1), vocab.get(k2)
-        if a is None or b is None or not len(self.bigram_codes_):
-            return None
-        code = a * self.n_unigrams_ + b
-        pos = int(np.searchsorted(self.bigram_codes_, code))
-        if pos < len(self.bigram_codes_) and self.bigram_codes_[pos] == code:
-            return self.n_unigrams_ + pos
-        return None
+        known = [(p, vocab[p[0]], vocab[p[1]]) for p in pairs if p[0] in vocab and p[1] in vocab]
+        codes_ = self.bigram_codes_
+        if not known or not len(codes_):
+            return {}
+        codes = np.array([a * self.n_unigrams_ + b for _, a, b in known], dtype=np.int64)
+        pos = np.minimum(np.searchsorted(codes_, codes), len(codes_) - 1)
+        hit = codes_[pos] == codes
+        return {known[i][0]: self.n_unigrams_ + int(pos[i]) for i in np.flatnonzero(hit)}
 
-    def _bigram_columns(self, weights: dict[tuple[str, str], float]) -> dict[int, float]:
-        out: dict[int, float] = {}
-        for (k1, k2), v in weights.items():
-            j = self._bigram_column(k1, k2)
-            if j is not None:
-                out[j] = out.get(j, 0.0) + v
-        return out
-
-    def _text_scores(self, q: dict[int, float], parts: Mapping[str, dict[int, float]] | None = None) -> np.ndarray:
-        """Cosine of every call with ``q`` (and with each query of ``parts``): shape (n,) or (n, 1 + parts)."""
-        queries = [q, *(parts or {}).values()]
+    def _text_scores(self, q: dict[int, float]) -> np.ndarray:
+        """Cosine of every call with ``q`` (long calls: blended with their best passage)."""
         n = self.matrix_.shape[0]
-        cols = sorted(set().union(*queries))
-        if not cols:
-            out = np.zeros((n, len(queries)), dtype=np.float32)
-        else:
-            pos = {j: i for i, j in enumerate(cols)}
-            w = np.zeros((len(cols), len(queries)), dtype=np.float32)
-            for c, qq in enumerate(queries):
-                for j, v in qq.items():
-                    w[pos[j], c] = v
-            # only the query's columns are touched (one CSC column slice, then one C product)
-            col_arr = np.asarray(cols, dtype=np.int64)
-            out = np.asarray(self.matrix_[:, col_arr] @ w, dtype=np.float32)
-            best = self._passage_best(col_arr, w[:, 0]) if self.passage_weight else None
-            if best is not None:  # long calls: blend in their best passage
-                lam = np.float32(self.passage_weight)
-                rows = self.passage_calls_
-                out[rows, 0] = (1 - lam) * out[rows, 0] + lam * best
-        return out[:, 0] if parts is None else out
+        if not q:
+            return np.zeros(n, dtype=np.float32)
+        cols = np.fromiter(q.keys(), dtype=np.int64, count=len(q))
+        w = np.fromiter(q.values(), dtype=np.float32, count=len(q))
+        # only the query's columns are touched (a CSC column slice, then one C matrix-vector product)
+        out = np.asarray(self.matrix_[:, cols] @ w, dtype=np.float32).ravel()
+        best = self._passage_best(cols, w) if self.passage_weight else None
+        if best is not None:  # long calls: blend in their best passage
+            lam = np.float32(self.passage_weight)
+            rows = self.passage_calls_
+            out[rows] = (1 - lam) * out[rows] + lam * best
+        return out
 
     def _eligibility_masks(self, profile: NgoProfile, today: date) -> tuple[np.ndarray, np.ndarray]:
         """(eligible mask, closeness of the call's area to the profile: 1 own town .. 0.1 Europe, 0 unknown)."""
@@ -635,30 +635,50 @@ class Matcher:
 
     def _scores(self, profile: NgoProfile, q: dict[int, float], today: date,
                 parts: Mapping[str, dict[int, float]] | None = None):
-        """(logit of "good fit" for every call, eligible mask, geographic closeness)."""
+        """(logit of "good fit" for every call, eligible mask, geographic closeness).
+
+        The whole-profile relevance and the priors are vector operations over all calls; the
+        per-field relevances are then added for the best ``rerank_depth`` eligible calls only (all of
+        them in a corpus of that size or less), which keeps a ranking fast at 100,000 calls."""
         ok, close = self._eligibility_masks(profile, today)
-        parts = parts or {}
-        text = self._text_scores(q, parts)
-        top = np.max(text, axis=0, where=ok[:, None], initial=0.0)
-        text /= np.where(top > 0, top, 1.0).astype(np.float32)
-        pw = self._part_weights()
-        weights = np.array([self.text_weight, *(pw[name] for name in parts)], dtype=np.float32)
-        scores = text @ weights + np.float32(self.bias)
+        text = self._text_scores(q)
+        top_text = float(np.max(text, where=ok, initial=0.0))
+        scores = text * np.float32(self.text_weight / top_text if top_text > 0 else 0.0)
+        scores += self.static_prior_
         if profile.priority_area is not None:
-            a = PRIORITY_AREA_KEYS.index(profile.priority_area.value)
-            scores += self.area_weight * self.area_cols_[a]
-            scores += self.tag_weight * self.tagged_[a]
-        scores -= self.breadth_weight * self.breadth_
-        scores += self.geo_weight * close
-        scores -= self.unstated_weight * ~self.applicant_stated_
+            scores += self.area_prior_[PRIORITY_AREA_KEYS.index(profile.priority_area.value)]
+        scores += np.float32(self.geo_weight) * close
         if profile.legal_form is not None and self.applicant_weight:
-            scores += self.applicant_weight * self.applicant_mask_[profile.legal_form.value]
+            scores += np.float32(self.applicant_weight) * self.applicant_mask_[profile.legal_form.value]
         if profile.legal_form in _SMALL_ORGS:
-            scores -= self.scale_weight * self.scale_penalty_
+            scores -= self.scale_prior_
             budget = profile.annual_budget_eur or _TYPICAL_BUDGET
             tenfolds = self.log_amount_ - np.float32(math.log10(budget))
-            scores -= self.amount_weight * np.clip(tenfolds, 0.0, 3.0)
+            scores -= np.float32(self.amount_weight) * np.clip(tenfolds, 0.0, 3.0)
+        if parts:
+            self._add_parts(scores, ok, parts)
         return scores, ok, close
+
+    def _add_parts(self, scores: np.ndarray, ok: np.ndarray, parts: Mapping[str, dict[int, float]]) -> None:
+        """Add each profile field's own relevance (scaled so the best candidate is 1) to ``scores``."""
+        cand = np.flatnonzero(ok)
+        if len(cand) > self.rerank_depth:
+            cand = cand[np.argpartition(-scores[cand], self.rerank_depth - 1)[: self.rerank_depth]]
+        cols = sorted(set().union(*parts.values()))
+        if not len(cand) or not cols:
+            return
+        cand.sort()
+        pos = {j: i for i, j in enumerate(cols)}
+        pw = self._part_weights()
+        w = np.zeros((len(cols), len(parts)), dtype=np.float32)
+        for c, qq in enumerate(parts.values()):
+            for j, v in qq.items():
+                w[pos[j], c] = v
+        sub = self.rows_[cand][:, np.asarray(cols, dtype=np.int64)]
+        part_scores = np.asarray(sub @ w, dtype=np.float32)
+        top = part_scores.max(axis=0)
+        scale = np.array([pw[name] for name in parts], dtype=np.float32) / np.where(top > 0, top, 1.0)
+        scores[cand] += part_scores @ scale.astype(np.float32)
 
     def _rocchio(self, q: dict[int, float], feedback: Mapping[str, bool]) -> dict[int, float]:
         beta, gamma = self.feedback_weights
