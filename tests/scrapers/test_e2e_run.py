@@ -172,11 +172,12 @@ def test_whole_run_end_to_end(site, store, registered, tmp_path):
     before = {c.id: c for c in store.list_calls()}
 
     started = time.monotonic()
-    report = scrape_job.run_scrape(store, client=client(site, tmp_path), today=TODAY)
+    report = scrape_job.run_scrape(store, client=client(site, tmp_path), today=TODAY, workers=4)
     first_seconds = time.monotonic() - started
     assert first_seconds < 15  # budget: one 0.5 s timeout (+1 retry), everything else local
 
     out = report.outcomes
+    assert list(out) == list(registered)  # sources run side by side; the report keeps the key order
     # failures are reported by source; the others are fine
     assert sorted(report.failed) == ["e2e-huge", "e2e-loop"]
     assert "redirect loop" in out["e2e-loop"].errors[0] and "https://loop.lv/konkursi/" in out["e2e-loop"].errors[0]
@@ -210,7 +211,7 @@ def test_whole_run_end_to_end(site, store, registered, tmp_path):
     site.reset_hits()
     stored = {c.id: c for c in store.list_calls()}
     started = time.monotonic()
-    again = scrape_job.run_scrape(store, client=client(site, tmp_path), today=TODAY)
+    again = scrape_job.run_scrape(store, client=client(site, tmp_path), today=TODAY, workers=4)
     second_seconds = time.monotonic() - started
     assert second_seconds < 15
     # (the slow page answers 200 after the client gave up: it never reached the cache)
@@ -222,6 +223,15 @@ def test_whole_run_end_to_end(site, store, registered, tmp_path):
     assert {c.id: c for c in store.list_calls()} == stored
     counts = {(h.method, h.status) for h in site.hits}
     assert ("POST", 304) in counts  # the EU search is revalidated too
+
+
+def test_same_run_one_source_at_a_time(site, store, registered, tmp_path):
+    build_sites(site)
+    report = scrape_job.run_scrape(store, client=client(site, tmp_path), today=TODAY, workers=1)
+    assert sorted(report.failed) == ["e2e-huge", "e2e-loop"]
+    assert {k: o.found for k, o in report.outcomes.items() if o.status == "ok"} == {
+        "eu-ft": 2, "e2e-good": 3, "e2e-enc": 1
+    }  # fmt: skip
 
 
 def test_health_after_runs(site, store, registered, tmp_path):

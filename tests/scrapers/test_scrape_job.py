@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -253,3 +254,42 @@ def test_unchanged_calls_are_not_tagged_again_and_only_touched(site, store, monk
     assert store.list_calls() == [call]
     meta = store.call_meta()[call.id]
     assert meta["first_seen"] == first and meta["last_seen"] == later
+
+
+def test_parallel_run_logs_each_source_from_the_calling_thread(site, store, monkeypatch):
+    serve(site)
+
+    class Broken(SIF):
+        name = "broken-like"
+        start_urls = ("https://broken.lv/konkursi/",)  # not served: 404
+
+    scrapers = {"sif-like": SIF, "broken-like": Broken, "nvo-like": NVO}
+    monkeypatch.setattr(registry, "all_scrapers", lambda: dict(scrapers))
+    writers: set[int] = set()
+    real_start, real_finish = store.start_run, store.finish_run
+
+    def start_run(source):
+        writers.add(threading.get_ident())
+        return real_start(source)
+
+    def finish_run(run_id, **kw):
+        writers.add(threading.get_ident())
+        return real_finish(run_id, **kw)
+
+    monkeypatch.setattr(store, "start_run", start_run)
+    monkeypatch.setattr(store, "finish_run", finish_run)
+    events = []
+    client = HttpClient(cache_path=None, delay=0, rewrite=site.rewrite)
+    keys = ["sif-like", "broken-like", "nvo-like"]
+    report = scrape_job.run_scrape(
+        store, keys, client=client, today=TODAY, workers=3, progress=lambda k, e, o: events.append((k, e))
+    )
+    assert writers == {threading.get_ident()}  # the run log is never written from a worker thread
+    assert list(report.outcomes) == keys  # the report follows the keys, not the finishing order
+    assert report.failed == ["broken-like"] and "found 404" in report.outcomes["broken-like"].errors[0]
+    assert report.outcomes["sif-like"].found == report.outcomes["nvo-like"].found == 1
+    runs = {r["source"]: r for r in store.runs()}
+    assert {k: r["status"] for k, r in runs.items()} == {"sif-like": "ok", "broken-like": "failed", "nvo-like": "ok"}
+    assert {report.outcomes[k].run_id for k in keys} == {r["id"] for r in runs.values()}
+    assert sorted(events) == sorted([(k, "start") for k in keys] + [("sif-like", "done"), ("nvo-like", "done"),
+                                                                     ("broken-like", "failed")])  # fmt: skip
