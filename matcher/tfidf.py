@@ -674,8 +674,15 @@ class Matcher:
         for c, qq in enumerate(parts.values()):
             for j, v in qq.items():
                 w[pos[j], c] = v
-        sub = self.rows_[cand][:, np.asarray(cols, dtype=np.int64)]
-        part_scores = np.asarray(sub @ w, dtype=np.float32)
+        # the candidates' rows, their entries looked up among the query's (sorted) columns
+        rows = self.rows_[cand]
+        col_arr = np.asarray(cols, dtype=rows.indices.dtype)
+        at = np.minimum(np.searchsorted(col_arr, rows.indices), len(col_arr) - 1)
+        hit = col_arr[at] == rows.indices
+        which = np.repeat(np.arange(len(cand)), np.diff(rows.indptr))[hit]
+        contrib = rows.data[hit, None] * w[at[hit]]
+        part_scores = np.stack([np.bincount(which, weights=contrib[:, c], minlength=len(cand))
+                                for c in range(w.shape[1])], axis=1).astype(np.float32)
         top = part_scores.max(axis=0)
         scale = np.array([pw[name] for name in parts], dtype=np.float32) / np.where(top > 0, top, 1.0)
         scores[cand] += part_scores @ scale.astype(np.float32)

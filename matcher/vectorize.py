@@ -1,10 +1,10 @@
 """Corpus -> term-count matrix without a Python loop over the corpus's tokens.
 
-Each text field of each call is split with one compiled regex (C speed); the tokens of a batch of
-calls are factorised (pandas, C speed) into distinct surface words, and only those distinct words go
-through the analyzer (lemma, fold, stem; cached across batches). Token keys then come from one
-array lookup, word bigrams from adjacent keys of the same field, and the counts from one sparse
-COO -> CSR conversion. Memory stays bounded: only a batch's token strings exist at a time.
+Each text field of each call is split with one compiled regex (C speed); only words never seen
+before go through the analyzer (lemma, fold, stem), and every token's column then comes from a
+C-level ``map`` over a word -> column dict. Word bigrams are pairs of adjacent keys within a field
+(one array operation), and the counts become CSR matrices directly, rows being in call order.
+Memory stays bounded: only one batch's token strings exist at a time.
 """
 
 from __future__ import annotations
@@ -74,39 +74,44 @@ def count_terms(
     tok_segs: list[np.ndarray] = []
     field_w = np.asarray(weights, dtype=np.float32)
 
+    caches: list[dict[str, int]] = [{} for _ in range(n_langs)]  # per language: word as written -> column
+
+    def column(word: str, lang: str) -> int:
+        k = analyzer.key(word, lang)
+        if k is None:
+            return -1
+        j = vocab.get(k)
+        if j is None:
+            if fixed is not None:  # the term space is given: words outside it are not counted
+                return -1
+            j = vocab[k] = len(vocab)
+            surfaces.append(word.lower())
+        return j
+
     for start in range(0, n, BATCH):
         stop = min(n, start + BATCH)
         seg_tokens = [WORD_RE.findall(text or "") for call in fields[start:stop] for text in call]
         seg_len = np.fromiter(map(len, seg_tokens), dtype=np.int64, count=len(seg_tokens))
-        if not seg_len.sum():
+        total = int(seg_len.sum())
+        if not total:
             continue
-        flat = list(chain.from_iterable(seg_tokens))
+        seg_lang = np.repeat(lang_of_call[start:stop], n_fields).tolist()
+        # only words never seen before go through the analyzer (in text order: columns are reproducible)
+        for toks, li in zip(seg_tokens, seg_lang, strict=True):
+            cache = caches[li]
+            if not cache.keys() >= set(toks):
+                for word in dict.fromkeys(toks):
+                    if word not in cache:
+                        cache[word] = column(word, lang_names[li])
+        keys = np.fromiter(
+            chain.from_iterable(map(caches[li].get, toks) for toks, li in zip(seg_tokens, seg_lang, strict=True)),
+            dtype=np.int64, count=total)
         del seg_tokens
-        codes, uniques = pd.factorize(np.asarray(flat, dtype=object))
-        del flat
         seg_ids = np.repeat(np.arange(start * n_fields, stop * n_fields, dtype=np.int64), seg_len)
-        combo = codes.astype(np.int64) * n_langs + lang_of_call[seg_ids // n_fields]
-        c_codes, c_uniques = pd.factorize(combo)
-        local = np.empty(len(c_uniques), dtype=np.int64)
-        batch_words = uniques[c_uniques // n_langs].tolist()
-        batch_langs = (c_uniques % n_langs).tolist()
-        for i, (word, li) in enumerate(zip(batch_words, batch_langs, strict=True)):
-            k = analyzer.key(word, lang_names[li])  # cached by the analyzer
-            if k is None:
-                local[i] = -1
-                continue
-            j = vocab.get(k)
-            if j is None:
-                if fixed is not None:  # the term space is given: words outside it are not counted
-                    local[i] = -1
-                    continue
-                j = vocab[k] = len(vocab)
-                surfaces.append(word.lower())
-            local[i] = j
-        keys = local[c_codes]
         keep = keys >= 0
         tok_keys.append(keys[keep].astype(np.int32))
         tok_segs.append(seg_ids[keep].astype(np.int32))
+    del caches
 
     key_arr = np.concatenate(tok_keys) if tok_keys else np.zeros(0, dtype=np.int32)
     seg_arr = np.concatenate(tok_segs) if tok_segs else np.zeros(0, dtype=np.int32)
