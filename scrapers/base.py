@@ -15,6 +15,7 @@ import json
 import logging
 import pickle
 import sqlite3
+import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -161,7 +162,8 @@ class ParseCache:
 
     Keyed by scraper class, callback, URL, the page text, the callback's ``meta`` (without
     ``today`` unless the parser read it) and the version of the parsing code. Stored in SQLite next
-    to the HTTP cache; entries unused for ``max_age_days`` are dropped when it is opened.
+    to the HTTP cache; entries unused for ``max_age_days`` are dropped when it is opened. One
+    connection serves every thread of a parallel run (its calls are serialised by a lock).
     """
 
     def __init__(self, path: Path, *, max_age_days: int = 60) -> None:
@@ -170,7 +172,8 @@ class ParseCache:
         self.version = _code_version()
         self.hits = 0
         self.misses = 0
-        self._db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=OFF")
         self._db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, items BLOB, used REAL)")
@@ -179,13 +182,15 @@ class ParseCache:
 
     def get_robots(self, base: str, *, max_age: float) -> str | None:
         """A robots.txt body fetched less than ``max_age`` seconds ago ("" = none, all allowed)."""
-        row = self._db.execute(
-            "SELECT body FROM robots WHERE base = ? AND fetched > ?", (base, time.time() - max_age)
-        ).fetchone()
+        with self._lock:
+            row = self._db.execute(
+                "SELECT body FROM robots WHERE base = ? AND fetched > ?", (base, time.time() - max_age)
+            ).fetchone()
         return None if row is None else row[0]
 
     def put_robots(self, base: str, body: str) -> None:
-        self._db.execute("INSERT OR REPLACE INTO robots VALUES (?, ?, ?)", (base, body, time.time()))
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO robots VALUES (?, ?, ?)", (base, body, time.time()))
 
     def _key(self, scraper: BaseScraper, req: Request, text: str, with_today: bool) -> str:
         meta = {k: v for k, v in req.meta.items() if with_today or k != "today"}
@@ -202,16 +207,19 @@ class ParseCache:
     def get(self, scraper: BaseScraper, req: Request, text: str) -> list | None:
         for with_today in (False, True):
             key = self._key(scraper, req, text, with_today)
-            row = self._db.execute("SELECT items FROM parsed WHERE key = ?", (key,)).fetchone()
+            with self._lock:
+                row = self._db.execute("SELECT items FROM parsed WHERE key = ?", (key,)).fetchone()
             if row is not None:
                 try:
                     items = pickle.loads(row[0])
                 except Exception:  # written by other code: parse again
                     continue
-                self._db.execute("UPDATE parsed SET used = ? WHERE key = ?", (time.time(), key))
-                self.hits += 1
+                with self._lock:
+                    self._db.execute("UPDATE parsed SET used = ? WHERE key = ?", (time.time(), key))
+                    self.hits += 1
                 return items
-        self.misses += 1
+        with self._lock:
+            self.misses += 1
         return None
 
     def put(self, scraper: BaseScraper, req: Request, text: str, items: list, *, used_today: bool) -> None:
@@ -220,10 +228,12 @@ class ParseCache:
             blob = pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # something unpicklable: simply do not cache it
             return
-        self._db.execute("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)", (key, blob, time.time()))
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)", (key, blob, time.time()))
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._db.close()
 
 
 class BaseScraper:

@@ -16,10 +16,11 @@ One ``requests`` session (a ``requests_cache.CachedSession`` on SQLite unless th
 * the raw pages of the last run of each source under ``raw_dir/<source>/`` (cleared per source per run).
 
 Thread safety (the runner scrapes several sources at once): each thread gets its own ``requests``
-session (all sessions share one requests-cache SQLite backend, which serialises its writes) and its
-own parse-cache connection; requests to one host are serialised by a per-host lock held while the
-pause is waited out and the request is sent, so ``delay`` holds between requests of different
-threads too; robots.txt of a host is fetched by one thread only; the counters are locked.
+session (all sessions share one requests-cache SQLite backend, which serialises its writes); the
+parse cache is one connection for all threads (serialised by its lock); requests to one host are
+serialised by a per-host lock held while the pause is waited out and the request is sent, so
+``delay`` holds between requests of different threads too; robots.txt of a host is fetched by one
+thread only; the counters are locked.
 
 ``rewrite`` maps a real URL to the transport URL (tests map ``https://www.liepaja.lv/x`` to
 ``http://127.0.0.1:PORT/www.liepaja.lv/x``); parsers always see the real URL.
@@ -166,11 +167,12 @@ class HttpClient:
         self._lock = threading.Lock()  # guards the dicts of host locks and counters
         self._host_locks: dict[str, threading.Lock] = {}
         self._local = threading.local()
+        self._released: list[requests.Session] = []
         self._owner = threading.get_ident()
-        self._parse_cache_path: Path | None = None
+        self.parse_cache: ParseCache | None = None
         self._backend = None
         if cache_path is not None:
-            self._parse_cache_path = Path(cache_path).with_name(Path(cache_path).stem + ".parsed.sqlite")
+            self.parse_cache = ParseCache(Path(cache_path).with_name(Path(cache_path).stem + ".parsed.sqlite"))
             from requests_cache import SQLiteCache
 
             Path(cache_path).parent.mkdir(parents=True, exist_ok=True)
@@ -181,9 +183,8 @@ class HttpClient:
                 wal=True,
                 fast_save=True,  # a cache entry lost in a crash only costs one full download
             )
-        # the creating thread's session and parse cache are made now; other threads' on first use
+        # the creating thread's session is made now; other threads' on first use
         self._local.session = self._new_session()
-        self._local.parse_cache = self._new_parse_cache()
 
     def _new_session(self) -> requests.Session:
         if self._backend is not None:
@@ -227,9 +228,6 @@ class HttpClient:
         session.mount("https://", adapter)
         return session
 
-    def _new_parse_cache(self) -> ParseCache | None:
-        return None if self._parse_cache_path is None else ParseCache(self._parse_cache_path)
-
     @property
     def session(self) -> requests.Session:
         """This thread's ``requests`` session (made on first use in a thread)."""
@@ -238,38 +236,35 @@ class HttpClient:
             session = self._local.session = self._new_session()
         return session
 
-    @property
-    def parse_cache(self) -> ParseCache | None:
-        """This thread's parse cache (one SQLite connection per thread), or None without a cache."""
-        if self._parse_cache_path is None:
-            return None
-        cache = getattr(self._local, "parse_cache", None)
-        if cache is None:
-            cache = self._local.parse_cache = self._new_parse_cache()
-        return cache
-
     def release_thread(self) -> None:
-        """Close the calling thread's session and parse cache (a worker thread calls it when done).
+        """Hand back the calling thread's session (a worker thread calls it when done).
 
-        The thread that made the client keeps its own until :meth:`close`.
+        Its connections are closed by :meth:`close` (not in the worker, which would make the end of
+        every parallel run wait for it). The thread that made the client keeps its own session.
         """
         if threading.get_ident() == self._owner:
             return
-        self._close_local()
-
-    def _close_local(self) -> None:
         session = getattr(self._local, "session", None)
         if session is not None:
+            with self._lock:
+                self._released.append(session)
+            self._local.session = None
+
+    def _close_local(self) -> None:
+        with self._lock:
+            sessions, self._released = self._released, []
+        session = getattr(self._local, "session", None)
+        if session is not None:
+            sessions.append(session)
+            self._local.session = None
+        for session in sessions:
             # a CachedSession would close the shared backend too: close only its connection pools
             requests.Session.close(session)
-            self._local.session = None
-        cache = getattr(self._local, "parse_cache", None)
-        if cache is not None:
-            cache.close()
-            self._local.parse_cache = None
 
     def close(self) -> None:
         self._close_local()
+        if self.parse_cache is not None:
+            self.parse_cache.close()
         if self._backend is not None:
             self._backend.close()
 

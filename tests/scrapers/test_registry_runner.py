@@ -199,3 +199,25 @@ def test_docs_sources_md_is_up_to_date():
     assert path.read_text(encoding="utf-8") == registry.markdown(), (
         "docs/sources.md is stale: run `python -m scrapers.registry --markdown > docs/sources.md`"
     )
+
+
+def test_parallel_re_run_uses_the_shared_caches(site, toys, tmp_path):
+    keys = ["t-a", "t-b", "t-c", "t-same1", "t-same2"]
+
+    def run():
+        client = HttpClient(cache_path=tmp_path / "http.sqlite", delay=0, rewrite=site.rewrite)
+        try:
+            return run_sources(keys, client, workers=4), client.parse_cache.hits
+        finally:
+            client.close()
+
+    first, hits = run()
+    assert hits == 0 and all(isinstance(o, ScrapeResult) for o in first.values())
+    site.reset_hits()
+    again, hits = run()
+    pages = sum(o.pages for o in again.values())
+    assert pages == 15 and sum(o.not_modified for o in again.values()) == pages  # every page answered 304
+    assert hits == pages  # and not parsed again, whichever thread asked
+    assert all(h.conditional and h.status == 304 for h in site.hits if "robots" not in h.url)
+    ids = {k: [c.id for c in o.calls] for k, o in first.items()}
+    assert {k: [c.id for c in o.calls] for k, o in again.items()} == ids
