@@ -95,17 +95,31 @@ def count_terms(
         total = int(seg_len.sum())
         if not total:
             continue
-        seg_lang = np.repeat(lang_of_call[start:stop], n_fields).tolist()
-        # only words never seen before go through the analyzer (in text order: columns are reproducible)
+        seg_lang_arr = np.repeat(lang_of_call[start:stop], n_fields)
+        seg_lang = seg_lang_arr.tolist()
+        # only words never seen before go through the analyzer (sorted: columns are reproducible)
         for toks, li in zip(seg_tokens, seg_lang, strict=True):
             cache = caches[li]
-            if not cache.keys() >= set(toks):
-                for word in dict.fromkeys(toks):
-                    if word not in cache:
-                        cache[word] = column(word, lang_names[li])
-        keys = np.fromiter(
-            chain.from_iterable(map(caches[li].get, toks) for toks, li in zip(seg_tokens, seg_lang, strict=True)),
-            dtype=np.int64, count=total)
+            new = set(toks).difference(cache)
+            if new:
+                lang = lang_names[li]
+                for word in sorted(new):
+                    cache[word] = column(word, lang)
+        keys = np.empty(total, dtype=np.int64)
+        seg_start = np.concatenate([[0], np.cumsum(seg_len)[:-1]])
+        for li in np.unique(seg_lang_arr).tolist():  # one C-level map per language over its tokens
+            segs = np.flatnonzero(seg_lang_arr == li)
+            lens = seg_len[segs]
+            count = int(lens.sum())
+            if not count:
+                continue
+            got = np.fromiter(map(caches[li].__getitem__, chain.from_iterable(seg_tokens[i] for i in segs.tolist())),
+                              dtype=np.int64, count=count)
+            if len(segs) == len(seg_len):
+                keys[:] = got
+            else:  # scatter back to text order
+                first = np.repeat(seg_start[segs] - np.concatenate([[0], np.cumsum(lens)[:-1]]), lens)
+                keys[first + np.arange(count)] = got
         del seg_tokens
         seg_ids = np.repeat(np.arange(start * n_fields, stop * n_fields, dtype=np.int64), seg_len)
         keep = keys >= 0
