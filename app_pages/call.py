@@ -49,7 +49,7 @@ def _facts(call) -> None:
     lines = [
         _fact_row("common.funder", call.funder or ""),
         _fact_row("call.programme", call.programme or ""),
-        _fact_row("common.source", call.source),
+        _fact_row("common.source", common.source_label(call.source)),
         _fact_row("common.amount", common.fmt_range(call.min_amount_eur, call.max_amount_eur)),
         _fact_row("call.total_budget", common.fmt_eur(call.total_budget_eur) if call.total_budget_eur else ""),
         _fact_row("call.cofinancing", f"{call.cofinancing_pct:g} %" if call.cofinancing_pct is not None else ""),
@@ -59,9 +59,47 @@ def _facts(call) -> None:
         _fact_row("call.applicants", ", ".join(common.applicant_label(a) for a in call.eligible_applicants)),
         _fact_row("call.geography", ", ".join(common.place_label(g) for g in call.geography)),
         _fact_row("common.area", ", ".join(common.area_label(a) for a in call.priority_areas)),
-        _fact_row("common.language", call.language),
+        _fact_row("common.language", common.language_label(call.language) if call.language else ""),
     ]
     st.markdown("  \n".join(lines))
+
+
+def _feedback(profile_id: str, call_id: str, relevant: bool | None) -> None:
+    services.set_feedback(common.get_store(), profile_id, call_id, relevant)
+    st.session_state["_call_toast"] = "matches.feedback_saved"
+
+
+def _track(profile_id: str, call_id: str) -> None:
+    services.track(common.get_store(), profile_id, call_id)
+    st.session_state["_call_toast"] = "matches.tracked_ok"
+
+
+def _actions(store, call, profile) -> None:
+    """What a coordinator does with a call they have just read: open the source, track it, mark it,
+    start a draft (the same actions as on a card of the Matches page)."""
+    toast = st.session_state.pop("_call_toast", None)
+    if toast:
+        st.toast(tr(toast))
+    src, trk, rel, irr, draft = st.columns([1.2, 1, 1, 1.2, 1.6])
+    with src:
+        common.link_button(tr("common.open_source"), call.url, key="call_source")
+    if profile is None:
+        return
+    cid = call.id
+    if cid in services.tracked_ids(store, profile.id):
+        trk.button(tr("common.tracked"), key="call_track", disabled=True)
+    else:
+        trk.button(tr("common.track"), key="call_track", on_click=_track, args=(profile.id, cid))
+    mark = services.feedback(store, profile.id).get(cid)
+    if mark is None:
+        rel.button(tr("matches.relevant"), key="call_rel", on_click=_feedback, args=(profile.id, cid, True))
+        irr.button(tr("matches.not_relevant"), key="call_irr", on_click=_feedback, args=(profile.id, cid, False))
+    else:
+        rel.caption(tr("matches.marked_relevant" if mark else "matches.marked_not_relevant"))
+        irr.button(tr("matches.clear_feedback"), key="call_clear", on_click=_feedback, args=(profile.id, cid, None))
+    if draft.button(tr("call.draft"), key="call_draft"):
+        st.session_state[common.CALL_KEY] = cid
+        st.switch_page(common.PAGE_FILES["draft"])
 
 
 def main() -> None:
@@ -79,10 +117,11 @@ def main() -> None:
         st.warning(tr("call.not_found", id=str(call_id)[:200]))
         return
 
-    st.header(common.safe_text(call.title[:500]), anchor=False)
-    common.link_button(tr("common.open_source"), call.url, key="call_source")
+    title = call.title if len(call.title) <= 300 else call.title[:300].rstrip() + "…"
+    st.header(common.safe_text(title), anchor=False)
     today = common.today()
     profile = common.current_profile()
+    _actions(store, call, profile)
 
     left, right = st.columns([3, 2])
     with left:

@@ -177,6 +177,7 @@ def require_profile() -> NgoProfile:
 # --------------------------------------------------------------------------- safe display
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&])")
+_AUTOLINK = re.compile(r"(https?|ftp|mailto|www)(?=\\[:.])", re.IGNORECASE)
 
 
 def safe_text(text: object) -> str:
@@ -185,6 +186,9 @@ def safe_text(text: object) -> str:
     value = "" if text is None else str(text)
     value = value.replace("\r", "")
     value = _MD_SPECIAL.sub(r"\\\1", value)
+    # Markdown (GFM) turns bare "http://…" and "www.…" into live links even when escaped: a word
+    # joiner (invisible) after the scheme / "www" keeps scraped URLs as plain text.
+    value = _AUTOLINK.sub("\\1\u2060", value)
     # Leading spaces would make an indented code block; newlines become hard breaks.
     return "  \n".join(line.strip() for line in value.split("\n"))
 
@@ -239,6 +243,22 @@ def area_label(area: object, lang_code: str | None = None) -> str:
     return i18n.t(f"area.{getattr(area, 'value', area)}", code)
 
 
+@st.cache_data(show_spinner=False)
+def _source_names() -> dict[str, str]:
+    return services.source_names()
+
+
+def source_label(key: str) -> str:
+    """The readable name of a scrape source (``kkf`` -> Valsts kultūrkapitāla fonds), else the key."""
+    return _source_names().get(key) or key
+
+
+def language_label(code: str, lang_code: str | None = None) -> str:
+    """``lv`` -> latviešu / Latvian; an unknown code is shown as it is."""
+    key = f"lang.{code}"
+    return i18n.t(key, lang_code or lang()) if key in i18n.table() else code
+
+
 def stage_label(stage: str, lang_code: str | None = None) -> str:
     return i18n.t(f"stage.{stage}", lang_code or lang())
 
@@ -250,6 +270,22 @@ def labeller(prefix: str = "", fn: Callable[[str, str], str] | None = None) -> C
     if fn is not None:
         return lambda value: fn(value, code)
     return lambda value: i18n.t(f"{prefix}{getattr(value, 'value', value)}", code)
+
+
+def why_terms(terms: Any, limit: int = 8) -> list[str]:
+    """The matcher's terms for "why this matches" without repeats: a term that is a word or words of
+    a longer term shown too ("mantojums" beside "kultūras mantojums") is left out."""
+    items = [str(t).strip() for t in terms or () if str(t).strip()]
+    words = [f" {t.casefold()} " for t in items]
+    kept: list[str] = []
+    for i, term in enumerate(items):
+        inner = words[i]
+        if any(j != i and inner in words[j] and len(words[j]) > len(inner) for j in range(len(items))):
+            continue
+        if inner in (f" {k.casefold()} " for k in kept):
+            continue
+        kept.append(term)
+    return kept[:limit]
 
 
 def bilingual(text: str) -> str:

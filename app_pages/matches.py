@@ -11,7 +11,7 @@ from grantmatch import i18n, reports, services
 from grantmatch.models import PRIORITY_AREA_KEYS, NgoProfile
 
 PAGE_SIZE = 20
-WINDOWS = (None, 14, 30, 60, 90, 180)
+WINDOWS = (0, 14, 30, 60, 90, 180)  # 0 = any (a None option would show Streamlit's own placeholder)
 
 
 def _feedback(profile_id: str, call_id: str, relevant: bool | None) -> None:
@@ -29,12 +29,11 @@ def _more() -> None:
 
 
 def _window_label(days: int | None, code: str) -> str:
-    return i18n.t("matches.filter.window.any", code) if days is None else str(days)
+    return i18n.t("matches.filter.window.any", code) if not days else str(days)
 
 
 def _language_label(code: str, lang_code: str) -> str:
-    key = f"lang.{code}"
-    return i18n.t(key, lang_code) if key in i18n.table() else code
+    return common.language_label(code, lang_code)
 
 
 def _filters(options: dict[str, list[str]], previous_visit) -> services.MatchFilters:
@@ -60,6 +59,7 @@ def _filters(options: dict[str, list[str]], previous_visit) -> services.MatchFil
         sources = st.multiselect(
             tr("matches.filter.source"),
             options["sources"],
+            format_func=common.source_label,
             placeholder=tr("matches.filter.any_source"),
             key="mf_source",
         )
@@ -84,7 +84,7 @@ def _filters(options: dict[str, list[str]], previous_visit) -> services.MatchFil
         )
     return services.MatchFilters(
         areas=tuple(areas),
-        within_days=window,
+        within_days=window or None,
         include_rolling=rolling,
         min_amount=float(min_amount) or None,
         sources=tuple(sources),
@@ -110,7 +110,9 @@ def _card(
         head, score = st.columns([5, 1])
         badge = f" :green-badge[{tr('matches.new_badge')}]" if new else ""
         head.markdown(f"**{common.safe_text(call.title[:300])}**{badge}")
-        who = " · ".join(common.safe_text(v[:200]) for v in (call.funder or "", call.source) if v)
+        source = common.source_label(call.source)
+        parts = [call.funder or ""] + ([source] if source.casefold() != (call.funder or "").casefold() else [])
+        who = " · ".join(common.safe_text(v[:200]) for v in parts if v)
         head.caption(who)
         share, label = common.fit(match.score, best)
         score.progress(share, text=f"**{label}**")
@@ -125,7 +127,7 @@ def _card(
         if match.facts:
             st.markdown(common.fact_lines(match.facts, call, profile))
         if match.terms:
-            st.markdown(f"**{tr('matches.why')}:** " + common.safe_text(", ".join(match.terms[:12])))
+            st.markdown(f"**{tr('matches.why')}:** " + common.safe_text(", ".join(common.why_terms(match.terms))))
         b1, b2, b3, b4, b5 = st.columns([1, 1, 1, 1, 1.3])
         if b1.button(tr("common.details"), key=f"det_{cid}"):
             common.open_call(cid)

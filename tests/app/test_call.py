@@ -99,3 +99,38 @@ def test_english_labels(app_env, run_app):
     at = run_app("call", session={"call_id": _first_call_id(app_env), "lang": "en"})
     assert not at.exception
     assert any(s.value == "Change history" for s in at.subheader)
+
+
+def test_track_mark_and_draft_from_the_detail(app_env, run_app):
+    cid = _first_call_id(app_env)
+    at = run_app("call", session={"call_id": cid})
+    pid = at.session_state["profile_id"]
+    at.button(key="call_track").click().run()
+    assert not at.exception
+    store = services.open_store(app_env.url)
+    assert cid in services.tracked_ids(store, pid)
+    assert at.button(key="call_track").disabled
+    at.button(key="call_irr").click().run()
+    assert services.feedback(store, pid) == {cid: False}
+    assert any("atzīmēts: neder" in c.value for c in at.caption)
+    at.button(key="call_clear").click().run()
+    assert services.feedback(store, pid) == {}
+    at.button(key="call_draft").click().run()
+    assert not at.exception
+    assert at.session_state["call_id"] == cid  # the Draft page opens with this call chosen
+
+
+def test_source_and_language_by_name(custom_env, run_app):
+    call = {"id": "kkf-1", "source": "kkf", "url": "https://example.org/1", "title": "Konkurss", "language": "lv"}
+    custom_env(profiles=[{"id": "p", "name": "Biedrība P"}], calls=[call])
+    at = run_app("call", session={"call_id": "kkf-1"})
+    md = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "Avots:** Valsts kultūrkapitāla fonds" in md and "Valoda:** latviešu" in md
+
+
+def test_hostile_urls_are_not_autolinked(custom_env, run_app):
+    custom_env(profiles=[{"id": "p", "name": "Biedrība P", "legal_form": "association"}], calls=[HOSTILE])
+    at = run_app("call", session={"call_id": "evil-1"})
+    head = at.header[0].value
+    # GFM turns a bare (even escaped) "https://…" into a live link: the scheme is broken up.
+    assert "https\\:" not in head and "https:" not in head.replace("\\", "")

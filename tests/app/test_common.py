@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -94,3 +95,17 @@ def test_every_page_opens_in_both_languages(custom_env, run_app, page):
     for lang in ("lv", "en"):
         at = run_app(page, session={"lang": lang})
         assert not at.exception, (page, lang, at.exception)
+
+
+@pytest.mark.parametrize("url", ["https://evil.example/x", "HTTP://evil.example", "www.evil.example", "ftp://x.y"])
+def test_safe_text_breaks_bare_links(url):
+    out = common.safe_text(f"Skatīt {url} tūlīt").replace("\\", "")
+    assert not re.search(r"(https?|ftp)://|www\.", out, re.IGNORECASE)
+    assert out.replace("\u2060", "") == f"Skatīt {url} tūlīt"  # nothing visible changes
+
+
+def test_why_terms_drop_words_of_longer_terms():
+    terms = ["vizuālo", "vizuālo mākslu", "mākslu", "kultūras mantojums", "Kultūras", "mantojums", "Liepājā"]
+    assert common.why_terms(terms) == ["vizuālo mākslu", "kultūras mantojums", "Liepājā"]
+    assert common.why_terms(["a", "A", "b"]) == ["a", "b"]
+    assert len(common.why_terms([f"t{i}" for i in range(20)], limit=8)) == 8

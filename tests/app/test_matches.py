@@ -118,7 +118,7 @@ def test_window_amount_source_language_filters(env, run_app):
     ids = _card_ids(at)
     assert ids
     assert all(date.fromisoformat(next(c["deadline"] for c in CALLS if c["id"] == i)) <= date(2027, 1, 29) for i in ids)
-    at.sidebar.selectbox(key="mf_window").set_value(None).run()
+    at.sidebar.selectbox(key="mf_window").set_value(0).run()
     at.sidebar.number_input(key="mf_amount").set_value(5000).run()
     assert set(_card_ids(at)) == {"t-5", "t-6", "t-7", "t-8", "t-20"}
     at.sidebar.number_input(key="mf_amount").set_value(0).run()
@@ -272,3 +272,24 @@ def test_filter_placeholders_are_in_the_session_language(env, run_app):
     at.run()
     assert at.sidebar.multiselect(key="mf_area").placeholder == "All areas"
     assert at.sidebar.multiselect(key="mf_lang").format_func("en") == "English"
+
+
+def test_deadline_window_starts_on_a_translated_any(env, run_app):
+    # A None option made Streamlit show its own English placeholder ("Choose an option") in LV.
+    at = run_app()
+    box = at.sidebar.selectbox(key="mf_window")
+    assert box.value == 0 and box.format_func(box.value) == "jebkurš"
+    assert "jebkurš" in box.options
+
+
+def test_card_names_the_source_and_dedupes_reasons(env, run_app):
+    at = run_app()
+    captions = " ".join(c.value for c in at.caption)
+    assert "Valsts kultūrkapitāla fonds" in captions  # source "kkf" by its name, not its key
+    whys = [m.value for m in at.markdown if m.value.startswith("**Kāpēc tas der:**")]
+    assert whys
+    for line in whys:
+        terms = [t.strip() for t in line.split(":**", 1)[1].replace("\\", "").split(",")]
+        assert len(terms) == len({t.casefold() for t in terms})
+        for t in terms:  # no term is just a word of another term shown beside it
+            assert not any(t != o and f" {t.casefold()} " in f" {o.casefold()} " for o in terms)
