@@ -437,20 +437,27 @@ class HttpClient:
             index.write(f"{name}\t{page.status}\t{'304' if page.not_modified else 'fetched'}\t{page.url}\n")
 
 
-def cache_key(request: requests.PreparedRequest, **_: object) -> str:
+def cache_key(request: requests.PreparedRequest, match_headers: object = None, **_: object) -> str:
     """The HTTP cache key of a request: a hash of its method, URL and body (requests-cache ``key_fn``).
 
     requests-cache's default key also normalises the URL, the query and a JSON or form body, which
     costs more per request than the rest of a revalidation answered 304. Our requests come from the
     same parsers every week, so their URLs and bodies are already stable (a multipart body gets the
-    fixed boundary requests-cache patches in). Request headers are not part of the key, as in the
-    default; changing this function only costs one full download of each page.
+    fixed boundary requests-cache patches in). Request headers count only when requests-cache asks
+    for them (``match_headers``: a cached response's ``Vary``), as with the default key. Changing
+    this function only costs one full download of each page.
     """
     body = request.body or b""
     digest = hashlib.blake2b(digest_size=8)
     digest.update((request.method or "GET").encode("ascii"))
     digest.update(b" " + (request.url or "").encode("utf-8") + b" ")
     digest.update(body.encode("utf-8") if isinstance(body, str) else bytes(body))
+    if match_headers:
+        headers = request.headers or {}
+        names = headers.keys() if match_headers is True else match_headers
+        for name in sorted({str(n).lower() for n in names}):  # type: ignore[union-attr]
+            if name in headers:
+                digest.update(f"\n{name}={headers[name]}".encode())
     return digest.hexdigest()
 
 

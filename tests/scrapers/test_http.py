@@ -322,3 +322,8 @@ def test_cache_key_is_method_url_and_body():
     keys = {key("GET", "https://a.lv/p"), key("POST", "https://a.lv/p")} | {key(m, u, data=d) for m, u, d in variants}
     assert len(keys) == 5
     assert key("GET", "https://a.lv/p", headers={"X-A": "1"}) == key("GET", "https://a.lv/p")
+    # headers count only when requests-cache checks a cached response's Vary
+    a = requests.Request("GET", "https://a.lv/p", headers={"Accept-Language": "lv"}).prepare()
+    b = requests.Request("GET", "https://a.lv/p", headers={"Accept-Language": "en"}).prepare()
+    assert cache_key(a, match_headers=["accept-language"]) != cache_key(b, match_headers=["Accept-Language"])
+    assert cache_key(a, match_headers=["x-other"]) == cache_key(b, match_headers=["x-other"])
