@@ -21,6 +21,25 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "ngo"
 
 
+# Fixed widths (px) so that amounts and deadlines are not pushed out of sight by a long call title.
+_WIDTHS = {
+    "mentor.col.call": 360,
+    "mentor.col.funder": 200,
+    "mentor.col.amount": 170,
+    "mentor.col.deadline": 170,
+    "mentor.col.days": 90,
+    "mentor.col.stage": 110,
+    "mentor.col.requested": 120,
+    "mentor.col.awarded": 120,
+    "mentor.col.held": 110,
+}
+
+
+def _widths(head: list[str]) -> dict:
+    by_label = {common.tr(key): width for key, width in _WIDTHS.items()}
+    return {h: st.column_config.TextColumn(width=by_label[h]) for h in head if h in by_label}
+
+
 def _render(brief: reports.Brief) -> None:
     for heading, head, rows, empty in reports.brief_sections(brief, common.lang()):
         st.markdown(f"#### {common.safe_text(heading)}")
@@ -28,7 +47,7 @@ def _render(brief: reports.Brief) -> None:
             st.caption(empty)
         elif head:
             frame = pd.DataFrame([[reports.clean_text(c, 300) for c in row] for row in rows], columns=head)
-            st.dataframe(frame, hide_index=True, width="stretch")
+            st.dataframe(frame, hide_index=True, width="stretch", column_config=_widths(head))
         else:
             for label, value in rows:
                 st.markdown(f"**{common.safe_text(label)}:** {common.safe_text(reports.clean_text(value, 1000))}")

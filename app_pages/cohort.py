@@ -64,10 +64,11 @@ def _cohort_section(rows, names) -> None:
         width="stretch",
         height=38 + 35 * len(data),
         column_config={
-            common.tr("mentor.col.ngo"): st.column_config.TextColumn(width="medium", pinned=True),
-            common.tr("mentor.col.good"): small,
+            # Wide enough for a whole 'biedrība "…"' name and for the column titles (px).
+            common.tr("mentor.col.ngo"): st.column_config.TextColumn(width=300, pinned=True),
+            common.tr("mentor.col.good"): st.column_config.NumberColumn(width=130),
             common.tr("mentor.col.tracked"): small,
-            common.tr("mentor.col.next_deadline"): st.column_config.TextColumn(width="small"),
+            common.tr("mentor.col.next_deadline"): st.column_config.TextColumn(width=130),
             common.tr("mentor.col.next_call"): wide,
             "1.": wide,
             "2.": wide,

@@ -273,19 +273,8 @@ def labeller(prefix: str = "", fn: Callable[[str, str], str] | None = None) -> C
 
 
 def why_terms(terms: Any, limit: int = 8) -> list[str]:
-    """The matcher's terms for "why this matches" without repeats: a term that is a word or words of
-    a longer term shown too ("mantojums" beside "kultūras mantojums") is left out."""
-    items = [str(t).strip() for t in terms or () if str(t).strip()]
-    words = [f" {t.casefold()} " for t in items]
-    kept: list[str] = []
-    for i, term in enumerate(items):
-        inner = words[i]
-        if any(j != i and inner in words[j] and len(words[j]) > len(inner) for j in range(len(items))):
-            continue
-        if inner in (f" {k.casefold()} " for k in kept):
-            continue
-        kept.append(term)
-    return kept[:limit]
+    """The matcher's terms for "why this matches" without repeats (``reports.reason_terms``)."""
+    return reports.reason_terms(terms, limit)
 
 
 def bilingual(text: str) -> str:

@@ -57,6 +57,29 @@ class RankedLike(Protocol):
 # --------------------------------------------------------------------------- text safety
 
 
+def reason_terms(terms: Iterable[object] | None, limit: int = 8) -> list[str]:
+    """The matcher's terms for "why this matches" without repeats: a term that is a word or words of
+    a longer term in the list ("mantojums" beside "kultūras mantojums") is left out.
+
+    Parameters
+    ----------
+    terms : iterable of str
+        As the matcher gives them, best first.
+    limit : int, default=8
+        How many to keep.
+    """
+    items = [str(x).strip() for x in terms or () if str(x).strip()]
+    padded = [f" {x.casefold()} " for x in items]
+    kept: list[str] = []
+    seen: set[str] = set()
+    for term, inner in zip(items, padded, strict=True):
+        if inner in seen or any(inner in other and len(other) > len(inner) for other in padded):
+            continue
+        seen.add(inner)
+        kept.append(term)
+    return kept[:limit]
+
+
 def clean_text(value: Any, limit: int | None = None) -> str:
     """Text without control characters (which break XML-based files), optionally cut to ``limit``."""
     text = _CONTROL_RE.sub("", "" if value is None else str(value))
@@ -504,7 +527,11 @@ def brief_sections(brief: Brief, lang: str) -> list[tuple[str, list[str], list[l
             c = r.call
             left = c.days_left(brief.today)
             deadline = fmt_date(c.deadline, lang) + (f" ({_days(left, lang)})" if left is not None else "")
-            why = ", ".join(r.match.terms[:6]) or "; ".join(r.match.reasons[:2])
+            # Without text terms the matcher's reasons are bilingual codes ("Joma / area: culture"):
+            # the call's areas in the brief's language say the same.
+            why = ", ".join(reason_terms(r.match.terms, 6)) or ", ".join(
+                area_label(a, lang) for a in c.priority_areas
+            ) or "—"
             out.append([c.title, c.funder or "—", fmt_range(c.min_amount_eur, c.max_amount_eur, lang), deadline, why])
         return out
 

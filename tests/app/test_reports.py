@@ -344,3 +344,18 @@ def test_every_mentor_key_used_is_translated():
     assert not missing, f"keys used but not in data/i18n: {missing}"
     for key in used:
         assert table[key]["lv"].strip() and table[key]["en"].strip(), key
+
+
+def test_reason_terms_leave_out_words_of_longer_terms():
+    terms = ["vizuālo", "vizuālo mākslu", "Mantojums", "kultūras mantojums", "kultūras mantojums", "Liepājā"]
+    assert reports.reason_terms(terms) == ["vizuālo mākslu", "kultūras mantojums", "Liepājā"]
+    assert reports.reason_terms(None) == []
+    assert reports.reason_terms([f"t{i}" for i in range(10)], 3) == ["t0", "t1", "t2"]
+
+
+def test_brief_why_without_terms_names_the_area_in_the_brief_language():
+    bare = [RankedCall(A, Match(A.id, 0.9, reasons=("Joma / area: culture",), terms=()))]
+    brief = reports.build_brief(P1, today=TODAY, ranked=bare, tracked=[], calls={}, call_meta={}, consultations=[])
+    for lang, area in (("lv", "Kultūra"), ("en", "Culture")):
+        rows = reports.brief_sections(brief, lang)[1][2]
+        assert rows[0][-1] == area  # not the bilingual code "Joma / area: culture"
