@@ -113,9 +113,9 @@ def _import_export(profile: NgoProfile | None) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader(tr("profile.import"), anchor=False)
+        # Streamlit's own "Upload" / "200MB per file" cannot be translated: the label says what to do.
         upload = st.file_uploader(
-            tr("profile.import"), type=["json", "jsonl"], help=tr("profile.import_help"), key="pf_upload",
-            label_visibility="collapsed",
+            tr("profile.import_label"), type=["json", "jsonl"], help=tr("profile.import_help"), key="pf_upload"
         )
         if upload is not None and st.button(tr("profile.import_button"), key="pf_import"):
             try:
@@ -123,8 +123,10 @@ def _import_export(profile: NgoProfile | None) -> None:
                 stats = services.import_profiles_text(common.get_store(), text, name=upload.name)
             except UnicodeDecodeError:
                 st.error(tr("profile.import_error", error=f"{upload.name}: not UTF-8 text"))
+                st.caption(tr("profile.import_hint"))
             except services.InputFileError as exc:
                 st.error(tr("profile.import_error", error=str(exc)))
+                st.caption(tr("profile.import_hint"))
             else:
                 st.success(
                     tr("profile.imported", new=len(stats.new), changed=len(stats.changed), unchanged=stats.unchanged)

@@ -139,7 +139,9 @@ def test_import_bad_file_shows_error(env, run_app):
     at.button(key="pf_import").click().run()
     assert not at.exception
     assert any("bad.json line 1" in e.value and "annual_budget_eur" in e.value for e in at.error)
+    assert any("Pārbaudiet failu" in c.value for c in at.caption)  # what to do, in Latvian
     assert services.open_store(env.url).get_profile("x") is None
+    assert "Upload" in at.file_uploader(key="pf_upload").label  # names Streamlit's untranslated button
 
 
 def test_parse_profiles_errors_name_the_line():

@@ -118,3 +118,14 @@ def test_a_broken_health_source_is_named_not_a_database_error(custom_env, run_ap
     at = run_app("sources")
     assert not at.exception
     assert [e.value for e in at.error] == [i18n.t("mentor.sources.health_error", "lv", error="run log unreadable")]
+
+
+def test_a_source_without_a_scraper_is_named_after_its_funder(custom_env, run_app):
+    bundled = {"id": "acf-1", "source": "acf", "url": "https://example.org/acf", "title": "Aktīvo iedzīvotāju fonds",
+               "funder": "Aktīvo iedzīvotāju fonds (ACF)", "deadline": "2027-03-01"}
+    custom_env(profiles=PROFILES, calls=[bundled])
+    at = run_app("sources")
+    assert not at.exception
+    table = _table(at)
+    row = table[table[i18n.t("mentor.col.source", "lv")] == "acf"]
+    assert list(row[i18n.t("mentor.sources.col.name", "lv")]) == ["Aktīvo iedzīvotāju fonds (ACF)"]
