@@ -163,6 +163,12 @@ class Analyzer:
         hit = self._cache.get(ck, "")
         if hit != "":
             return hit
+        out = self.key_uncached(word, lang)
+        self._cache[ck] = out
+        return out
+
+    def key_uncached(self, word: str, lang: str = "") -> str | None:
+        """:meth:`key` without the cache (for callers that keep their own)."""
         low = word.lower()
         out: str | None = None
         if word[:1].isupper() and self.protect_names:
@@ -178,7 +184,6 @@ class Analyzer:
                 out = stem_lv(fold(self._lemma(low, lang)))
                 if len(out) < self.min_len or out in STOP_WORDS:
                     out = None
-        self._cache[ck] = out
         return out
 
     def _name(self, word: str, low: str) -> str | None:

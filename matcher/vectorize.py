@@ -77,7 +77,7 @@ def count_terms(
     caches: list[dict[str, int]] = [{} for _ in range(n_langs)]  # per language: word as written -> column
 
     def column(word: str, lang: str) -> int:
-        k = analyzer.key(word, lang)
+        k = analyzer.key_uncached(word, lang)  # each word once: the caches below remember it
         if k is None:
             return -1
         j = vocab.get(k)
@@ -96,25 +96,20 @@ def count_terms(
         if not total:
             continue
         seg_lang_arr = np.repeat(lang_of_call[start:stop], n_fields)
-        seg_lang = seg_lang_arr.tolist()
-        # only words never seen before go through the analyzer (sorted: columns are reproducible)
-        for toks, li in zip(seg_tokens, seg_lang, strict=True):
-            cache = caches[li]
-            new = set(toks).difference(cache)
-            if new:
-                lang = lang_names[li]
-                for word in sorted(new):
-                    cache[word] = column(word, lang)
         keys = np.empty(total, dtype=np.int64)
         seg_start = np.concatenate([[0], np.cumsum(seg_len)[:-1]])
-        for li in np.unique(seg_lang_arr).tolist():  # one C-level map per language over its tokens
+        for li in np.unique(seg_lang_arr).tolist():  # per language: C-level set and map over its tokens
             segs = np.flatnonzero(seg_lang_arr == li)
             lens = seg_len[segs]
             count = int(lens.sum())
             if not count:
                 continue
-            got = np.fromiter(map(caches[li].__getitem__, chain.from_iterable(seg_tokens[i] for i in segs.tolist())),
-                              dtype=np.int64, count=count)
+            cache = caches[li]
+            lang_tokens = seg_tokens if len(segs) == len(seg_len) else [seg_tokens[i] for i in segs.tolist()]
+            # only words never seen before go through the analyzer (sorted: columns are reproducible)
+            for word in sorted(set(chain.from_iterable(lang_tokens)).difference(cache)):
+                cache[word] = column(word, lang_names[li])
+            got = np.fromiter(map(cache.__getitem__, chain.from_iterable(lang_tokens)), dtype=np.int64, count=count)
             if len(segs) == len(seg_len):
                 keys[:] = got
             else:  # scatter back to text order
