@@ -1,4 +1,4 @@
-"""The Matcher: eligibility first, then Latvian-aware BM25 relevance, area fit and applicant fit.
+"""The Matcher: eligibility first, then Latvian-aware text relevance fused with area, place and scale.
 
 sklearn-style: ``__init__`` only stores parameters, ``fit(calls)`` learns attributes ending in ``_``,
 ``rank(profile, top, today)`` returns :class:`~grantmatch.models.Match` objects, best first.
@@ -7,13 +7,16 @@ How a call is scored for a profile
 ----------------------------------
 1. Eligibility (vectorised over all calls): applicant type, geography (place hierarchy) and
    deadline. A missed fact removes the call; unknown ones keep it with a "check" note.
-2. Text relevance: BM25 over lemmatised, diacritic-folded keys with the title counted more than the
-   body; the profile's fields are weighted (keywords > activities, target groups > mission) and the
-   query is expanded through the bilingual glossary, so a Latvian profile finds English calls.
-   Only the postings of the query's keys are touched (CSC column slicing).
-3. Priors: the profile's main area lifts calls of that area; a call open exactly to the profile's
-   town or region is lifted above a Europe-wide one; calls that look like research consortia or
-   far above the organisation's scale are pushed down.
+2. Text relevance: cosine of sublinear TF-IDF over keys (Latvian lemmas, folded; English words as
+   written) and adjacent key pairs, the title counted three times. The profile's fields are weighted
+   (keywords > activities, target groups > mission); the query is expanded through the bilingual
+   glossary (a Latvian profile finds English calls) and to the other forms of English words. Only
+   the query's columns are touched (CSC column slice). Long calls also count their best passage.
+3. Fusion: a logistic model of "good fit" over the whole-profile relevance, each field's own
+   relevance (for the best ``rerank_depth`` calls), the call's area (source tags and text), how many
+   areas it is tagged with, how close its area is to the organisation, whether it says who may
+   apply, research-consortium wording and grant size against the organisation's budget. The score
+   shown is that model's probability.
 4. Feedback (optional): Rocchio update of the query from calls marked relevant / not relevant, and
    the marked calls themselves moved up or down.
 """
@@ -762,7 +765,7 @@ class Matcher:
         return self.areas_.score_call(call)
 
     def similar(self, call_id: str, top: int = 5) -> list[tuple[str, float]]:
-        """Calls most like ``call_id`` (cosine of BM25 rows), best first."""
+        """Calls most like ``call_id`` (cosine of their weighted term rows), best first."""
         self._check_fitted()
         i = self.index_.get(call_id)
         if i is None:
