@@ -245,7 +245,7 @@ class Matcher:
         self.bigram_codes_ = counts.bigram_codes
         tf = counts.unigrams
         self.n_unigrams_ = tf.shape[1]
-        self.variants_ = self._fit_variants() if self.variant_weight > 0 else {}
+        self.variants_ = self._fit_variants(counts.languages) if self.variant_weight > 0 else {}
         self.area_matrix_ = self._fit_areas(calls, tf)
         self.area_cols_ = np.ascontiguousarray(self.area_matrix_.T)  # one contiguous vector per area
         self.tagged_ = np.zeros((len(PRIORITY_AREA_KEYS), len(calls)), dtype=np.float32)  # source's own tags
@@ -312,10 +312,14 @@ class Matcher:
         ps = np.asarray(self.passages_[:, cols] @ w, dtype=np.float32).ravel()
         return np.maximum.reduceat(ps, self.passage_starts_)
 
-    def _fit_variants(self) -> dict[str, tuple[str, ...]]:
-        """English word family (lemma or singular) -> the forms of it that are indexed."""
+    def _fit_variants(self, languages: Mapping[str, set[int]]) -> dict[str, tuple[str, ...]]:
+        """English word family (lemma or singular) -> the forms of it that are indexed (words of
+        calls that are not in Latvian only)."""
         families: dict[str, list[str]] = {}
-        for k in self.vocabulary_:
+        non_lv = set().union(*(cols for lang, cols in languages.items() if lang != "lv"))
+        for k, j in self.vocabulary_.items():
+            if j not in non_lv:
+                continue
             base = english_family(k)
             if base is not None:
                 families.setdefault(base, []).append(k)

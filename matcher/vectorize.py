@@ -31,6 +31,7 @@ class Counts:
     surfaces: list[str]  # column -> the first surface word (lower-cased) seen for it
     bigrams: sp.csr_matrix | None = None  # calls x kept bigrams
     bigram_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # sorted a*V+b
+    languages: dict[str, set[int]] = field(default_factory=dict)  # language -> unigram columns seen in it
 
 
 def count_terms(
@@ -120,6 +121,7 @@ def count_terms(
         keep = keys >= 0
         tok_keys.append(keys[keep].astype(np.int32))
         tok_segs.append(seg_ids[keep].astype(np.int32))
+    languages = {lang_names[li]: {j for j in cache.values() if j >= 0} for li, cache in enumerate(caches)}
     del caches
 
     key_arr = np.concatenate(tok_keys) if tok_keys else np.zeros(0, dtype=np.int32)
@@ -137,7 +139,7 @@ def count_terms(
     # tokens are in call order, so the rows' bounds come from counting, with no COO sort
     uni = _csr(w, key_arr, seg_arr // n_fields, n, v)
     del w, key_arr, seg_arr
-    out = Counts(unigrams=uni, vocabulary=vocab, surfaces=surfaces)
+    out = Counts(unigrams=uni, vocabulary=vocab, surfaces=surfaces, languages=languages)
     if make_bigrams and fixed is not None:
         known = fixed[1]
         pos = np.searchsorted(known, codes) if len(known) else np.zeros(len(codes), dtype=np.int64)
