@@ -129,7 +129,7 @@ call = content.get("call", {})
 st.subheader(tr("draft.page.for_call"))
 st.text(f"{call.get('title', '')}\n{call.get('funder', '')}\n{call.get('url', '')}")
 st.caption(tr("draft.page.meta", template=content.get("template_title", ""), version=record["version"],
-              language=dlang))  # fmt: skip
+              language=common.language_label(dlang)))  # fmt: skip
 
 # --------------------------------------------------------------------------- checklist and facts
 

@@ -233,6 +233,16 @@ def test_call_detail_from_a_card(page, screenshots):
     no_exception(page)
     assert title[:60] in page.locator("[data-testid='stMain']").inner_text()
     shot(page, screenshots, "10-call")
+    # The coordinator can act on the call they have just read: start a draft for it.
+    assert page.locator(".st-key-call_track button").count() == 1
+    page.locator(".st-key-call_draft button").click()
+    wait_idle(page)
+    no_exception(page)
+    assert page.get_by_role("heading", name=lv("draft.page.title")).count() == 1
+    chosen = page.locator("[data-testid='stMain'] [data-testid='stSelectbox']").evaluate_all(
+        "els => els.map(e => e.textContent + ' ' + [...e.querySelectorAll('input')].map(i => i.value).join(' '))"
+    )
+    assert any(title[:40] in box for box in chosen), (title, chosen)  # the call is already chosen
 
 
 def test_switch_to_english(page, screenshots):
