@@ -53,5 +53,9 @@ def register(app: typer.Typer) -> None:
             "true",
             "--browser.gatherUsageStats",
             "false",
+            # A served app must not reload modules when files change under it (a `git pull` while it
+            # runs): reloaded classes break isinstance checks in the cached objects.
+            "--server.fileWatcherType",
+            "none",
         ]
         streamlit_cli.main()
