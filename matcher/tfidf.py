@@ -638,7 +638,11 @@ class Matcher:
             part = np.argpartition(-cand, top - 1)[:top]  # the top k only, then sort those
             idx, cand = idx[part], cand[part]
         order = idx[np.lexsort((idx, -cand))]  # best first; ties in call order
-        return [self._match(profile, int(i), _logistic(float(scores[i])), q, disp, today) for i in order]
+        q_cols = np.fromiter(q.keys(), dtype=np.int64, count=len(q))
+        q_w = np.fromiter(q.values(), dtype=np.float64, count=len(q))
+        by_col = np.argsort(q_cols)
+        qa = (q_cols[by_col], q_w[by_col])
+        return [self._match(profile, int(i), _logistic(float(scores[i])), qa, disp, today) for i in order]
 
     def _scores(self, profile: NgoProfile, q: dict[int, float], today: date,
                 parts: Mapping[str, dict[int, float]] | None = None):
@@ -649,7 +653,7 @@ class Matcher:
         them in a corpus of that size or less), which keeps a ranking fast at 100,000 calls."""
         ok, close = self._eligibility_masks(profile, today)
         text = self._text_scores(q)
-        top_text = float(np.max(text, where=ok, initial=0.0))
+        top_text = float((text * ok).max()) if len(text) else 0.0  # text >= 0; a masked max is slower
         scores = text * np.float32(self.text_weight / top_text if top_text > 0 else 0.0)
         scores += self.static_prior_
         if profile.priority_area is not None:
@@ -713,16 +717,22 @@ class Matcher:
                 out[int(j)] = out.get(int(j), 0.0) + sign * coef * qnorm * float(mean[j] / mx)
         return {j: w for j, w in out.items() if w > 0}
 
-    def _match(self, profile: NgoProfile, i: int, score: float, q: dict[int, float], disp: dict[int, str],
-               today: date) -> Match:
+    def _match(self, profile: NgoProfile, i: int, score: float, q: tuple[np.ndarray, np.ndarray],
+               disp: dict[int, str], today: date) -> Match:
+        """One ranked call with its explanation; ``q`` is the query as (sorted columns, weights)."""
         call = self.calls_[i]
-        row = self.rows_[i]
+        rows = self.rows_
+        lo, hi = rows.indptr[i], rows.indptr[i + 1]
+        idx, val = rows.indices[lo:hi], rows.data[lo:hi]
+        # the row's entries that are query terms (one vectorised membership test), heaviest first
+        q_cols, q_w = q
         contrib: dict[str, float] = {}
-        for j, x in zip(row.indices, row.data, strict=True):
-            w = q.get(int(j))
-            if w:
-                word = disp.get(int(j)) or self._surface(int(j))
-                contrib[word] = contrib.get(word, 0.0) + w * float(x)
+        if len(q_cols) and len(idx):
+            at = np.minimum(np.searchsorted(q_cols, idx), len(q_cols) - 1)
+            hit = np.flatnonzero(q_cols[at] == idx)
+            for j, c in zip(idx[hit].tolist(), (q_w[at[hit]] * val[hit]).tolist(), strict=True):
+                word = disp.get(j) or self._surface(j)
+                contrib[word] = contrib.get(word, 0.0) + c
         terms = tuple(t for t, _ in sorted(contrib.items(), key=lambda kv: -kv[1])[:6])
         area_vals = self.area_matrix_[i]
         best_area = None
