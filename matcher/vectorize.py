@@ -107,10 +107,15 @@ def count_terms(
                 continue
             cache = caches[li]
             lang_tokens = seg_tokens if len(segs) == len(seg_len) else [seg_tokens[i] for i in segs.tolist()]
+            flat = np.empty(count, dtype=object)
+            flat[:] = list(chain.from_iterable(lang_tokens))
+            codes, uniques = pd.factorize(flat)  # distinct words of the batch (C hashing)
+            del flat
+            words = uniques.tolist()
             # only words never seen before go through the analyzer (sorted: columns are reproducible)
-            for word in sorted(set(chain.from_iterable(lang_tokens)).difference(cache)):
+            for word in sorted(set(words).difference(cache)):
                 cache[word] = column(word, lang_names[li])
-            got = np.fromiter(map(cache.__getitem__, chain.from_iterable(lang_tokens)), dtype=np.int64, count=count)
+            got = np.fromiter(map(cache.__getitem__, words), dtype=np.int64, count=len(words))[codes]
             if len(segs) == len(seg_len):
                 keys[:] = got
             else:  # scatter back to text order
