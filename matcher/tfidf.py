@@ -301,7 +301,7 @@ class Matcher:
         tf.data = (1 + np.log(tf.data)) * self.idf_[tf.indices]
         if self.bigram_weight != 1.0:
             tf.data[tf.indices >= self.n_unigrams_] *= self.bigram_weight
-        self.passages_ = normalize(tf, norm="l2", copy=False).tocsc()
+        self.passages_ = _unit_rows(tf).tocsc()
         self.passage_starts_ = np.flatnonzero(np.r_[True, np.diff(self.passage_owner_) != 0])
         self.passage_calls_ = self.passage_owner_[self.passage_starts_]
 
@@ -350,7 +350,7 @@ class Matcher:
             scale[self.n_unigrams_:] = self.bigram_weight
             weighted.data *= scale[weighted.indices]
         if self.weighting == "tfidf":
-            weighted = normalize(weighted, norm="l2", copy=False)
+            weighted = _unit_rows(weighted)
         csc = weighted.tocsc()
         csc.sort_indices()
         return csc, weighted, idf
@@ -368,7 +368,7 @@ class Matcher:
                     a_vals.append(x)
         n_areas = len(PRIORITY_AREA_KEYS)
         area_vec = sp.csr_matrix((a_vals, (a_rows, a_cols)), shape=(tf.shape[1], n_areas))
-        sub = normalize(sp.csr_matrix((1 + np.log(tf.data), tf.indices, tf.indptr), shape=tf.shape), copy=False)
+        sub = _unit_rows(sp.csr_matrix((1 + np.log(tf.data), tf.indices, tf.indptr), shape=tf.shape))
         out = np.minimum(1.0, np.asarray((sub @ area_vec).todense(), dtype=np.float32) / 0.25)
         for i, c in enumerate(calls):
             if c.priority_areas:  # the source's tags are authoritative
@@ -801,6 +801,11 @@ class Matcher:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
+
+
+def _unit_rows(m: sp.csr_matrix) -> sp.csr_matrix:
+    """Rows scaled to unit length, in place (an empty matrix is returned as it is)."""
+    return normalize(m, norm="l2", copy=False) if m.shape[0] and m.shape[1] else m
 
 
 def _logistic(x: float) -> float:

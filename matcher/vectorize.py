@@ -126,7 +126,7 @@ def count_terms(
         keep = keys >= 0
         tok_keys.append(keys[keep].astype(np.int32))
         tok_segs.append(seg_ids[keep].astype(np.int32))
-    languages = {lang_names[li]: {j for j in cache.values() if j >= 0} for li, cache in enumerate(caches)}
+    languages = {name: {j for j in cache.values() if j >= 0} for name, cache in zip(lang_names, caches, strict=False)}
     del caches
 
     key_arr = np.concatenate(tok_keys) if tok_keys else np.zeros(0, dtype=np.int32)

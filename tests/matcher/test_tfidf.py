@@ -170,3 +170,9 @@ def test_fused_priors_prefer_the_own_area_place_and_scale():
     profile = {"id": "p", "name": "P", "legal_form": "association", "city": "Liepāja", "country": "LV",
                "priority_area": "children_youth", "mission": "youth projects", "annual_budget_eur": 20000}
     assert ids(Matcher().fit(calls).rank(profile, top=None, today=TODAY)) == ["local", "broad", "eu-big"]
+
+
+def test_empty_corpus_and_empty_profile_rank_without_errors(calls):
+    assert Matcher().fit([]).rank({"id": "p", "name": "P"}, today=TODAY) == []
+    got = Matcher().fit(calls).rank({"id": "p", "name": "P"}, top=None, today=TODAY)
+    assert got and all(not x.terms for x in got)  # nothing to match on: eligible calls, no shared words
