@@ -192,6 +192,8 @@ class Analyzer:
             place = _places().resolve(word)
             if place is not None:
                 return fold(place)
+        if word.isupper() and 2 <= len(word) <= 5:  # an acronym (IT, NVO, ESF): never a stop word or a lemma
+            return fold(low)
         if len(low) < max(self.min_len, 3) or "-" in low:
             return None
         lv, en = _dicts()

@@ -26,6 +26,8 @@ def test_place_names_are_not_lemmatised_into_common_words():
 def test_unknown_capitalised_words_keep_their_form_and_common_words_are_lemmatised():
     a = Analyzer()
     assert a.key("Erasmus", "lv") == "erasmus"
+    assert a.key("IT", "lv") == a.key("IT", "en") == "it"  # an acronym, not the stop word "it"
+    assert a.key("it", "en") is None
     assert a.key("Jauniešiem", "lv") == a.key("jauniešiem", "lv") == a.key("jaunieši", "lv")
     assert a.key("kultūras", "lv") == a.key("kulturas", "lv")  # typed without diacritics
 
