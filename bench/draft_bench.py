@@ -3,7 +3,7 @@ DOCX and Markdown export, for a profile against a corpus of N calls.
 
     .venv/bin/python bench/draft_bench.py [--calls 200] [--profiles FILE] [--calls-file FILE]
 
-Reads the shared development set by default (``/work/shared/eval``), else the bundled sample data.
+Reads the team's development set (``../shared/eval`` beside the project) when present, else the bundled sample data.
 Prints the median and worst time per draft (build only, and build + both exports) and the total for
 drafting every one of the N calls for one profile. The target is under 1 s per draft.
 """
@@ -25,7 +25,7 @@ from grantmatch.drafting import build_draft, load_templates  # noqa: E402
 from grantmatch.drafting.export import to_docx, to_markdown  # noqa: E402
 from grantmatch.models import GrantCall, NgoProfile  # noqa: E402
 
-SHARED = Path("/work/shared/eval")
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"  # the team's development set, when present
 BUNDLED = Path(__file__).resolve().parents[1] / "data"
 
 
