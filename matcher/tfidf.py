@@ -31,6 +31,7 @@ from datetime import date
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from grantmatch.models import (
@@ -148,6 +149,12 @@ class Matcher:
         best passage's at ``passage_weight``. 0 turns it off.
     rerank_depth : int, default=300
         The per-field relevances are computed for this many best eligible calls (by everything else).
+    title_char_weight, short_text_chars : float, int, default=2.0, 200
+        Calls whose text (summary) is shorter than ``short_text_chars`` are little more than a title:
+        for them, the cosine of character 3-5-gram TF-IDF (within words) of the title against the
+        whole profile is added at this weight (scaled so the best eligible such call is 1). Few shared
+        words, but shared word stems and inflections (Latvian cases, English plurals) still count.
+        0 turns it off.
 
     Notes
     -----
@@ -185,6 +192,8 @@ class Matcher:
         passage_sentences: int = 3,
         passage_min_chars: int = 2500,
         rerank_depth: int = 300,
+        title_char_weight: float = 2.0,
+        short_text_chars: int = 200,
     ) -> None:
         self.title_weight = title_weight
         self.k1 = k1
@@ -213,6 +222,8 @@ class Matcher:
         self.passage_sentences = passage_sentences
         self.passage_min_chars = passage_min_chars
         self.rerank_depth = rerank_depth
+        self.title_char_weight = title_char_weight
+        self.short_text_chars = short_text_chars
 
     # ------------------------------------------------------------------ fitting
 
@@ -267,6 +278,7 @@ class Matcher:
         del counts
         self.matrix_, self.rows_, self.idf_ = self._weigh(tf)
         self._fit_passages(calls, langs)
+        self._fit_title_chars(calls)
         self._glossary_keys = {k for phrase in self.glossary_.map for k in phrase}
         analyzer._cache.clear()  # the fit's distinct words; queries fill it again with their own
         return self
@@ -306,6 +318,35 @@ class Matcher:
         self.passages_ = _unit_rows(tf).tocsc()
         self.passage_starts_ = np.flatnonzero(np.r_[True, np.diff(self.passage_owner_) != 0])
         self.passage_calls_ = self.passage_owner_[self.passage_starts_]
+
+    def _fit_title_chars(self, calls: list[GrantCall]) -> None:
+        """Character n-gram TF-IDF of the titles of calls that have (almost) no other text."""
+        self.short_calls_ = np.flatnonzero([len(c.summary) < self.short_text_chars for c in calls])
+        self.title_chars_ = None
+        if self.title_char_weight <= 0 or not len(self.short_calls_):
+            return
+        vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, dtype=np.float32)
+        try:
+            self.title_chars_ = (vec, vec.fit_transform([calls[i].title for i in self.short_calls_]).tocsr())
+        except ValueError:  # titles without a single 3-character word part
+            self.title_chars_ = None
+
+    def _title_char_scores(self, profile: NgoProfile, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """(call rows, char-gram title cosine scaled so the best eligible one is 1) of the short calls."""
+        tc = getattr(self, "title_chars_", None)  # matchers saved before this feature have none
+        if tc is None:
+            return None
+        vec, mat = tc
+        q = vec.transform([profile_text(profile)])
+        if not q.nnz:
+            return None
+        sims = np.asarray((mat @ q.T).todense(), dtype=np.float32).ravel()
+        rows = self.short_calls_
+        eligible = sims[ok[rows]]
+        top = float(eligible.max()) if len(eligible) else 0.0
+        if top <= 0:
+            return None
+        return rows, sims / np.float32(top)
 
     def _passage_best(self, cols: np.ndarray, w: np.ndarray) -> np.ndarray | None:
         """Best passage cosine of each call that has passages (aligned with ``passage_calls_``)."""
@@ -668,6 +709,10 @@ class Matcher:
             budget = profile.annual_budget_eur or _TYPICAL_BUDGET
             tenfolds = self.log_amount_ - np.float32(math.log10(budget))
             scores -= np.float32(self.amount_weight) * np.clip(tenfolds, 0.0, 3.0)
+        if self.title_char_weight:
+            chars = self._title_char_scores(profile, ok)
+            if chars is not None:
+                scores[chars[0]] += np.float32(self.title_char_weight) * chars[1]
         if parts:
             self._add_parts(scores, ok, parts)
         return scores, ok, close
@@ -812,6 +857,11 @@ def _unit_rows(m: sp.csr_matrix) -> sp.csr_matrix:
 
 def _logistic(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x)) if x > -60 else 0.0
+
+
+def profile_text(p: NgoProfile) -> str:
+    """The profile's own words in one text (name, mission, activities, target groups, keywords)."""
+    return "\n".join([p.name, p.mission, *p.activities, *p.target_groups, *p.keywords])
 
 
 def facts_text(facts: tuple[EligibilityFact, ...]) -> str:

@@ -176,3 +176,27 @@ def test_empty_corpus_and_empty_profile_rank_without_errors(calls):
     assert Matcher().fit([]).rank({"id": "p", "name": "P"}, today=TODAY) == []
     got = Matcher().fit(calls).rank({"id": "p", "name": "P"}, top=None, today=TODAY)
     assert got and all(not x.terms for x in got)  # nothing to match on: eligible calls, no shared words
+
+
+def _title_only(i, title):
+    return {"id": f"t-{i}", "source": "test", "url": f"https://example.org/{i}", "title": title,
+            "language": "en"}
+
+
+def test_title_only_calls_match_word_forms_through_character_grams():
+    # no word is shared with the profile as written: "photovoltaics" vs "photovoltaic", "wetlands" vs "wetland"
+    calls = [_title_only(1, "Photovoltaics in rural houses"), _title_only(2, "Restoring coastal wetlands"),
+             _title_only(3, "Opera and theatre touring")]
+    profile = {"id": "p", "name": "Mitrāji", "mission": "We restore a coastal wetland ecosystem"}
+    ranked = Matcher().fit(calls).rank(profile, top=None, today=TODAY)
+    assert ids(ranked)[0] == "t-2"
+    with_chars = {m.call_id: m.score for m in ranked}
+    without = {m.call_id: m.score for m in Matcher(title_char_weight=0).fit(calls).rank(profile, top=None, today=TODAY)}
+    assert with_chars["t-2"] > without["t-2"]  # the character grams lift the call with the other word form
+
+
+def test_calls_with_text_are_not_scored_by_title_characters(calls, youth_profile):
+    long_calls = [{**c, "summary": (c.get("summary") or c["title"]) + " " + "x" * 200} for c in calls]
+    a = Matcher().fit(long_calls).rank(youth_profile, top=None, today=TODAY)
+    b = Matcher(title_char_weight=0).fit(long_calls).rank(youth_profile, top=None, today=TODAY)
+    assert [(m.call_id, m.score) for m in a] == [(m.call_id, m.score) for m in b]
