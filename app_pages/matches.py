@@ -10,7 +10,7 @@ from app_pages.common import tr
 from grantmatch import i18n, reports, services
 from grantmatch.models import PRIORITY_AREA_KEYS, NgoProfile
 
-PAGE_SIZE = 20
+PAGE_SIZE = 10
 WINDOWS = (0, 14, 30, 60, 90, 180)  # 0 = any (a None option would show Streamlit's own placeholder)
 
 

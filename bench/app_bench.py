@@ -2,7 +2,9 @@
 
 Seeds a temporary SQLite database with the bundled profiles and 10 000 calls generated
 deterministically from the bundled ones (ids, titles, amounts and deadlines varied), then measures
-with Streamlit's AppTest, in this one process:
+in a real browser (Debian's chromium) against ``grantmatch serve`` (what ``make run`` starts): the
+time from opening the page to the first match card, for the first visitor after start (the issue's
+"first render") and the next one; then with Streamlit's AppTest, in this one process:
 
 - ``grantmatch index`` (what ``make run`` and the scrape job do before the app serves: fit the
   matcher and save it beside the database), in its own process;
@@ -65,6 +67,54 @@ def timed(label: str, fn):
     return result, took
 
 
+def browser_first_render() -> float | None:
+    """Start ``grantmatch serve`` (what ``make run`` starts) on this database and time, in Debian's
+    chromium, from opening the page to the first match card; None when chromium is missing."""
+    import socket
+    import subprocess
+    import urllib.request
+
+    if not Path("/usr/bin/chromium").exists():
+        print("browser first render: skipped (no /usr/bin/chromium)")
+        return None
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "grantmatch.cli", "serve", "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        started = time.perf_counter()
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        print(f"{'grantmatch serve: up after':<48} {time.perf_counter() - started:6.2f} s", flush=True)
+        args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run"]
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=args)
+            took = []
+            for label in ("browser: first render after start", "browser: next visitor"):
+                page = browser.new_page()
+                t0 = time.perf_counter()
+                page.goto(f"http://127.0.0.1:{port}/")
+                page.locator("[data-testid='stButton'] button").first.wait_for(timeout=120_000)
+                took.append(time.perf_counter() - t0)
+                print(f"{label:<48} {took[-1]:6.2f} s", flush=True)
+                page.close()
+            browser.close()
+        return took[0]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=10_000)
@@ -98,7 +148,8 @@ def main() -> int:
     cli = [sys.executable, "-m", "grantmatch.cli", "index"]
     timed("grantmatch index (own process, before start)",
           lambda: subprocess.run(cli, cwd=ROOT, check=True, capture_output=True))
-    at, figures["first"] = timed("first render after start (saved index)", first_render)
+    figures["browser"] = browser_first_render()
+    at, figures["first"] = timed("AppTest first render in a fresh process (saved index)", first_render)
     cards = sum(1 for b in at.button if b.key and b.key.startswith("det_"))
     print(f"{'  cards drawn':<48} {cards:6d}")
     at, figures["warm"] = timed("first render, new session (warm caches)", first_render)
@@ -159,9 +210,9 @@ def main() -> int:
     svc.index_path(svc.open_store()).unlink()
     _, figures["noindex"] = timed("fallback: first render without a saved index (fit)", first_render)
 
-    ok_first = figures["first"] <= 3.0
+    ok_first = figures["browser"] is not None and figures["browser"] <= 3.0
     ok_filter = max(figures["filter"], figures["sort"], figures["window"]) <= 1.0
-    print(f"target first render <= 3 s (after start, saved index): {'met' if ok_first else 'NOT met'}")
+    print(f"target first render <= 3 s (browser, after `grantmatch serve` is up): {'met' if ok_first else 'NOT met'}")
     print(f"target filter change <= 1 s: {'met' if ok_filter else 'NOT met'}")
     return 0
 

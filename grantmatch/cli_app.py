@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 
 import typer
 
@@ -11,22 +10,26 @@ from grantmatch.paths import ROOT
 
 
 def _warm_up() -> None:
-    """Import what the first page needs (scikit-learn, the matcher, pandas, Altair), open the database
-    and rank once, so the first visitor does not wait for it: Streamlit runs the app in this process."""
+    """Import what the first page needs and fill the app's caches (database, matcher index, the first
+    NGO's ranking), so the first visitor does not wait for it: Streamlit runs the app in this process."""
     if str(ROOT) not in sys.path:  # app.py's own folder, as Streamlit will put it for the app
         sys.path.insert(0, str(ROOT))
+    import logging
+
     import altair  # noqa: F401
     import pandas  # noqa: F401
 
-    import app_pages.common  # noqa: F401
-    import matcher  # noqa: F401
-    from grantmatch import reports, services  # noqa: F401
+    from app_pages import common
 
-    store = services.open_store()
-    services.ensure_seeded(store)
-    profiles = store.list_profiles()
-    if profiles:  # loads the saved index and the lemmatiser's dictionaries once
-        services.rank_profile(store, services.build_matcher(store), profiles[0], today=date.today(), top=10)
+    # Fill the app's own caches (the same cached functions the pages call): the database, the saved
+    # matcher index, and the ranking of the NGO the sidebar opens with. Outside a page run Streamlit
+    # warns that there is no script context; that is expected here.
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
+    logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
+    common.get_calls()
+    profiles = common.profiles()
+    if profiles:
+        common.get_ranking(profiles[0])
 
 
 def register(app: typer.Typer) -> None:
