@@ -50,7 +50,50 @@ def rss_url(host: str) -> str:
     return f"https://{host}/lv/rss/articles"
 
 
-class GovLvScraper(AnnouncementScraper):
+class ArticlePageScraper(AnnouncementScraper):
+    """The article page shared by the gov.lv and the news-list scrapers: ``article_css`` holds the
+    ``title_css`` heading, the ``body_css`` text and (optionally) the ``date_css`` publication date."""
+
+    abstract = True
+
+    article_css: ClassVar[str] = "article"
+    title_css: ClassVar[str] = "h1"
+    body_css: ClassVar[str]
+    date_css: ClassVar[str | None] = None
+    programme: ClassVar[str | None] = None
+    """Programme to use when the article quotes none."""
+
+    def parse_article(self, text: str, url: str, meta: dict | None = None) -> Iterator[GrantCall]:
+        """One article: a call, or nothing when it names neither a deadline nor an amount."""
+        meta = meta or {}
+        soup = self.make_soup(text)
+        article = self.select_one(soup, self.article_css, url=url)
+        title = normalize.clean_text(self.select_one(article, self.title_css, url=url).get_text(" "))
+        body_text = normalize.clean_text(str(self.select_one(article, self.body_css, url=url)))
+        call = self.make_call(
+            key=url_slug(url),
+            url=url,
+            title=title or meta.get("title", ""),
+            text=body_text,
+            reference=self._parse_published(article, meta),
+            programme=self._parse_programme(title, body_text),
+        )
+        if call is not None:
+            yield call
+
+    def _parse_programme(self, title: str, text: str) -> str | None:
+        return find_programme(text) or self.programme
+
+    def _parse_published(self, article, meta: dict) -> date | None:
+        if self.date_css and (el := article.select_one(self.date_css)) is not None:
+            found = normalize.parse_date(el.get("datetime", "")) or normalize.parse_date(el.get_text(" "))
+            if found:
+                return found
+        raw = meta.get("published")
+        return date.fromisoformat(raw) if raw else None
+
+
+class GovLvScraper(ArticlePageScraper):
     """Configurable scraper for one site on the gov.lv unified platform (RSS -> article pages)."""
 
     abstract = True  # the registry skips this base class
@@ -64,9 +107,7 @@ class GovLvScraper(AnnouncementScraper):
     article_css: ClassVar[str] = "article.node--type-article"
     title_css: ClassVar[str] = "h1"
     body_css: ClassVar[str] = ".field--name-body"
-    date_css: ClassVar[str] = ".publish-date"
-    programme: ClassVar[str | None] = None
-    """Programme to use when the article quotes none."""
+    date_css: ClassVar[str | None] = ".publish-date"
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -98,40 +139,11 @@ class GovLvScraper(AnnouncementScraper):
                 return False
         return looks_like_call(title, description, call_words=self.call_words, skip_words=self.skip_words)
 
-    # ------------------------------------------------------------------ the article
-
-    def parse_article(self, text: str, url: str, meta: dict | None = None) -> Iterator[GrantCall]:
-        """One article page ``/lv/jaunums/<slug>``: a call, or nothing when it is not one."""
-        meta = meta or {}
-        soup = self.make_soup(text)
-        article = self.select_one(soup, self.article_css, url=url)
-        title = normalize.clean_text(self.select_one(article, self.title_css, url=url).get_text(" "))
-        body_text = normalize.clean_text(str(self.select_one(article, self.body_css, url=url)))
-        call = self.make_call(
-            key=url_slug(url),
-            url=url,
-            title=title or meta.get("title", ""),
-            text=body_text,
-            reference=self._parse_published(article, meta),
-            programme=find_programme(body_text) or self.programme,
-        )
-        if call is not None:
-            yield call
-
-    def _parse_published(self, article, meta: dict) -> date | None:
-        el = article.select_one(self.date_css)
-        if el is not None:
-            found = normalize.parse_date(el.get_text(" "))
-            if found:
-                return found
-        raw = meta.get("published")
-        return date.fromisoformat(raw) if raw else None
-
 
 # --------------------------------------------------------------------------- HTML news list -> article
 
 
-class NewsListScraper(AnnouncementScraper):
+class NewsListScraper(ArticlePageScraper):
     """Configurable scraper for an HTML news list whose call-like cards link to article pages.
 
     Used by the national sites that have no feed (kkf.lv, jaunatne.gov.lv, nvo.lv, norden.lv): the
@@ -147,10 +159,6 @@ class NewsListScraper(AnnouncementScraper):
     card_title_css: ClassVar[str | None] = None
     card_lead_css: ClassVar[str | None] = None
     card_date_css: ClassVar[str | None] = None
-    article_css: ClassVar[str] = "article"
-    title_css: ClassVar[str] = "h1"
-    date_css: ClassVar[str | None] = None
-    body_css: ClassVar[str]
     call_words: ClassVar[tuple[str, ...]] = CALL_WORDS
     skip_words: ClassVar[tuple[str, ...]] = SKIP_WORDS
 
@@ -177,32 +185,3 @@ class NewsListScraper(AnnouncementScraper):
                 callback="parse_article",
                 meta={"title": title, "published": published.isoformat() if published else None},
             )
-
-    def parse_article(self, text: str, url: str, meta: dict | None = None) -> Iterator[GrantCall]:
-        """One article: a call, or nothing when it names neither a deadline nor an amount."""
-        meta = meta or {}
-        soup = self.make_soup(text)
-        article = self.select_one(soup, self.article_css, url=url)
-        title = normalize.clean_text(self.select_one(article, self.title_css, url=url).get_text(" "))
-        body_text = normalize.clean_text(str(self.select_one(article, self.body_css, url=url)))
-        call = self.make_call(
-            key=url_slug(url),
-            url=url,
-            title=title or meta.get("title", ""),
-            text=body_text,
-            reference=self._parse_published(article, meta),
-            programme=self._parse_programme(title, body_text),
-        )
-        if call is not None:
-            yield call
-
-    def _parse_programme(self, title: str, text: str) -> str | None:
-        return find_programme(text)
-
-    def _parse_published(self, article, meta: dict) -> date | None:
-        if self.date_css and (el := article.select_one(self.date_css)) is not None:
-            found = normalize.parse_date(el.get("datetime", "")) or normalize.parse_date(el.get_text(" "))
-            if found:
-                return found
-        raw = meta.get("published")
-        return date.fromisoformat(raw) if raw else None
