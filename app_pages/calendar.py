@@ -77,13 +77,24 @@ def main() -> None:
         .encode(
             x=alt.X(f"{deadline}:T", title=deadline, axis=alt.Axis(format="%d.%m.%Y")),
             y=alt.Y(f"{ngo}:N", title=ngo) if scope == "cohort" else alt.Y(f"{kind}:N", title=kind),
-            color=alt.Color(f"{kind}:N", title=kind),
+            color=alt.Color(f"{kind}:N", title=kind, legend=alt.Legend(orient="bottom")),
             tooltip=[alt.Tooltip(f"{deadline}:T", format="%d.%m.%Y"), title, ngo, kind],
         )
-        .properties(height=max(160, 40 * (len(chosen) if scope == "cohort" else 2)))
+        .properties(height=max(220, 40 * (len(chosen) if scope == "cohort" else 2)))
     )
     today_rule = alt.Chart(pd.DataFrame({"x": [pd.Timestamp(day)]})).mark_rule(color="red").encode(x="x:T")
-    st.altair_chart(chart + today_rule, width="stretch")
+    layers = chart + today_rule
+    if scope != "cohort" and len(frame) <= 30:  # one NGO: name each dot (the cohort view is too dense)
+        ordered = frame.sort_values(deadline).reset_index(drop=True)
+        short = ordered.assign(_label=ordered[title].map(lambda t: t if len(t) <= 26 else t[:25] + "…"))
+        for parity, dy in ((0, -12), (1, 22)):  # alternate above / below the dots so neighbours don't collide
+            labels = (
+                alt.Chart(short[short.index % 2 == parity])
+                .mark_text(align="center", baseline="middle", dy=dy, fontSize=10)
+                .encode(x=f"{deadline}:T", y=alt.Y(f"{kind}:N", title=kind), text="_label:N")
+            )
+            layers = layers + labels
+    st.altair_chart(layers, width="stretch")
 
     st.subheader(tr("calendar.table"), anchor=False)
     table = frame.drop(columns=["call_id"]).rename(columns={"days": tr("mentor.col.days")})
