@@ -397,17 +397,18 @@ def eligibility(profile: NgoProfile, call: GrantCall, today: date) -> tuple[Any,
     """The eligibility facts (applicant, geography, deadline) of one call for one profile."""
     from matcher import eligibility as elig
 
-    # Plain dicts: a reloaded module (Streamlit reloads edited files) must not break isinstance checks.
-    return elig.check(profile.to_dict(), call.to_dict(), today)
+    return elig.check(profile, call, today)
 
 
 def similar_calls(
     matcher: Any, calls: dict[str, GrantCall], call_id: str, *, today: date, top: int = 5
 ) -> list[tuple[GrantCall, float]]:
     """Calls most like ``call_id`` that are still open on ``today``, best first."""
+    from matcher import MatcherError
+
     try:
         pairs = matcher.similar(call_id, top=top * 4)
-    except Exception:  # noqa: BLE001 - a call the matcher was not fitted on has no neighbours yet
+    except MatcherError:  # a call the matcher was not fitted on has no neighbours yet
         return []
     out = []
     for cid, sim in pairs:
