@@ -32,6 +32,15 @@ def store(request, tmp_path):
     s.engine.dispose()
 
 
+def test_sqlite_uses_wal_and_does_not_fsync_every_commit(tmp_path):
+    s = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    with s.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL (FULL is 2)
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    s.engine.dispose()
+
+
 def test_migration_round_trip(store):
     s = store
     s.downgrade("base")
