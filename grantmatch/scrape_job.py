@@ -118,7 +118,8 @@ def run_scrape(
 ) -> ScrapeReport:
     """Run the sources (all registered ones by default) and store what they find.
 
-    Each source gets a run-log row (``ok`` or ``failed`` with its errors). Calls of all sources are
+    Each source gets a run-log row, opened ("running") for all sources before any is scraped and
+    closed ``ok`` or ``failed`` (with its errors and the time it really started). Calls of all sources are
     deduplicated together, given priority areas (``matcher.tag_areas`` when available) and upserted
     per source, so a failure while storing one source does not touch the others. ``workers``
     sources are scraped at once (:func:`scrapers.runner.run_sources`); the run log, the store and
@@ -129,17 +130,20 @@ def run_scrape(
     seen_at = now or datetime.now(UTC)
     outcomes: dict[str, SourceOutcome] = {}
     results: dict[str, ScrapeResult] = {}
-    run_ids: dict[str, int] = {}
+    # every source's run-log row is opened now, in one transaction, and closed with the time the
+    # source really started: no run-log write waits for the GIL while the workers parse
+    run_ids = store.start_runs(keys)
+    started: dict[str, datetime] = {}
 
     def track(key: str, event: str, outcome: ScrapeResult | ScrapeError | None) -> None:
         # called by the runner in this thread: the run log is written here, never from a worker
         if event == "start":
-            run_ids[key] = store.start_run(key)
+            started[key] = datetime.now(UTC)
         elif isinstance(outcome, ScrapeError):
             outcomes[key] = SourceOutcome(
                 key, "failed", errors=[str(outcome)], seconds=getattr(outcome, "seconds", 0.0), run_id=run_ids[key]
             )
-            store.finish_run(run_ids[key], status="failed", errors=[str(outcome)])
+            store.finish_run(run_ids[key], status="failed", errors=[str(outcome)], started_at=started.get(key))
         elif outcome is not None:
             results[key] = outcome
             outcomes[key] = SourceOutcome(
@@ -220,6 +224,7 @@ def run_scrape(
             new=out.new,
             changed=out.changed,
             errors=out.errors,
+            started_at=started.get(key),
         )
     for stored_id, urls in stored_dupes.items():
         try:

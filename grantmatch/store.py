@@ -445,11 +445,24 @@ class Store:
     # ------------------------------------------------------------------ scrape runs
 
     def start_run(self, source: str) -> int:
+        return self.start_runs([source])[source]
+
+    def start_runs(self, sources: Iterable[str], *, started_at: datetime | None = None) -> dict[str, int]:
+        """A "running" run-log row per source, all in one transaction; returns source -> run id.
+
+        The weekly job opens the rows of all its sources before scraping, so the run log is not
+        written while worker threads parse (each write there waited for the GIL).
+        ``finish_run(started_at=...)`` then records when each source really began.
+        """
+        started_at = started_at or now_utc()
+        ids: dict[str, int] = {}
         with self.engine.begin() as conn:
-            result = conn.execute(
-                insert(scrape_runs).values(source=source, started_at=now_utc(), status="running")
-            )
-            return int(result.inserted_primary_key[0])
+            for source in dict.fromkeys(sources):
+                result = conn.execute(
+                    insert(scrape_runs).values(source=source, started_at=started_at, status="running")
+                )
+                ids[source] = int(result.inserted_primary_key[0])
+        return ids
 
     def finish_run(
         self,
@@ -461,21 +474,22 @@ class Store:
         new: int = 0,
         changed: int = 0,
         errors: list[str] | None = None,
+        started_at: datetime | None = None,
     ) -> None:
+        """Close a run-log row; ``started_at`` (when given) replaces the time the row was opened."""
+        values: dict[str, Any] = {
+            "finished_at": now_utc(),
+            "status": status,
+            "pages": pages,
+            "found": found,
+            "new": new,
+            "changed": changed,
+            "errors": list(errors or []),
+        }
+        if started_at is not None:
+            values["started_at"] = started_at
         with self.engine.begin() as conn:
-            conn.execute(
-                update(scrape_runs)
-                .where(scrape_runs.c.id == run_id)
-                .values(
-                    finished_at=now_utc(),
-                    status=status,
-                    pages=pages,
-                    found=found,
-                    new=new,
-                    changed=changed,
-                    errors=list(errors or []),
-                )
-            )
+            conn.execute(update(scrape_runs).where(scrape_runs.c.id == run_id).values(**values))
 
     def runs(self, source: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
         """Scrape runs, newest first."""

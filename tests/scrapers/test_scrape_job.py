@@ -266,17 +266,17 @@ def test_parallel_run_logs_each_source_from_the_calling_thread(site, store, monk
     scrapers = {"sif-like": SIF, "broken-like": Broken, "nvo-like": NVO}
     monkeypatch.setattr(registry, "all_scrapers", lambda: dict(scrapers))
     writers: set[int] = set()
-    real_start, real_finish = store.start_run, store.finish_run
+    real_start, real_finish = store.start_runs, store.finish_run
 
-    def start_run(source):
+    def start_runs(sources, **kw):
         writers.add(threading.get_ident())
-        return real_start(source)
+        return real_start(sources, **kw)
 
     def finish_run(run_id, **kw):
         writers.add(threading.get_ident())
         return real_finish(run_id, **kw)
 
-    monkeypatch.setattr(store, "start_run", start_run)
+    monkeypatch.setattr(store, "start_runs", start_runs)
     monkeypatch.setattr(store, "finish_run", finish_run)
     events = []
     client = HttpClient(cache_path=None, delay=0, rewrite=site.rewrite)
@@ -293,3 +293,29 @@ def test_parallel_run_logs_each_source_from_the_calling_thread(site, store, monk
     assert {report.outcomes[k].run_id for k in keys} == {r["id"] for r in runs.values()}
     assert sorted(events) == sorted([(k, "start") for k in keys] + [("sif-like", "done"), ("nvo-like", "done"),
                                                                      ("broken-like", "failed")])  # fmt: skip
+
+
+def test_run_log_is_opened_before_scraping_and_not_written_while_sources_run(site, store, monkeypatch):
+    from datetime import UTC, datetime
+
+    serve(site)
+    monkeypatch.setattr(registry, "all_scrapers", lambda: {"sif-like": SIF, "nvo-like": NVO})
+    log: list[str] = []
+    real_start, real_finish = store.start_runs, store.finish_run
+    monkeypatch.setattr(store, "start_runs", lambda sources, **kw: log.append("open") or real_start(sources, **kw))
+    monkeypatch.setattr(store, "finish_run", lambda run_id, **kw: log.append("close") or real_finish(run_id, **kw))
+
+    def progress(key, event, outcome):
+        log.append(event)
+        if event == "start":  # the row of a source is there, "running", before it is scraped
+            assert {r["source"]: r["status"] for r in store.runs()}[key] == "running"
+
+    before = datetime.now(UTC)
+    client = HttpClient(cache_path=None, delay=0, rewrite=site.rewrite)
+    report = scrape_job.run_scrape(store, client=client, today=TODAY, workers=2, progress=progress)
+    assert report.ok
+    assert log[0] == "open" and log.count("open") == 1
+    last_event = max(i for i, e in enumerate(log) if e in ("start", "done"))
+    assert "close" not in log[:last_event] and log.count("close") == 2  # closed after the scraping
+    for run in store.runs():  # each row keeps the time its source really started
+        assert before <= run["started_at"] <= run["finished_at"] and run["status"] == "ok"
