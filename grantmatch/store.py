@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     JSON,
@@ -198,8 +198,19 @@ def now_utc() -> datetime:
 
 def content_hash(call: GrantCall) -> str:
     """Hash of everything a call says, for change detection."""
-    payload = json.dumps(call.to_dict(), sort_keys=True, ensure_ascii=False)
+    return _data_hash(call.to_dict())
+
+
+def _data_hash(data: dict[str, Any]) -> str:
+    payload = json.dumps(data, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class _Stored(NamedTuple):
+    """The stored state of a call updated earlier in the same batch."""
+
+    content_hash: str
+    data: dict[str, Any]
 
 
 def default_url() -> str:
@@ -301,7 +312,12 @@ class Store:
         run_id: int | None = None,
         also_at: Mapping[str, list[str]] | None = None,
     ) -> UpsertStats:
-        """Insert new calls and update changed ones, in one transaction; records field changes."""
+        """Insert new calls and update changed ones, in one transaction; records field changes.
+
+        New calls go in as one multi-row insert and unchanged ones get "last seen" in one statement
+        (a first run of the weekly job stores hundreds of new calls); a call repeated in ``items``
+        is stored as its last occurrence says.
+        """
         seen_at = seen_at or now_utc()
         stats = UpsertStats()
         batch = list(items)
@@ -311,9 +327,12 @@ class Store:
             for chunk in _chunks(ids, 500):
                 for row in conn.execute(select(calls).where(calls.c.id.in_(chunk))):
                     existing[row.id] = row
+            inserts: dict[str, dict[str, Any]] = {}
+            unchanged: dict[str, None] = {}
+            changes: list[dict[str, Any]] = []
             for call in batch:
-                digest = content_hash(call)
-                row = existing.get(call.id)
+                data = call.to_dict()
+                digest = _data_hash(data)
                 values = {
                     "source": call.source,
                     "title": call.title,
@@ -321,38 +340,52 @@ class Store:
                     "language": call.language,
                     "deadline": call.deadline,
                     "open_date": call.open_date,
-                    "data": call.to_dict(),
+                    "data": data,
                     "content_hash": digest,
                     "last_seen": seen_at,
                 }
                 if also_at and call.id in also_at:
                     values["also_at"] = list(also_at[call.id])
+                if call.id in inserts:  # repeated in this batch: the last occurrence is stored
+                    inserts[call.id] = {**inserts[call.id], **values}
+                    continue
+                row = existing.get(call.id)
                 if row is None:
-                    conn.execute(insert(calls).values(id=call.id, first_seen=seen_at, **values))
-                    existing[call.id] = None  # a repeated id later in the batch is an update
+                    inserts[call.id] = {"id": call.id, "first_seen": seen_at, **values}
                     stats.new.append(call.id)
                     continue
-                if row is not None and row.content_hash == digest:
-                    conn.execute(update(calls).where(calls.c.id == call.id).values(last_seen=seen_at))
+                if row.content_hash == digest:
+                    unchanged[call.id] = None
                     stats.unchanged += 1
                     continue
-                old = row.data if row is not None else {}
-                new = values["data"]
+                old = row.data or {}
                 for name in TRACKED_FIELDS:
-                    if old and old.get(name) != new.get(name):
-                        conn.execute(
-                            insert(call_changes).values(
-                                call_id=call.id,
-                                changed_at=seen_at,
-                                field=name,
-                                old=_text(old.get(name)),
-                                new=_text(new.get(name)),
-                                run_id=run_id,
-                            )
+                    if old and old.get(name) != data.get(name):
+                        changes.append(
+                            {
+                                "call_id": call.id,
+                                "changed_at": seen_at,
+                                "field": name,
+                                "old": _text(old.get(name)),
+                                "new": _text(data.get(name)),
+                                "run_id": run_id,
+                            }
                         )
                 conn.execute(update(calls).where(calls.c.id == call.id).values(**values))
-                if call.id not in stats.new:
+                existing[call.id] = _Stored(digest, data)  # a repeat compares with what it replaced
+                unchanged.pop(call.id, None)
+                if call.id not in stats.changed:
                     stats.changed.append(call.id)
+            # one multi-row insert per set of columns (with and without ``also_at``, which stays NULL)
+            by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for row_values in inserts.values():
+                by_columns.setdefault(tuple(row_values), []).append(row_values)
+            for rows in by_columns.values():
+                conn.execute(insert(calls), rows)
+            if changes:
+                conn.execute(insert(call_changes), changes)
+            for chunk in _chunks(list(unchanged), 500):
+                conn.execute(update(calls).where(calls.c.id.in_(chunk)).values(last_seen=seen_at))
         return stats
 
     def list_calls(self) -> list[GrantCall]:
