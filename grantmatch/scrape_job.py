@@ -204,28 +204,33 @@ def run_scrape(
     except Exception as exc:  # then the per-source upserts below do it
         logger.warning("bulk last-seen update failed", extra={"error": repr(exc)})
         unchanged = set()
+    closing: list[dict[str, Any]] = []
     for key in results:
         out = outcomes[key]
         calls = by_source.get(key, [])
         out.kept = len(calls)
-        try:
-            changed = [c for c in calls if c.id not in unchanged]
-            stats = store.upsert_calls(changed, seen_at=seen_at, run_id=out.run_id, also_at=also_at)
-        except Exception as exc:  # the transaction rolled back: what was stored stays as it was
-            out.status = "failed"
-            out.errors.append(f"{key}: expected to store {len(calls)} calls, found {type(exc).__name__}: {exc}")
-        else:
-            out.new, out.changed = len(stats.new), len(stats.changed)
-        store.finish_run(
-            out.run_id,  # type: ignore[arg-type]
-            status=out.status,
-            pages=out.pages,
-            found=out.found,
-            new=out.new,
-            changed=out.changed,
-            errors=out.errors,
-            started_at=started.get(key),
+        changed = [c for c in calls if c.id not in unchanged]
+        if changed:  # (a source with nothing new or changed opens no transaction)
+            try:
+                stats = store.upsert_calls(changed, seen_at=seen_at, run_id=out.run_id, also_at=also_at)
+            except Exception as exc:  # the transaction rolled back: what was stored stays as it was
+                out.status = "failed"
+                out.errors.append(f"{key}: expected to store {len(calls)} calls, found {type(exc).__name__}: {exc}")
+            else:
+                out.new, out.changed = len(stats.new), len(stats.changed)
+        closing.append(
+            {
+                "run_id": out.run_id,
+                "status": out.status,
+                "pages": out.pages,
+                "found": out.found,
+                "new": out.new,
+                "changed": out.changed,
+                "errors": out.errors,
+                "started_at": started.get(key),
+            }
         )
+    store.finish_runs(closing)  # the run-log rows of all stored sources, in one transaction
     for stored_id, urls in stored_dupes.items():
         try:
             _add_also_at(store, stored_id, urls)

@@ -510,19 +510,28 @@ class Store:
         started_at: datetime | None = None,
     ) -> None:
         """Close a run-log row; ``started_at`` (when given) replaces the time the row was opened."""
-        values: dict[str, Any] = {
-            "finished_at": now_utc(),
-            "status": status,
-            "pages": pages,
-            "found": found,
-            "new": new,
-            "changed": changed,
-            "errors": list(errors or []),
-        }
-        if started_at is not None:
-            values["started_at"] = started_at
+        self.finish_runs(
+            [{"run_id": run_id, "status": status, "pages": pages, "found": found, "new": new,
+              "changed": changed, "errors": errors, "started_at": started_at}]
+        )  # fmt: skip
+
+    def finish_runs(self, runs: Iterable[Mapping[str, Any]]) -> None:
+        """Close several run-log rows in one transaction; each item has ``finish_run``'s arguments."""
+        finished_at = now_utc()
         with self.engine.begin() as conn:
-            conn.execute(update(scrape_runs).where(scrape_runs.c.id == run_id).values(**values))
+            for run in runs:
+                values: dict[str, Any] = {
+                    "finished_at": finished_at,
+                    "status": run["status"],
+                    "pages": run.get("pages", 0),
+                    "found": run.get("found", 0),
+                    "new": run.get("new", 0),
+                    "changed": run.get("changed", 0),
+                    "errors": list(run.get("errors") or []),
+                }
+                if run.get("started_at") is not None:
+                    values["started_at"] = run["started_at"]
+                conn.execute(update(scrape_runs).where(scrape_runs.c.id == run["run_id"]).values(**values))
 
     def runs(self, source: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
         """Scrape runs, newest first."""
