@@ -159,7 +159,14 @@ def run_scrape(
         if progress:
             progress(key, event, outcome)
 
-    run_sources(keys, client, today=today, progress=track, workers=workers)
+    try:
+        run_sources(keys, client, today=today, progress=track, workers=workers)
+    except BaseException:  # interrupted (Ctrl-C, a progress callback failing): sources never begun leave no row
+        try:
+            store.discard_runs([run_ids[k] for k in keys if k not in started])
+        except Exception as exc:  # the interruption is what the caller must see
+            logger.warning("run-log rows of unstarted sources not removed", extra={"error": repr(exc)})
+        raise
     # the report and the merge below follow the order of ``keys``, not the order sources finished in
     outcomes = {k: outcomes[k] for k in keys}
     results = {k: results[k] for k in keys if k in results}

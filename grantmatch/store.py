@@ -497,6 +497,14 @@ class Store:
                 ids[source] = int(result.inserted_primary_key[0])
         return ids
 
+    def discard_runs(self, run_ids: Iterable[int]) -> None:
+        """Remove run-log rows that are still "running" (opened for sources that never began)."""
+        ids = list(run_ids)
+        if not ids:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(delete(scrape_runs).where(scrape_runs.c.id.in_(ids), scrape_runs.c.status == "running"))
+
     def finish_run(
         self,
         run_id: int,

@@ -353,3 +353,18 @@ def test_no_change_rerun_neither_parses_nor_writes_calls(site, store, monkeypatc
         k: v["first_seen"] for k, v in stored.items()
     }
     assert {r["status"] for r in store.runs()} == {"ok"} and len(store.runs()) == 4
+
+
+def test_an_interrupted_job_leaves_no_row_for_sources_it_never_began(site, store, monkeypatch):
+    serve(site)
+    monkeypatch.setattr(registry, "all_scrapers", lambda: {"sif-like": SIF, "nvo-like": NVO})
+
+    def stop_after_the_first(key, event, outcome):
+        if event == "done":
+            raise KeyboardInterrupt
+
+    client = HttpClient(cache_path=None, delay=0, rewrite=site.rewrite)
+    with pytest.raises(KeyboardInterrupt):
+        scrape_job.run_scrape(store, client=client, today=TODAY, workers=1, progress=stop_after_the_first)
+    # the source under way keeps its "running" row (as a crash would leave it); the other has none
+    assert [(r["source"], r["status"]) for r in store.runs()] == [("sif-like", "running")]
