@@ -118,7 +118,8 @@ def run_scrape(
 ) -> ScrapeReport:
     """Run the sources (all registered ones by default) and store what they find.
 
-    Each source gets a run-log row (``ok`` or ``failed`` with its errors). Calls of all sources are
+    Each source gets a run-log row, opened ("running") for all sources before any is scraped and
+    closed ``ok`` or ``failed`` (with its errors and the time it really started). Calls of all sources are
     deduplicated together, given priority areas (``matcher.tag_areas`` when available) and upserted
     per source, so a failure while storing one source does not touch the others. ``workers``
     sources are scraped at once (:func:`scrapers.runner.run_sources`); the run log, the store and
@@ -129,17 +130,20 @@ def run_scrape(
     seen_at = now or datetime.now(UTC)
     outcomes: dict[str, SourceOutcome] = {}
     results: dict[str, ScrapeResult] = {}
-    run_ids: dict[str, int] = {}
+    # every source's run-log row is opened now, in one transaction, and closed with the time the
+    # source really started: no run-log write waits for the GIL while the workers parse
+    run_ids = store.start_runs(keys)
+    started: dict[str, datetime] = {}
 
     def track(key: str, event: str, outcome: ScrapeResult | ScrapeError | None) -> None:
         # called by the runner in this thread: the run log is written here, never from a worker
         if event == "start":
-            run_ids[key] = store.start_run(key)
+            started[key] = datetime.now(UTC)
         elif isinstance(outcome, ScrapeError):
             outcomes[key] = SourceOutcome(
                 key, "failed", errors=[str(outcome)], seconds=getattr(outcome, "seconds", 0.0), run_id=run_ids[key]
             )
-            store.finish_run(run_ids[key], status="failed", errors=[str(outcome)])
+            store.finish_run(run_ids[key], status="failed", errors=[str(outcome)], started_at=started.get(key))
         elif outcome is not None:
             results[key] = outcome
             outcomes[key] = SourceOutcome(
@@ -155,7 +159,14 @@ def run_scrape(
         if progress:
             progress(key, event, outcome)
 
-    run_sources(keys, client, today=today, progress=track, workers=workers)
+    try:
+        run_sources(keys, client, today=today, progress=track, workers=workers)
+    except BaseException:  # interrupted (Ctrl-C, a progress callback failing): sources never begun leave no row
+        try:
+            store.discard_runs([run_ids[k] for k in keys if k not in started])
+        except Exception as exc:  # the interruption is what the caller must see
+            logger.warning("run-log rows of unstarted sources not removed", extra={"error": repr(exc)})
+        raise
     # the report and the merge below follow the order of ``keys``, not the order sources finished in
     outcomes = {k: outcomes[k] for k in keys}
     results = {k: results[k] for k in keys if k in results}
@@ -200,27 +211,33 @@ def run_scrape(
     except Exception as exc:  # then the per-source upserts below do it
         logger.warning("bulk last-seen update failed", extra={"error": repr(exc)})
         unchanged = set()
+    closing: list[dict[str, Any]] = []
     for key in results:
         out = outcomes[key]
         calls = by_source.get(key, [])
         out.kept = len(calls)
-        try:
-            changed = [c for c in calls if c.id not in unchanged]
-            stats = store.upsert_calls(changed, seen_at=seen_at, run_id=out.run_id, also_at=also_at)
-        except Exception as exc:  # the transaction rolled back: what was stored stays as it was
-            out.status = "failed"
-            out.errors.append(f"{key}: expected to store {len(calls)} calls, found {type(exc).__name__}: {exc}")
-        else:
-            out.new, out.changed = len(stats.new), len(stats.changed)
-        store.finish_run(
-            out.run_id,  # type: ignore[arg-type]
-            status=out.status,
-            pages=out.pages,
-            found=out.found,
-            new=out.new,
-            changed=out.changed,
-            errors=out.errors,
+        changed = [c for c in calls if c.id not in unchanged]
+        if changed:  # (a source with nothing new or changed opens no transaction)
+            try:
+                stats = store.upsert_calls(changed, seen_at=seen_at, run_id=out.run_id, also_at=also_at)
+            except Exception as exc:  # the transaction rolled back: what was stored stays as it was
+                out.status = "failed"
+                out.errors.append(f"{key}: expected to store {len(calls)} calls, found {type(exc).__name__}: {exc}")
+            else:
+                out.new, out.changed = len(stats.new), len(stats.changed)
+        closing.append(
+            {
+                "run_id": out.run_id,
+                "status": out.status,
+                "pages": out.pages,
+                "found": out.found,
+                "new": out.new,
+                "changed": out.changed,
+                "errors": out.errors,
+                "started_at": started.get(key),
+            }
         )
+    store.finish_runs(closing)  # the run-log rows of all stored sources, in one transaction
     for stored_id, urls in stored_dupes.items():
         try:
             _add_also_at(store, stored_id, urls)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     JSON,
@@ -198,8 +198,19 @@ def now_utc() -> datetime:
 
 def content_hash(call: GrantCall) -> str:
     """Hash of everything a call says, for change detection."""
-    payload = json.dumps(call.to_dict(), sort_keys=True, ensure_ascii=False)
+    return _data_hash(call.to_dict())
+
+
+def _data_hash(data: dict[str, Any]) -> str:
+    payload = json.dumps(data, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class _Stored(NamedTuple):
+    """The stored state of a call updated earlier in the same batch."""
+
+    content_hash: str
+    data: dict[str, Any]
 
 
 def default_url() -> str:
@@ -301,7 +312,12 @@ class Store:
         run_id: int | None = None,
         also_at: Mapping[str, list[str]] | None = None,
     ) -> UpsertStats:
-        """Insert new calls and update changed ones, in one transaction; records field changes."""
+        """Insert new calls and update changed ones, in one transaction; records field changes.
+
+        New calls go in as one multi-row insert and unchanged ones get "last seen" in one statement
+        (a first run of the weekly job stores hundreds of new calls); a call repeated in ``items``
+        is stored as its last occurrence says.
+        """
         seen_at = seen_at or now_utc()
         stats = UpsertStats()
         batch = list(items)
@@ -311,9 +327,12 @@ class Store:
             for chunk in _chunks(ids, 500):
                 for row in conn.execute(select(calls).where(calls.c.id.in_(chunk))):
                     existing[row.id] = row
+            inserts: dict[str, dict[str, Any]] = {}
+            unchanged: dict[str, None] = {}
+            changes: list[dict[str, Any]] = []
             for call in batch:
-                digest = content_hash(call)
-                row = existing.get(call.id)
+                data = call.to_dict()
+                digest = _data_hash(data)
                 values = {
                     "source": call.source,
                     "title": call.title,
@@ -321,38 +340,52 @@ class Store:
                     "language": call.language,
                     "deadline": call.deadline,
                     "open_date": call.open_date,
-                    "data": call.to_dict(),
+                    "data": data,
                     "content_hash": digest,
                     "last_seen": seen_at,
                 }
                 if also_at and call.id in also_at:
                     values["also_at"] = list(also_at[call.id])
+                if call.id in inserts:  # repeated in this batch: the last occurrence is stored
+                    inserts[call.id] = {**inserts[call.id], **values}
+                    continue
+                row = existing.get(call.id)
                 if row is None:
-                    conn.execute(insert(calls).values(id=call.id, first_seen=seen_at, **values))
-                    existing[call.id] = None  # a repeated id later in the batch is an update
+                    inserts[call.id] = {"id": call.id, "first_seen": seen_at, **values}
                     stats.new.append(call.id)
                     continue
-                if row is not None and row.content_hash == digest:
-                    conn.execute(update(calls).where(calls.c.id == call.id).values(last_seen=seen_at))
+                if row.content_hash == digest:
+                    unchanged[call.id] = None
                     stats.unchanged += 1
                     continue
-                old = row.data if row is not None else {}
-                new = values["data"]
+                old = row.data or {}
                 for name in TRACKED_FIELDS:
-                    if old and old.get(name) != new.get(name):
-                        conn.execute(
-                            insert(call_changes).values(
-                                call_id=call.id,
-                                changed_at=seen_at,
-                                field=name,
-                                old=_text(old.get(name)),
-                                new=_text(new.get(name)),
-                                run_id=run_id,
-                            )
+                    if old and old.get(name) != data.get(name):
+                        changes.append(
+                            {
+                                "call_id": call.id,
+                                "changed_at": seen_at,
+                                "field": name,
+                                "old": _text(old.get(name)),
+                                "new": _text(data.get(name)),
+                                "run_id": run_id,
+                            }
                         )
                 conn.execute(update(calls).where(calls.c.id == call.id).values(**values))
-                if call.id not in stats.new:
+                existing[call.id] = _Stored(digest, data)  # a repeat compares with what it replaced
+                unchanged.pop(call.id, None)
+                if call.id not in stats.changed:
                     stats.changed.append(call.id)
+            # one multi-row insert per set of columns (with and without ``also_at``, which stays NULL)
+            by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for row_values in inserts.values():
+                by_columns.setdefault(tuple(row_values), []).append(row_values)
+            for rows in by_columns.values():
+                conn.execute(insert(calls), rows)
+            if changes:
+                conn.execute(insert(call_changes), changes)
+            for chunk in _chunks(list(unchanged), 500):
+                conn.execute(update(calls).where(calls.c.id.in_(chunk)).values(last_seen=seen_at))
         return stats
 
     def list_calls(self) -> list[GrantCall]:
@@ -445,11 +478,32 @@ class Store:
     # ------------------------------------------------------------------ scrape runs
 
     def start_run(self, source: str) -> int:
+        return self.start_runs([source])[source]
+
+    def start_runs(self, sources: Iterable[str], *, started_at: datetime | None = None) -> dict[str, int]:
+        """A "running" run-log row per source, all in one transaction; returns source -> run id.
+
+        The weekly job opens the rows of all its sources before scraping, so the run log is not
+        written while worker threads parse (each write there waited for the GIL).
+        ``finish_run(started_at=...)`` then records when each source really began.
+        """
+        started_at = started_at or now_utc()
+        ids: dict[str, int] = {}
         with self.engine.begin() as conn:
-            result = conn.execute(
-                insert(scrape_runs).values(source=source, started_at=now_utc(), status="running")
-            )
-            return int(result.inserted_primary_key[0])
+            for source in dict.fromkeys(sources):
+                result = conn.execute(
+                    insert(scrape_runs).values(source=source, started_at=started_at, status="running")
+                )
+                ids[source] = int(result.inserted_primary_key[0])
+        return ids
+
+    def discard_runs(self, run_ids: Iterable[int]) -> None:
+        """Remove run-log rows that are still "running" (opened for sources that never began)."""
+        ids = list(run_ids)
+        if not ids:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(delete(scrape_runs).where(scrape_runs.c.id.in_(ids), scrape_runs.c.status == "running"))
 
     def finish_run(
         self,
@@ -461,21 +515,31 @@ class Store:
         new: int = 0,
         changed: int = 0,
         errors: list[str] | None = None,
+        started_at: datetime | None = None,
     ) -> None:
+        """Close a run-log row; ``started_at`` (when given) replaces the time the row was opened."""
+        self.finish_runs(
+            [{"run_id": run_id, "status": status, "pages": pages, "found": found, "new": new,
+              "changed": changed, "errors": errors, "started_at": started_at}]
+        )  # fmt: skip
+
+    def finish_runs(self, runs: Iterable[Mapping[str, Any]]) -> None:
+        """Close several run-log rows in one transaction; each item has ``finish_run``'s arguments."""
+        finished_at = now_utc()
         with self.engine.begin() as conn:
-            conn.execute(
-                update(scrape_runs)
-                .where(scrape_runs.c.id == run_id)
-                .values(
-                    finished_at=now_utc(),
-                    status=status,
-                    pages=pages,
-                    found=found,
-                    new=new,
-                    changed=changed,
-                    errors=list(errors or []),
-                )
-            )
+            for run in runs:
+                values: dict[str, Any] = {
+                    "finished_at": finished_at,
+                    "status": run["status"],
+                    "pages": run.get("pages", 0),
+                    "found": run.get("found", 0),
+                    "new": run.get("new", 0),
+                    "changed": run.get("changed", 0),
+                    "errors": list(run.get("errors") or []),
+                }
+                if run.get("started_at") is not None:
+                    values["started_at"] = run["started_at"]
+                conn.execute(update(scrape_runs).where(scrape_runs.c.id == run["run_id"]).values(**values))
 
     def runs(self, source: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
         """Scrape runs, newest first."""
@@ -723,9 +787,17 @@ def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    """Foreign keys on; WAL so the app reads while the weekly job writes; a commit does not wait for the disk.
+
+    ``synchronous=NORMAL`` is SQLite's recommended setting with WAL: the file stays consistent after a
+    crash of the process, the OS or the power, but a power cut can undo the last transactions
+    committed before it (an application crash loses nothing). The default (FULL) waits for an fsync on
+    every commit, which made the run log and per-source upserts most of a no-change weekly re-run.
+    """
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
 

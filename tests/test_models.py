@@ -37,6 +37,21 @@ def test_round_trip_is_contract_shaped():
     assert GrantCall.from_dict(data) == call
 
 
+def test_to_dict_is_the_plain_copy_of_every_field():
+    from dataclasses import asdict, fields
+
+    call = GrantCall.from_dict(CALL)
+    out = call.to_dict()
+    assert list(out) == [f.name for f in fields(GrantCall)]
+    assert out == {k: v.isoformat() if isinstance(v, date) else v for k, v in asdict(call).items()} | {
+        "eligible_applicants": ["association", "foundation"],
+        "geography": ["LV"],
+        "priority_areas": ["social_health"],
+    }
+    out["geography"].append("EU")  # a copy: the call is not changed through it
+    assert call.geography == ("LV",)
+
+
 def test_bad_date_names_record_and_field():
     with pytest.raises(ValidationError, match=r"call 'sif-nvo-2027': deadline '31.02.2027' is not a date"):
         GrantCall.from_dict({**CALL, "deadline": "31.02.2027"})

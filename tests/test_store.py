@@ -32,6 +32,15 @@ def store(request, tmp_path):
     s.engine.dispose()
 
 
+def test_sqlite_uses_wal_and_does_not_fsync_every_commit(tmp_path):
+    s = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    with s.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL (FULL is 2)
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    s.engine.dispose()
+
+
 def test_migration_round_trip(store):
     s = store
     s.downgrade("base")
@@ -65,6 +74,30 @@ def test_upsert_new_unchanged_changed_and_history(store):
     meta = store.call_meta()["test-2"]
     assert meta["first_seen"] == t1 and meta["last_seen"] == t2
     assert store.get_call("test-2").deadline.isoformat() == "2027-03-01"
+
+
+def test_upsert_batch_with_repeats_and_other_source_urls(store):
+    t1 = datetime(2026, 11, 1, tzinfo=UTC)
+    t2 = datetime(2026, 11, 8, tzinfo=UTC)
+    store.upsert_calls([make_call(1), make_call(2)], seen_at=t1)
+    batch = [
+        make_call(3),
+        make_call(3, title="Konkurss 3 (precizēts)"),  # the same new call twice: the last one is stored
+        make_call(4),
+        make_call(1),
+        make_call(2, deadline="2027-03-01"),
+        make_call(2, deadline="2027-03-15"),  # changed twice in one batch: both changes recorded
+    ]
+    stats = store.upsert_calls(batch, seen_at=t2, also_at={"test-4": ["https://nvo.lv/4"]})
+    assert stats.new == ["test-3", "test-4"] and stats.changed == ["test-2"] and stats.unchanged == 1
+    assert store.get_call("test-3").title == "Konkurss 3 (precizēts)"
+    assert store.get_call("test-2").deadline.isoformat() == "2027-03-15"
+    history = [(h["old"], h["new"]) for h in store.call_history("test-2")]
+    assert sorted(history) == [("2027-02-22", "2027-03-01"), ("2027-03-01", "2027-03-15")]
+    meta = store.call_meta()
+    assert meta["test-4"]["also_at"] == ["https://nvo.lv/4"] and not meta["test-3"]["also_at"]
+    assert meta["test-1"]["first_seen"] == t1 and meta["test-1"]["last_seen"] == t2
+    assert meta["test-3"]["first_seen"] == meta["test-3"]["last_seen"] == t2
 
 
 def test_failed_upsert_leaves_database_as_it_was(store):

@@ -47,6 +47,44 @@ def test_unchanged_page_is_a_conditional_request_answered_304(site, tmp_path):
     assert third.not_modified and site.hits[-1].conditional and site.hits[-1].status == 304
 
 
+def stored_responses(path) -> list:
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT key, value FROM responses ORDER BY key").fetchall()
+
+
+def test_a_304_leaves_the_stored_response_unwritten(site, tmp_path):
+    site.add("https://a.lv/p", LV)
+    client = make(site, tmp_path)
+    client.fetch("https://a.lv/p")
+    before = stored_responses(tmp_path / "cache.sqlite")
+    assert client.fetch("https://a.lv/p").not_modified
+    assert stored_responses(tmp_path / "cache.sqlite") == before  # byte for byte: not saved again
+    client.close()
+
+
+def test_a_304_with_new_validators_stores_them(site, tmp_path):
+    asked: list = []
+
+    def handler(h, url, body):
+        asked.append(h.headers.get("If-None-Match"))
+        if not asked[-1]:
+            return Reply(LV.encode(), headers={"ETag": '"v1"'})
+        h.send_response(304)  # same body, but the server now names it "v2"
+        h.send_header("ETag", '"v2"')
+        h.send_header("Content-Length", "0")
+        h.end_headers()
+        return None
+
+    site.handlers["https://a.lv/p"] = handler
+    client = make(site, tmp_path)
+    pages = [client.fetch("https://a.lv/p") for _ in range(3)]
+    assert asked == [None, '"v1"', '"v2"']  # the third request revalidates with the new ETag
+    assert [p.not_modified for p in pages] == [False, True, True] and pages[2].text == LV
+    client.close()
+
+
 def test_changed_page_is_fetched_again(site, tmp_path):
     site.add("https://a.lv/p", LV)
     client = make(site, tmp_path)

@@ -266,18 +266,18 @@ def test_parallel_run_logs_each_source_from_the_calling_thread(site, store, monk
     scrapers = {"sif-like": SIF, "broken-like": Broken, "nvo-like": NVO}
     monkeypatch.setattr(registry, "all_scrapers", lambda: dict(scrapers))
     writers: set[int] = set()
-    real_start, real_finish = store.start_run, store.finish_run
+    real_start, real_finish = store.start_runs, store.finish_runs
 
-    def start_run(source):
+    def start_runs(sources, **kw):
         writers.add(threading.get_ident())
-        return real_start(source)
+        return real_start(sources, **kw)
 
-    def finish_run(run_id, **kw):
+    def finish_runs(runs):
         writers.add(threading.get_ident())
-        return real_finish(run_id, **kw)
+        return real_finish(runs)
 
-    monkeypatch.setattr(store, "start_run", start_run)
-    monkeypatch.setattr(store, "finish_run", finish_run)
+    monkeypatch.setattr(store, "start_runs", start_runs)
+    monkeypatch.setattr(store, "finish_runs", finish_runs)  # (finish_run goes through it too)
     events = []
     client = HttpClient(cache_path=None, delay=0, rewrite=site.rewrite)
     keys = ["sif-like", "broken-like", "nvo-like"]
@@ -293,3 +293,78 @@ def test_parallel_run_logs_each_source_from_the_calling_thread(site, store, monk
     assert {report.outcomes[k].run_id for k in keys} == {r["id"] for r in runs.values()}
     assert sorted(events) == sorted([(k, "start") for k in keys] + [("sif-like", "done"), ("nvo-like", "done"),
                                                                      ("broken-like", "failed")])  # fmt: skip
+
+
+def test_run_log_is_opened_before_scraping_and_not_written_while_sources_run(site, store, monkeypatch):
+    from datetime import UTC, datetime
+
+    serve(site)
+    monkeypatch.setattr(registry, "all_scrapers", lambda: {"sif-like": SIF, "nvo-like": NVO})
+    log: list[str] = []
+    real_start, real_finish = store.start_runs, store.finish_runs
+    monkeypatch.setattr(store, "start_runs", lambda sources, **kw: log.append("open") or real_start(sources, **kw))
+    monkeypatch.setattr(store, "finish_runs", lambda runs: log.append("close") or real_finish(runs))
+
+    def progress(key, event, outcome):
+        log.append(event)
+        if event == "start":  # the row of a source is there, "running", before it is scraped
+            assert {r["source"]: r["status"] for r in store.runs()}[key] == "running"
+
+    before = datetime.now(UTC)
+    client = HttpClient(cache_path=None, delay=0, rewrite=site.rewrite)
+    report = scrape_job.run_scrape(store, client=client, today=TODAY, workers=2, progress=progress)
+    assert report.ok
+    assert log[0] == "open" and log.count("open") == 1
+    last_event = max(i for i, e in enumerate(log) if e in ("start", "done"))
+    assert "close" not in log[:last_event] and log.count("close") == 1  # closed after the scraping, together
+    for run in store.runs():  # each row keeps the time its source really started
+        assert before <= run["started_at"] <= run["finished_at"] and run["status"] == "ok"
+
+
+def test_no_change_rerun_neither_parses_nor_writes_calls(site, store, monkeypatch, tmp_path):
+    serve(site)
+    parsed: list[str] = []
+
+    class CountingSif(SIF):
+        def parse(self, text, url, meta=None):
+            parsed.append(url)
+            return super().parse(text, url, meta)
+
+        def parse_detail(self, text, url, meta=None):
+            parsed.append(url)
+            return super().parse_detail(text, url, meta)
+
+    monkeypatch.setattr(registry, "all_scrapers", lambda: {"sif-like": CountingSif, "nvo-like": NVO})
+
+    def client():
+        return HttpClient(cache_path=tmp_path / "http.sqlite", delay=0, rewrite=site.rewrite)
+
+    first = scrape_job.run_scrape(store, client=client(), today=TODAY)
+    assert first.ok and len(parsed) == 2 and sum(o.new for o in first.outcomes.values()) == 2
+    stored = store.call_meta()
+    parsed.clear()
+    writes: list = []
+    monkeypatch.setattr(store, "upsert_calls", lambda calls, **kw: writes.append(calls))
+    again = scrape_job.run_scrape(store, client=client(), today=TODAY)
+    assert again.ok and all(o.not_modified == o.pages > 0 for o in again.outcomes.values())  # all 304
+    assert parsed == []  # the parse cache answered for every unchanged page
+    assert writes == []  # no call was new or changed: nothing but "last seen" was written
+    assert {k: v["first_seen"] for k, v in store.call_meta().items()} == {
+        k: v["first_seen"] for k, v in stored.items()
+    }
+    assert {r["status"] for r in store.runs()} == {"ok"} and len(store.runs()) == 4
+
+
+def test_an_interrupted_job_leaves_no_row_for_sources_it_never_began(site, store, monkeypatch):
+    serve(site)
+    monkeypatch.setattr(registry, "all_scrapers", lambda: {"sif-like": SIF, "nvo-like": NVO})
+
+    def stop_after_the_first(key, event, outcome):
+        if event == "done":
+            raise KeyboardInterrupt
+
+    client = HttpClient(cache_path=None, delay=0, rewrite=site.rewrite)
+    with pytest.raises(KeyboardInterrupt):
+        scrape_job.run_scrape(store, client=client, today=TODAY, workers=1, progress=stop_after_the_first)
+    # the source under way keeps its "running" row (as a crash would leave it); the other has none
+    assert [(r["source"], r["status"]) for r in store.runs()] == [("sif-like", "running")]
