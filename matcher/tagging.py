@@ -14,12 +14,10 @@ MIN_SCORE = 0.5
 
 def tag_areas(calls: Iterable[GrantCall | Mapping]) -> list[GrantCall]:
     """Calls with empty ``priority_areas`` get the areas their text fits; tagged calls are kept as is."""
-    from matcher.tfidf import as_call
-
     model = default_area_model()
     out = []
     for c in calls:
-        call = as_call(c)
+        call = c if isinstance(c, GrantCall) else GrantCall.from_dict(dict(c))  # no sklearn import for scrapers
         if not call.priority_areas:
             scores = model.score_call(call)
             best = max(scores.values()) if scores else 0.0
