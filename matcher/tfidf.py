@@ -585,11 +585,8 @@ class Matcher:
             if not item:
                 continue
             lang = guess_language(item)
-            pairs = an.key_words(item, lang)
-            # short texts without diacritics may be guessed wrong: try the other language's key
-            other = "en" if lang == "lv" else "lv"
-            pairs = [(k, word) if k in vocab else (self._other_key(an.key(word, other)) or k, word)
-                     for k, word in pairs]
+            pairs = [(k, word) if k in vocab else (self._known_key(k, word, lang) or k, word)
+                     for k, word in an.key_words(item, lang)]
             ks = [k for k, _ in pairs]
             for k, word in pairs:
                 display.setdefault(k, word)
@@ -682,6 +679,18 @@ class Matcher:
                 bigram_disp.setdefault(term, src_word)
             else:
                 display.setdefault(term, src_word)
+
+    def _known_key(self, key: str, word: str, lang: str) -> str | None:
+        """Another key of ``word`` that the index or the glossary knows, for a word whose own key
+        ``key`` the index does not: a capitalised word the analyzer kept as a name (a sentence's
+        first word: "Jaunuzņēmums izstrādā ...") in lower case, then the other language's key
+        (short texts without diacritics may be guessed wrong)."""
+        an = self.analyzer_
+        if word[:1].isupper() and self._other_key(key) is None:
+            low = self._other_key(an.key(word.lower(), lang))
+            if low is not None:
+                return low
+        return self._other_key(an.key(word, "en" if lang == "lv" else "lv"))
 
     def _other_key(self, key: str | None) -> str | None:
         """``key`` when the index or the glossary knows it (a word's key in the other language)."""
