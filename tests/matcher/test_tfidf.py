@@ -200,3 +200,65 @@ def test_calls_with_text_are_not_scored_by_title_characters(calls, youth_profile
     a = Matcher().fit(long_calls).rank(youth_profile, top=None, today=TODAY)
     b = Matcher(title_char_weight=0).fit(long_calls).rank(youth_profile, top=None, today=TODAY)
     assert [(m.call_id, m.score) for m in a] == [(m.call_id, m.score) for m in b]
+
+
+def _related_calls():
+    return [
+        _title_only("research", "Research networks of universities in low carbon energy systems"),
+        _title_only("sme", "Innovation potential of SMEs in low carbon energy systems"),
+        _title_only("cso", "Civil society organisations for nature conservation"),
+        _title_only("local", "Local authorities for nature conservation"),
+        _title_only("other", "Opera and theatre touring"),
+    ]
+
+
+def test_a_company_meets_a_call_for_smes_through_related_terms():
+    # the profile never says "SME"; the call never says "company"
+    profile = {"id": "p", "name": "P", "mission": "Our company brings a low carbon energy system to market."}
+    calls = _related_calls()
+    on = Matcher().fit(calls).rank(profile, top=None, today=TODAY)
+    off = Matcher(related_weight=0).fit(calls).rank(profile, top=None, today=TODAY)
+    assert ids(on)[0] == "t-sme" and "company" in on[0].terms
+    margin = [{m.call_id: m.score for m in got} for got in (on, off)]
+    assert margin[0]["t-sme"] - margin[0]["t-research"] > margin[1]["t-sme"] - margin[1]["t-research"]
+    assert not any("company" in m.terms for m in off)
+
+
+@pytest.mark.parametrize("mission", [
+    "Mūsu jaunuzņēmums izstrādā zema oglekļa enerģijas sistēmas.",
+    "Jaunuzņēmums izstrādā zema oglekļa enerģijas sistēmas.",  # first word capitalised: not a name
+])
+def test_a_latvian_start_up_meets_a_call_for_smes(mission):
+    profile = {"id": "p", "name": "P", "mission": mission}
+    got = Matcher().fit(_related_calls()).rank(profile, top=None, today=TODAY)
+    assert ids(got)[0] == "t-sme"
+    assert next(w for w in mission.split() if "uzņēmums" in w) in got[0].terms  # the profile's own word
+
+
+@pytest.mark.parametrize(("mission", "best"), [
+    ("Biedrība dabas aizsardzībai Kurzemē.", "t-cso"),
+    ("Novada pašvaldība: dabas aizsardzība Kurzemē.", "t-local"),
+])
+def test_latvian_applicant_kinds_meet_their_english_names(mission, best):
+    profile = {"id": "p", "name": "P", "mission": mission}
+    assert ids(Matcher().fit(_related_calls()).rank(profile, top=1, today=TODAY)) == [best]
+
+
+def test_related_terms_count_once_per_profile():
+    calls = _related_calls()
+    m = Matcher().fit(calls)
+    once = {"id": "p", "name": "P", "mission": "Our company: low carbon energy."}
+    often = {**once, "keywords": ["company", "company growth"], "activities": ["company visits"]}
+    sme = m.vocabulary_["smes"]
+    weights = [m._query(NgoProfile.from_dict(p))[0].get(sme, 0.0) for p in (once, often)]
+    assert weights[0] == weights[1] > 0
+
+
+def test_hyphenated_words_meet_their_parts():
+    calls = [_en("parts", "Low carbon heating", "Heating of homes with low carbon sources."),
+             _en("other", "Heating", "Heating of homes with gas.")]
+    profile = {"id": "p", "name": "P", "mission": "low-carbon heating"}
+    got = Matcher().fit(calls).rank(profile, top=None, today=TODAY)
+    assert ids(got)[0] == "parts"
+    off = Matcher(hyphen_weight=0).fit(calls).rank(profile, top=None, today=TODAY)
+    assert {m.call_id: m.score for m in got}["parts"] > {m.call_id: m.score for m in off}["parts"]
