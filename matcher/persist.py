@@ -20,7 +20,7 @@ from grantmatch.models import GrantCall
 from matcher.errors import MatcherError, NotFittedError
 
 FORMAT = "grantmatch-matcher"
-VERSION = 3  # 2: bigram columns, saved surface words; 3: title character grams
+VERSION = 4  # 2: bigram columns, saved surface words; 3: title character grams; 4: feature columns, no baked-in weights
 logger = logging.getLogger(__name__)
 
 

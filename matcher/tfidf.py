@@ -82,6 +82,17 @@ _CLOSENESS = {"city": 1.0, "town": 1.0, "municipality": 0.9, "region": 0.8, "pro
 
 _TYPICAL_BUDGET = 50_000.0  # EUR a year: a small Latvian NGO, when the profile does not say
 
+# The fused score's features: ``rank``'s logit is ``bias`` plus each feature times its weight, the
+# parameter named here (``part_weights[name]`` for the per-field relevances). Penalties enter as negative
+# values, so a weight fitted by ``matcher.tune`` reads as the parameter's value.
+FEATURES = {
+    "text": "text_weight", "area": "area_weight", "tag": "tag_weight", "geo": "geo_weight",
+    "applicant": "applicant_weight", "breadth": "breadth_weight", "unstated": "unstated_weight",
+    "scale": "scale_weight", "amount": "amount_weight", "title_chars": "title_char_weight",
+    "mission": "part_weights", "activities": "part_weights", "target_groups": "part_weights",
+    "keywords": "part_weights",
+}
+
 _SMALL_ORGS = (ApplicantType.ASSOCIATION, ApplicantType.FOUNDATION, ApplicantType.RELIGIOUS_ORG,
                ApplicantType.INFORMAL_GROUP)
 
@@ -158,6 +169,9 @@ class Matcher:
 
     Notes
     -----
+    The score's features are :data:`FEATURES` (:meth:`features` computes them for ``rank`` and for the
+    refit); ``grantmatch tune`` (``matcher/tune.py``) refits their weights and prints
+    leave-one-profile-out nDCG@10 against the current ones.
     The default weights are a logistic regression of "good fit" (grade >= 2) on these features over
     the development set's judged profiles (shared/eval, 15 organisations); leave-one-organisation-out
     nDCG@10 of the fused ranking was 0.83 against 0.80 for the earlier hand-set weights.
@@ -273,14 +287,10 @@ class Matcher:
         for i, c in enumerate(calls):
             for a in c.priority_areas:
                 self.tagged_[PRIORITY_AREA_KEYS.index(a.value), i] = 1.0
-        self.breadth_ = np.maximum(self.tagged_.sum(axis=0) - 1.0, 0.0)
-        # the profile-independent parts of the score, once: area lifts per area, breadth, applicants
-        self.area_prior_ = (self.area_weight * self.area_cols_ + self.tag_weight * self.tagged_).astype(np.float32)
+        self.breadth_ = np.maximum(self.tagged_.sum(axis=0) - 1.0, 0.0).astype(np.float32)
         self._fit_eligibility(calls)
         self._fit_priors(calls, tf)
-        self.static_prior_ = (self.bias - self.breadth_weight * self.breadth_
-                              - self.unstated_weight * ~self.applicant_stated_).astype(np.float32)
-        self.scale_prior_ = (self.scale_weight * self.scale_penalty_).astype(np.float32)
+        self.unstated_ = (~self.applicant_stated_).astype(np.float32)
         if counts.bigrams is not None and counts.bigrams.shape[1]:
             tf = sp.hstack([tf, counts.bigrams], format="csr", dtype=np.float32)
         del counts
@@ -677,7 +687,7 @@ class Matcher:
         q, parts, _display, disp = self._queries(profile)
         if feedback:
             q = self._rocchio(q, feedback)
-        scores, ok, close = self._scores(profile, q, today, parts)
+        scores, ok, close, _ = self._scores(profile, q, today, parts)
         if feedback:
             for cid, rel in feedback.items():
                 i = self.index_.get(cid)
@@ -697,45 +707,65 @@ class Matcher:
 
     def _scores(self, profile: NgoProfile, q: dict[int, float], today: date,
                 parts: Mapping[str, dict[int, float]] | None = None):
-        """(logit of "good fit" for every call, eligible mask, geographic closeness).
+        """(logit of "good fit" for every call, eligible mask, geographic closeness, features by name).
 
-        The whole-profile relevance and the priors are vector operations over all calls; the
-        per-field relevances are then added for the best ``rerank_depth`` eligible calls only (all of
-        them in a corpus of that size or less), which keeps a ranking fast at 100,000 calls."""
+        The logit is ``bias`` plus each feature times its weight (:meth:`feature_weights`). The
+        whole-profile features are vector operations over all calls; the per-field relevances are then
+        added for the best ``rerank_depth`` eligible calls only (all of them in a corpus of that size or
+        less), which keeps a ranking fast at 100,000 calls."""
         ok, close = self._eligibility_masks(profile, today)
+        cols = self._features(profile, q, ok, close)
+        w = self.feature_weights()
+        scores = np.full(len(ok), self.bias, dtype=np.float32)
+        for name, col in cols.items():
+            _add_weighted(scores, col, w[name])
+        if parts:
+            part_cols = self._part_features(scores, ok, parts)
+            for name, col in part_cols.items():
+                _add_weighted(scores, col, w[name])
+            cols.update(part_cols)
+        return scores, ok, close, cols
+
+    def _features(self, profile: NgoProfile, q: dict[int, float], ok: np.ndarray,
+                  close: np.ndarray) -> dict[str, np.ndarray | tuple[np.ndarray, np.ndarray]]:
+        """The whole-profile features (see ``FEATURES``): a value for every call, or (call rows, values)
+        for a feature only some calls have; features a profile cannot have are left out (zero)."""
         text = self._text_scores(q)
         top_text = float((text * ok).max()) if len(text) else 0.0  # text >= 0; a masked max is slower
-        scores = text * np.float32(self.text_weight / top_text if top_text > 0 else 0.0)
-        scores += self.static_prior_
+        cols: dict[str, np.ndarray | tuple[np.ndarray, np.ndarray]] = {
+            "text": text * np.float32(1.0 / top_text if top_text > 0 else 0.0),
+            "geo": close,
+            "breadth": -self.breadth_,
+            "unstated": -self.unstated_,
+        }
         if profile.priority_area is not None:
-            scores += self.area_prior_[PRIORITY_AREA_KEYS.index(profile.priority_area.value)]
-        scores += np.float32(self.geo_weight) * close
-        if profile.legal_form is not None and self.applicant_weight:
-            scores += np.float32(self.applicant_weight) * self.applicant_mask_[profile.legal_form.value]
+            a = PRIORITY_AREA_KEYS.index(profile.priority_area.value)
+            cols["area"] = self.area_cols_[a]
+            cols["tag"] = self.tagged_[a]
+        if profile.legal_form is not None:
+            cols["applicant"] = self.applicant_mask_[profile.legal_form.value]
         if profile.legal_form in _SMALL_ORGS:
-            scores -= self.scale_prior_
+            cols["scale"] = -self.scale_penalty_
             budget = profile.annual_budget_eur or _TYPICAL_BUDGET
-            tenfolds = self.log_amount_ - np.float32(math.log10(budget))
-            scores -= np.float32(self.amount_weight) * np.clip(tenfolds, 0.0, 3.0)
+            cols["amount"] = -np.clip(self.log_amount_ - np.float32(math.log10(budget)), 0.0, 3.0)
         if self.title_char_weight:
             chars = self._title_char_scores(profile, ok)
             if chars is not None:
-                scores[chars[0]] += np.float32(self.title_char_weight) * chars[1]
-        if parts:
-            self._add_parts(scores, ok, parts)
-        return scores, ok, close
+                cols["title_chars"] = chars
+        return cols
 
-    def _add_parts(self, scores: np.ndarray, ok: np.ndarray, parts: Mapping[str, dict[int, float]]) -> None:
-        """Add each profile field's own relevance (scaled so the best candidate is 1) to ``scores``."""
+    def _part_features(self, scores: np.ndarray, ok: np.ndarray,
+                       parts: Mapping[str, dict[int, float]]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Each profile field's own relevance (scaled so the best candidate is 1) for the best
+        ``rerank_depth`` eligible calls by ``scores``, as (call rows, values)."""
         cand = np.flatnonzero(ok)
         if len(cand) > self.rerank_depth:
             cand = cand[np.argpartition(-scores[cand], self.rerank_depth - 1)[: self.rerank_depth]]
         cols = sorted(set().union(*parts.values()))
         if not len(cand) or not cols:
-            return
+            return {}
         cand.sort()
         pos = {j: i for i, j in enumerate(cols)}
-        pw = self._part_weights()
         w = np.zeros((len(cols), len(parts)), dtype=np.float32)
         for c, qq in enumerate(parts.values()):
             for j, v in qq.items():
@@ -747,11 +777,48 @@ class Matcher:
         hit = col_arr[at] == rows.indices
         which = np.repeat(np.arange(len(cand)), np.diff(rows.indptr))[hit]
         contrib = rows.data[hit, None] * w[at[hit]]
-        part_scores = np.stack([np.bincount(which, weights=contrib[:, c], minlength=len(cand))
-                                for c in range(w.shape[1])], axis=1).astype(np.float32)
-        top = part_scores.max(axis=0)
-        scale = np.array([pw[name] for name in parts], dtype=np.float32) / np.where(top > 0, top, 1.0)
-        scores[cand] += part_scores @ scale.astype(np.float32)
+        out = {}
+        for c, name in enumerate(parts):
+            vals = np.bincount(which, weights=contrib[:, c], minlength=len(cand)).astype(np.float32)
+            top = vals.max()
+            out[name] = (cand, vals / top if top > 0 else vals)
+        return out
+
+    def feature_weights(self) -> dict[str, float]:
+        """Each feature's weight in the logit (``FEATURES`` order): the parameters' current values."""
+        pw = self._part_weights()
+        return {name: pw.get(name, 0.0) if param == "part_weights" else float(getattr(self, param))
+                for name, param in FEATURES.items()}
+
+    def features(self, profile: NgoProfile | Mapping, today: date | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """What :meth:`rank` scores, feature by feature, for the eligible calls.
+
+        Returns
+        -------
+        rows : ndarray of int
+            The eligible calls (indices into ``calls_``), in call order.
+        X : ndarray of shape (len(rows), len(FEATURES))
+            Their features. Without feedback, ``rank``'s score of call ``rows[i]`` is the logistic of
+            ``bias + X[i] @ list(feature_weights().values())``. The per-field features are zero
+            outside the best ``rerank_depth`` calls, as in ``rank``: set ``rerank_depth`` to the
+            number of calls for features that do not depend on the weights (``matcher.tune`` does).
+        """
+        self._check_fitted()
+        profile = as_profile(profile)
+        q, parts, _display, _disp = self._queries(profile)
+        _, ok, _, cols = self._scores(profile, q, today or date.today(), parts)
+        rows = np.flatnonzero(ok)
+        at = np.full(len(ok), -1, dtype=np.int64)
+        at[rows] = np.arange(len(rows))
+        x = np.zeros((len(rows), len(FEATURES)), dtype=np.float32)
+        for c, name in enumerate(FEATURES):
+            col = cols.get(name)
+            if isinstance(col, tuple):
+                i = at[col[0]]
+                x[i[i >= 0], c] = col[1][i >= 0]
+            elif col is not None:
+                x[:, c] = col[rows]
+        return rows, x
 
     def _rocchio(self, q: dict[int, float], feedback: Mapping[str, bool]) -> dict[int, float]:
         beta, gamma = self.feedback_weights
@@ -861,6 +928,16 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 def _unit_rows(m: sp.csr_matrix) -> sp.csr_matrix:
     """Rows scaled to unit length, in place (an empty matrix is returned as it is)."""
     return normalize(m, norm="l2", copy=False) if m.shape[0] and m.shape[1] else m
+
+
+def _add_weighted(scores: np.ndarray, col: np.ndarray | tuple[np.ndarray, np.ndarray], weight: float) -> None:
+    """``scores += weight * col`` in place, for a full column or a (rows, values) one."""
+    if not weight:
+        return
+    if isinstance(col, tuple):
+        scores[col[0]] += np.float32(weight) * col[1]
+    else:
+        scores += np.float32(weight) * col
 
 
 def _logistic(x: float) -> float:
