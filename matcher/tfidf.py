@@ -90,7 +90,7 @@ FEATURES = {
     "applicant": "applicant_weight", "breadth": "breadth_weight", "unstated": "unstated_weight",
     "scale": "scale_weight", "amount": "amount_weight", "title_chars": "title_char_weight",
     "mission": "part_weights", "activities": "part_weights", "target_groups": "part_weights",
-    "keywords": "part_weights",
+    "keywords": "part_weights", "chunks": "chunk_weight",
 }
 
 _SMALL_ORGS = (ApplicantType.ASSOCIATION, ApplicantType.FOUNDATION, ApplicantType.RELIGIOUS_ORG,
@@ -166,6 +166,11 @@ class Matcher:
         whole profile is added at this weight (scaled so the best eligible such call is 1). Few shared
         words, but shared word stems and inflections (Latvian cases, English plurals) still count.
         0 turns it off.
+    chunk_weight, chunk_sentences, chunk_min_chars : float, int, int, default=0.65, 2, 800
+        A mission of at least ``chunk_min_chars`` (a project abstract rather than an organisation's
+        few sentences) is also cut into pieces of ``chunk_sentences`` sentences; for the best
+        ``rerank_depth`` calls, the mean over the pieces of each piece's best cosine with the call or
+        one of its passages is added at this weight (scaled so the best candidate is 1). 0 turns it off.
 
     Notes
     -----
@@ -216,6 +221,9 @@ class Matcher:
         rerank_depth: int = 300,
         title_char_weight: float = 2.0,
         short_text_chars: int = 200,
+        chunk_weight: float = 0.65,
+        chunk_sentences: int = 2,
+        chunk_min_chars: int = 800,
     ) -> None:
         self.title_weight = title_weight
         self.k1 = k1
@@ -246,6 +254,9 @@ class Matcher:
         self.rerank_depth = rerank_depth
         self.title_char_weight = title_char_weight
         self.short_text_chars = short_text_chars
+        self.chunk_weight = chunk_weight
+        self.chunk_sentences = chunk_sentences
+        self.chunk_min_chars = chunk_min_chars
 
     # ------------------------------------------------------------------ fitting
 
@@ -719,11 +730,17 @@ class Matcher:
         scores = np.full(len(ok), self.bias, dtype=np.float32)
         for name, col in cols.items():
             _add_weighted(scores, col, w[name])
-        if parts:
-            part_cols = self._part_features(scores, ok, parts)
-            for name, col in part_cols.items():
+        chunks = self._chunk_queries(profile) if self.chunk_weight else None
+        if parts or chunks:
+            cand = np.flatnonzero(ok)
+            if len(cand) > self.rerank_depth:
+                cand = np.sort(cand[np.argpartition(-scores[cand], self.rerank_depth - 1)[: self.rerank_depth]])
+            late = self._part_features(cand, parts) if parts else {}
+            if chunks:
+                late["chunks"] = self._chunk_features(cand, chunks)
+            for name, col in late.items():
                 _add_weighted(scores, col, w[name])
-            cols.update(part_cols)
+            cols.update(late)
         return scores, ok, close, cols
 
     def _features(self, profile: NgoProfile, q: dict[int, float], ok: np.ndarray,
@@ -754,17 +771,13 @@ class Matcher:
                 cols["title_chars"] = chars
         return cols
 
-    def _part_features(self, scores: np.ndarray, ok: np.ndarray,
+    def _part_features(self, cand: np.ndarray,
                        parts: Mapping[str, dict[int, float]]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """Each profile field's own relevance (scaled so the best candidate is 1) for the best
-        ``rerank_depth`` eligible calls by ``scores``, as (call rows, values)."""
-        cand = np.flatnonzero(ok)
-        if len(cand) > self.rerank_depth:
-            cand = cand[np.argpartition(-scores[cand], self.rerank_depth - 1)[: self.rerank_depth]]
+        """Each profile field's own relevance (scaled so the best candidate is 1) for the candidate
+        calls ``cand`` (sorted), as (call rows, values)."""
         cols = sorted(set().union(*parts.values()))
         if not len(cand) or not cols:
             return {}
-        cand.sort()
         pos = {j: i for i, j in enumerate(cols)}
         w = np.zeros((len(cols), len(parts)), dtype=np.float32)
         for c, qq in enumerate(parts.values()):
@@ -783,6 +796,49 @@ class Matcher:
             top = vals.max()
             out[name] = (cand, vals / top if top > 0 else vals)
         return out
+
+    def _chunk_queries(self, profile: NgoProfile) -> list[tuple[np.ndarray, np.ndarray]] | None:
+        """A long mission (a project abstract, not a few sentences) cut into pieces of
+        ``chunk_sentences`` sentences: each piece's query as (columns, unit-length weights)."""
+        text = profile.mission
+        if len(text) < self.chunk_min_chars:
+            return None
+        sents = [x for x in _SENTENCE_END.split(text) if x.strip()]
+        size = max(self.chunk_sentences, 1)
+        out = []
+        for start in range(0, len(sents), size):
+            weights, pairs = self._field_query([" ".join(sents[start:start + size])], 1.0, {}, {})
+            q = self._columns(weights, pairs, self._bigram_lookup(pairs))
+            if q:
+                w = np.fromiter(q.values(), dtype=np.float32, count=len(q))
+                out.append((np.fromiter(q.keys(), dtype=np.int64, count=len(q)), w / np.linalg.norm(w)))
+        return out if len(out) > 1 else None
+
+    def _chunk_features(self, cand: np.ndarray,
+                        chunks: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+        """Mean over the mission's pieces of each candidate's best match with that piece (the whole call
+        or its best passage), scaled so the best candidate is 1, as (call rows, values). A project that
+        names five things is matched on each of them, not only on the words the five share. Calls that
+        are (almost) only a title (see ``short_text_chars``) are left out: a title has no parts to
+        match pieces with (measured: cordis titles dev nDCG@10 0.287 -> 0.276 with them)."""
+        cand = np.setdiff1d(cand, self.short_calls_, assume_unique=True)
+        if not len(cand):
+            return cand, np.zeros(0, dtype=np.float32)
+        cols = np.unique(np.concatenate([c for c, _ in chunks]))
+        w = np.zeros((len(cols), len(chunks)), dtype=np.float32)
+        for k, (c, v) in enumerate(chunks):
+            w[np.searchsorted(cols, c), k] = v
+        best = np.asarray(self.rows_[cand][:, cols] @ w, dtype=np.float32)
+        if getattr(self, "passages_", None) is not None and len(self.passage_calls_):
+            ps = np.asarray(self.passages_[:, cols] @ w, dtype=np.float32)
+            by_call = np.maximum.reduceat(ps, self.passage_starts_, axis=0)
+            pc = self.passage_calls_
+            at = np.minimum(np.searchsorted(pc, cand), len(pc) - 1)
+            has = pc[at] == cand
+            best[has] = np.maximum(best[has], by_call[at[has]])
+        vals = best.mean(axis=1)
+        top = vals.max() if len(vals) else 0.0
+        return cand, vals / top if top > 0 else vals
 
     def feature_weights(self) -> dict[str, float]:
         """Each feature's weight in the logit (``FEATURES`` order): the parameters' current values."""

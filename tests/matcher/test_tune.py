@@ -42,7 +42,7 @@ def test_features_do_not_depend_on_the_weights(calls, youth_profile):
     assert np.array_equal(a.features(youth_profile, TODAY)[1], b.features(youth_profile, TODAY)[1])
 
 
-def _planted(seed: int, n_profiles: int = 12, n_calls: int = 60) -> list[ProfileFeatures]:
+def _planted(seed: int, n_profiles: int = 30, n_calls: int = 60) -> list[ProfileFeatures]:
     """Random features; a call is a good fit when 2*keywords - amount plus noise is high."""
     rng = np.random.default_rng(seed)
     j_kw, j_amount = list(FEATURES).index("keywords"), list(FEATURES).index("amount")
@@ -104,3 +104,26 @@ def test_tune_command(tmp_path, calls, youth_profile):
     assert set(out["weights"]) == {*FEATURES, "bias"} and set(out["lopo_ndcg@10"]) == {"fitted", "current"}
     r = CliRunner().invoke(app, [*args, "--keep", "nonsense"])
     assert r.exit_code == 2 and "expected features among" in r.output
+
+
+def test_long_mission_is_also_matched_piece_by_piece(calls, youth_profile):
+    """A project abstract (long mission) gets the ``chunks`` feature; a few-sentence mission does not."""
+    long_text = " ".join([
+        "Mēs strādājam ar jauniešiem Liepājā un rīkojam neformālās izglītības nodarbības.",
+        "Jauniešu centri un jaunatnes darbinieki ir mūsu partneri.",
+        "We also restore historic buildings and open museum exhibitions about cultural heritage.",
+        "Our volunteers guide visitors through the heritage sites of the region.",
+    ] * 4)
+    profile = {**youth_profile, "mission": long_text}
+    m = Matcher(chunk_min_chars=200, short_text_chars=10).fit(calls)
+    j = list(FEATURES).index("chunks")
+    assert not m.features(youth_profile, TODAY)[1][:, j].any()
+    rows, x = m.features(profile, TODAY)
+    assert x[:, j].max() == pytest.approx(1.0)
+    w = np.array(list(m.feature_weights().values()))
+    expected = {m.calls_[i].id: 1 / (1 + math.exp(-(m.bias + x[k] @ w))) for k, i in enumerate(rows)}
+    for r in m.rank(profile, top=None, today=TODAY):
+        assert r.score == pytest.approx(expected[r.call_id], abs=1e-5)
+    # both halves of the mission count: the heritage call is matched on its piece
+    by_id = {m.calls_[i].id: x[k, j] for k, i in enumerate(rows)}
+    assert by_id["heritage-en"] > by_id["sport-lv"]
