@@ -113,6 +113,10 @@ class Matcher:
         Weight of glossary translations against the profile's own words.
     area_weight : float, default=0.82
         Lift for a call in the profile's main area (times the call's area score, 0..1).
+    profile_area_mix : float, default=0.3
+        Share of the area lift (and ``tag_weight``) that follows the areas the profile's own words fit
+        (spread over them by fit) rather than its declared main area. Profiles without a main area
+        get no area lift.
     geo_weight : float, default=1.38
         Lift for a call whose area is the profile's own town (less for region, country, Europe).
     scale_weight : float, default=0.79
@@ -224,6 +228,7 @@ class Matcher:
         chunk_weight: float = 0.65,
         chunk_sentences: int = 2,
         chunk_min_chars: int = 800,
+        profile_area_mix: float = 0.3,
     ) -> None:
         self.title_weight = title_weight
         self.k1 = k1
@@ -257,6 +262,7 @@ class Matcher:
         self.chunk_weight = chunk_weight
         self.chunk_sentences = chunk_sentences
         self.chunk_min_chars = chunk_min_chars
+        self.profile_area_mix = profile_area_mix
 
     # ------------------------------------------------------------------ fitting
 
@@ -756,9 +762,9 @@ class Matcher:
             "unstated": -self.unstated_,
         }
         if profile.priority_area is not None:
-            a = PRIORITY_AREA_KEYS.index(profile.priority_area.value)
-            cols["area"] = self.area_cols_[a]
-            cols["tag"] = self.tagged_[a]
+            mix = self._profile_areas(profile)
+            cols["area"] = mix @ self.area_cols_
+            cols["tag"] = mix @ self.tagged_
         if profile.legal_form is not None:
             cols["applicant"] = self.applicant_mask_[profile.legal_form.value]
         if profile.legal_form in _SMALL_ORGS:
@@ -770,6 +776,21 @@ class Matcher:
             if chars is not None:
                 cols["title_chars"] = chars
         return cols
+
+    def _profile_areas(self, profile: NgoProfile) -> np.ndarray:
+        """How much each area counts for ``profile`` (sums to 1): its main area, and at
+        ``profile_area_mix`` the areas its own words fit (area descriptors, as for calls), so a heritage
+        society filed under environment and community is lifted by culture calls too."""
+        mix = np.zeros(len(PRIORITY_AREA_KEYS), dtype=np.float32)
+        mix[PRIORITY_AREA_KEYS.index(profile.priority_area.value)] = 1.0
+        if not self.profile_area_mix:
+            return mix
+        text = profile_text(profile)
+        fit = np.minimum(1.0, np.array(self.areas_.score_keys(self.analyzer_.keys(text, guess_language(text))),
+                                       dtype=np.float32) / 0.25)  # 0.25: a clear fit, as for calls
+        if fit.sum() <= 0:
+            return mix
+        return (1 - self.profile_area_mix) * mix + np.float32(self.profile_area_mix) * fit / fit.sum()
 
     def _part_features(self, cand: np.ndarray,
                        parts: Mapping[str, dict[int, float]]) -> dict[str, tuple[np.ndarray, np.ndarray]]:

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from grantmatch.cli import app
 from matcher import Matcher
-from matcher.tfidf import FEATURES
+from matcher.tfidf import FEATURES, as_profile
 from matcher.tune import ProfileFeatures, as_parameters, fit_weights, ndcg, tune
 
 from .conftest import TODAY
@@ -127,3 +127,19 @@ def test_long_mission_is_also_matched_piece_by_piece(calls, youth_profile):
     # both halves of the mission count: the heritage call is matched on its piece
     by_id = {m.calls_[i].id: x[k, j] for k, i in enumerate(rows)}
     assert by_id["heritage-en"] > by_id["sport-lv"]
+
+
+def test_area_lift_follows_the_profiles_own_words_too(calls):
+    """A heritage society filed under environment and community: culture calls get part of the lift."""
+    profile = {"id": "koks", "name": "Koka mantojuma draugi", "legal_form": "association", "city": "Liepāja",
+               "priority_area": "environment_community",
+               "mission": "Restoring historic wooden buildings, museum exhibitions and cultural heritage.",
+               "keywords": ["cultural heritage", "museum", "restoration"]}
+    j = list(FEATURES).index("area")
+    lifts = {}
+    for mix in (0.0, 0.3):
+        m = Matcher(profile_area_mix=mix).fit(calls)
+        rows, x = m.features(profile, TODAY)
+        lifts[mix] = {m.calls_[i].id: x[k, j] for k, i in enumerate(rows)}
+    assert lifts[0.3]["heritage-en"] > lifts[0.0]["heritage-en"]
+    assert Matcher().fit(calls)._profile_areas(as_profile(profile)).sum() == pytest.approx(1.0)
