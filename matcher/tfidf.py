@@ -304,10 +304,12 @@ class Matcher:
         for i, c in enumerate(calls):
             for a in c.priority_areas:
                 self.tagged_[PRIORITY_AREA_KEYS.index(a.value), i] = 1.0
-        self.breadth_ = np.maximum(self.tagged_.sum(axis=0) - 1.0, 0.0).astype(np.float32)
+        breadth = np.maximum(self.tagged_.sum(axis=0) - 1.0, 0.0)
         self._fit_eligibility(calls)
         self._fit_priors(calls, tf)
-        self.unstated_ = (~self.applicant_stated_).astype(np.float32)
+        # the penalty features as they enter the score (negative), once, not per ranking
+        self.penalties_ = {name: -np.asarray(x, dtype=np.float32) for name, x in (
+            ("breadth", breadth), ("unstated", ~self.applicant_stated_), ("scale", self.scale_penalty_))}
         if counts.bigrams is not None and counts.bigrams.shape[1]:
             tf = sp.hstack([tf, counts.bigrams], format="csr", dtype=np.float32)
         del counts
@@ -758,17 +760,17 @@ class Matcher:
         cols: dict[str, np.ndarray | tuple[np.ndarray, np.ndarray]] = {
             "text": text * np.float32(1.0 / top_text if top_text > 0 else 0.0),
             "geo": close,
-            "breadth": -self.breadth_,
-            "unstated": -self.unstated_,
+            "breadth": self.penalties_["breadth"],
+            "unstated": self.penalties_["unstated"],
         }
         if profile.priority_area is not None:
             mix = self._profile_areas(profile)
-            cols["area"] = mix @ self.area_cols_
-            cols["tag"] = mix @ self.tagged_
+            cols["area"] = _mix_rows(self.area_cols_, mix)
+            cols["tag"] = _mix_rows(self.tagged_, mix)
         if profile.legal_form is not None:
             cols["applicant"] = self.applicant_mask_[profile.legal_form.value]
         if profile.legal_form in _SMALL_ORGS:
-            cols["scale"] = -self.scale_penalty_
+            cols["scale"] = self.penalties_["scale"]
             budget = profile.annual_budget_eur or _TYPICAL_BUDGET
             cols["amount"] = -np.clip(self.log_amount_ - np.float32(math.log10(budget)), 0.0, 3.0)
         if self.title_char_weight:
@@ -1005,6 +1007,15 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 def _unit_rows(m: sp.csr_matrix) -> sp.csr_matrix:
     """Rows scaled to unit length, in place (an empty matrix is returned as it is)."""
     return normalize(m, norm="l2", copy=False) if m.shape[0] and m.shape[1] else m
+
+
+def _mix_rows(rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``weights @ rows`` for a few long rows, one row at a time (numpy's matmul of a short vector with a
+    (5, 100000) matrix measured 15 ms; this 0.3 ms)."""
+    out = np.zeros(rows.shape[1], dtype=np.float32)
+    for a in np.flatnonzero(weights):
+        out += np.float32(weights[a]) * rows[a]
+    return out
 
 
 def _add_weighted(scores: np.ndarray, col: np.ndarray | tuple[np.ndarray, np.ndarray], weight: float) -> None:
