@@ -90,7 +90,7 @@ FEATURES = {
     "applicant": "applicant_weight", "breadth": "breadth_weight", "unstated": "unstated_weight",
     "scale": "scale_weight", "amount": "amount_weight", "title_chars": "title_char_weight",
     "mission": "part_weights", "activities": "part_weights", "target_groups": "part_weights",
-    "keywords": "part_weights", "chunks": "chunk_weight",
+    "keywords": "part_weights",
 }
 
 _SMALL_ORGS = (ApplicantType.ASSOCIATION, ApplicantType.FOUNDATION, ApplicantType.RELIGIOUS_ORG,
@@ -170,11 +170,6 @@ class Matcher:
         whole profile is added at this weight (scaled so the best eligible such call is 1). Few shared
         words, but shared word stems and inflections (Latvian cases, English plurals) still count.
         0 turns it off.
-    chunk_weight, chunk_sentences, chunk_min_chars : float, int, int, default=0.65, 2, 800
-        A mission of at least ``chunk_min_chars`` (a project abstract rather than an organisation's
-        few sentences) is also cut into pieces of ``chunk_sentences`` sentences; for the best
-        ``rerank_depth`` calls, the mean over the pieces of each piece's best cosine with the call or
-        one of its passages is added at this weight (scaled so the best candidate is 1). 0 turns it off.
 
     Notes
     -----
@@ -192,17 +187,20 @@ class Matcher:
     scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` (smooth idf ``ln((1+n)/(1+df))+1``, l2 rows);
     measured on dev: no English stop words (sklearn's default) cordis full 0.837 -> 0.793, sklearn's
     English list titles 0.287 -> 0.277, unsmoothed idf dev set 0.840 -> 0.834: the current choices stay.
-    Long queries (cordis full-text abstracts), dev nDCG@10 with the mission pieces and area mix in
-    (eval set 0.849, cordis full 0.852); none kept: query idf power for long missions only 0 / 0.15 /
-    0.5 / 1.0 -> cordis 0.844 / 0.847 / 0.846 / 0.824 (0.3 is best for short and long queries alike);
-    query bigrams x0.5 / x1.5 for long missions 0.845 / 0.834; the query's 50 / 100 / 200 heaviest
-    terms only 0.808 / 0.833 / 0.854 (one query up); query tf sqrt / raw instead of 1+log 0.837 / 0.819 (eval 0.839 /
-    0.828). Before the pieces (cordis 0.837, eval 0.840): RM3-style feedback from the 3 best calls at
-    0.2 cordis 0.771, from the best call 0.842 but eval 0.824; LSA cosine (TruncatedSVD 50-200) as a
-    text term 0.832-0.837, eval 0.831-0.844; pivoted length normalisation slope 0.8 / 1.15 cordis 0.823 /
-    0.829, titles 0.281 / 0.239; BM25 weighting cordis 0.755; passage weight 0.5 cordis 0.841 (0.850
-    with the pieces); language-calibrated text relevance 0.840-0.842 on eval; a pairwise (RankNet)
-    refit leave-one-profile-out 0.78-0.82 against 0.831 for the pointwise one.
+    Long queries (cordis full-text abstracts), dev nDCG@10 (eval set 0.840, cordis full 0.837 before;
+    none kept): a long mission (>= 800 characters) also matched piece by piece (2-sentence pieces,
+    each against the call or its best passage, mean over pieces, weight 0.65) cordis 0.852 (3 queries
+    up), but 0.850 -> 0.847 once related terms and hyphen parts were in, test 0.812 -> 0.814 (3 up,
+    3 down); pieces of 1 or 3 sentences 0.840 / 0.838. With the pieces in (cordis 0.852): query idf
+    power for long missions only 0 / 0.15 / 0.5 / 1.0 -> 0.844 / 0.847 / 0.846 / 0.824 (0.3 is best
+    for short and long queries alike); query bigrams x0.5 / x1.5 for long missions 0.845 / 0.834; the
+    query's 50 / 100 / 200 heaviest terms only 0.808 / 0.833 / 0.854 (one query up); query tf sqrt /
+    raw instead of 1+log 0.837 / 0.819 (eval 0.839 / 0.828). Without them: RM3-style feedback from
+    the 3 best calls at 0.2 cordis 0.771, from the best call 0.842 but eval 0.824; LSA cosine
+    (TruncatedSVD 50-200) as a text term 0.832-0.837, eval 0.831-0.844; pivoted length normalisation
+    slope 0.8 / 1.15 cordis 0.823 / 0.829, titles 0.281 / 0.239; BM25 weighting cordis 0.755; passage
+    weight 0.5 cordis 0.841; language-calibrated text relevance 0.840-0.842 on eval; a pairwise
+    (RankNet) refit leave-one-profile-out 0.78-0.82 against 0.831 for the pointwise one.
     """
 
     def __init__(
@@ -236,9 +234,6 @@ class Matcher:
         rerank_depth: int = 300,
         title_char_weight: float = 2.0,
         short_text_chars: int = 200,
-        chunk_weight: float = 0.65,
-        chunk_sentences: int = 2,
-        chunk_min_chars: int = 800,
         profile_area_mix: float = 0.3,
     ) -> None:
         self.title_weight = title_weight
@@ -270,9 +265,6 @@ class Matcher:
         self.rerank_depth = rerank_depth
         self.title_char_weight = title_char_weight
         self.short_text_chars = short_text_chars
-        self.chunk_weight = chunk_weight
-        self.chunk_sentences = chunk_sentences
-        self.chunk_min_chars = chunk_min_chars
         self.profile_area_mix = profile_area_mix
 
     # ------------------------------------------------------------------ fitting
@@ -749,14 +741,11 @@ class Matcher:
         scores = np.full(len(ok), self.bias, dtype=np.float32)
         for name, col in cols.items():
             _add_weighted(scores, col, w[name])
-        chunks = self._chunk_queries(profile) if self.chunk_weight else None
-        if parts or chunks:
+        if parts:
             cand = np.flatnonzero(ok)
             if len(cand) > self.rerank_depth:
                 cand = np.sort(cand[np.argpartition(-scores[cand], self.rerank_depth - 1)[: self.rerank_depth]])
-            late = self._part_features(cand, parts) if parts else {}
-            if chunks:
-                late["chunks"] = self._chunk_features(cand, chunks)
+            late = self._part_features(cand, parts)
             for name, col in late.items():
                 _add_weighted(scores, col, w[name])
             cols.update(late)
@@ -830,49 +819,6 @@ class Matcher:
             top = vals.max()
             out[name] = (cand, vals / top if top > 0 else vals)
         return out
-
-    def _chunk_queries(self, profile: NgoProfile) -> list[tuple[np.ndarray, np.ndarray]] | None:
-        """A long mission (a project abstract, not a few sentences) cut into pieces of
-        ``chunk_sentences`` sentences: each piece's query as (columns, unit-length weights)."""
-        text = profile.mission
-        if len(text) < self.chunk_min_chars:
-            return None
-        sents = [x for x in _SENTENCE_END.split(text) if x.strip()]
-        size = max(self.chunk_sentences, 1)
-        out = []
-        for start in range(0, len(sents), size):
-            weights, pairs = self._field_query([" ".join(sents[start:start + size])], 1.0, {}, {})
-            q = self._columns(weights, pairs, self._bigram_lookup(pairs))
-            if q:
-                w = np.fromiter(q.values(), dtype=np.float32, count=len(q))
-                out.append((np.fromiter(q.keys(), dtype=np.int64, count=len(q)), w / np.linalg.norm(w)))
-        return out if len(out) > 1 else None
-
-    def _chunk_features(self, cand: np.ndarray,
-                        chunks: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-        """Mean over the mission's pieces of each candidate's best match with that piece (the whole call
-        or its best passage), scaled so the best candidate is 1, as (call rows, values). A project that
-        names five things is matched on each of them, not only on the words the five share. Calls that
-        are (almost) only a title (see ``short_text_chars``) are left out: a title has no parts to
-        match pieces with (measured: cordis titles dev nDCG@10 0.287 -> 0.276 with them)."""
-        cand = np.setdiff1d(cand, self.short_calls_, assume_unique=True)
-        if not len(cand):
-            return cand, np.zeros(0, dtype=np.float32)
-        cols = np.unique(np.concatenate([c for c, _ in chunks]))
-        w = np.zeros((len(cols), len(chunks)), dtype=np.float32)
-        for k, (c, v) in enumerate(chunks):
-            w[np.searchsorted(cols, c), k] = v
-        best = np.asarray(self.rows_[cand][:, cols] @ w, dtype=np.float32)
-        if getattr(self, "passages_", None) is not None and len(self.passage_calls_):
-            ps = np.asarray(self.passages_[:, cols] @ w, dtype=np.float32)
-            by_call = np.maximum.reduceat(ps, self.passage_starts_, axis=0)
-            pc = self.passage_calls_
-            at = np.minimum(np.searchsorted(pc, cand), len(pc) - 1)
-            has = pc[at] == cand
-            best[has] = np.maximum(best[has], by_call[at[has]])
-        vals = best.mean(axis=1)
-        top = vals.max() if len(vals) else 0.0
-        return cand, vals / top if top > 0 else vals
 
     def feature_weights(self) -> dict[str, float]:
         """Each feature's weight in the logit (``FEATURES`` order): the parameters' current values."""
