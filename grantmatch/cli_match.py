@@ -1,4 +1,4 @@
-"""`grantmatch` commands: match (rank, eval, bench)."""
+"""`grantmatch` commands: match (rank, eval, tune, bench)."""
 
 from __future__ import annotations
 
@@ -60,6 +60,32 @@ def _read_lenient(path: Path) -> list[GrantCall]:
     return out
 
 
+def _read_judged(profiles: Path, calls: Path, qrels: Path, split: str | None,
+                 skip_invalid: bool) -> tuple[list[NgoProfile], list[GrantCall], dict[str, dict[str, int]]]:
+    """Profiles (of one ``split`` if given), calls and qrels for the commands that measure."""
+    from matcher.errors import MatcherError
+    from matcher.evaluate import read_qrels
+
+    if skip_invalid:
+        try:
+            profs = services.read_profiles(profiles)
+        except services.InputFileError as exc:
+            raise _fail(str(exc)) from None
+        cs = _read_lenient(calls)
+    else:
+        profs, cs = _read(profiles, calls)
+    try:
+        judged = read_qrels(qrels)
+    except MatcherError as exc:
+        raise _fail(str(exc)) from None
+    if split:
+        splits = _splits(profiles)
+        profs = [p for p in profs if splits.get(p.id) == split]
+        if not profs:
+            raise _fail(f"--split {split!r}: expected profiles with that 'split' field in {profiles}, found none")
+    return profs, cs, judged
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the main app."""
 
@@ -107,27 +133,10 @@ def register(app: typer.Typer) -> None:
         skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Skip calls that break the contract."),
     ) -> None:
         """nDCG@10, MRR, P@5, Recall@20 for grantmatch and a plain BM25 baseline (same run, same input)."""
-        from matcher.errors import MatcherError
-        from matcher.evaluate import METRICS, evaluate, read_qrels
+        from matcher.evaluate import METRICS, evaluate
 
         day = _today(today)
-        if skip_invalid:
-            try:
-                profs = services.read_profiles(profiles)
-            except services.InputFileError as exc:
-                raise _fail(str(exc)) from None
-            cs = _read_lenient(calls)
-        else:
-            profs, cs = _read(profiles, calls)
-        try:
-            judged = read_qrels(qrels)
-        except MatcherError as exc:
-            raise _fail(str(exc)) from None
-        if split:
-            splits = _splits(profiles)
-            profs = [p for p in profs if splits.get(p.id) == split]
-            if not profs:
-                raise _fail(f"--split {split!r}: expected profiles with that 'split' field in {profiles}, found none")
+        profs, cs, judged = _read_judged(profiles, calls, qrels, split, skip_invalid)
         result = evaluate(profs, cs, judged, day)
         if as_json:
             typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
@@ -138,6 +147,45 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"{name:<14}" + "".join(f"{result[name][m]:>11.3f}" for m in METRICS))
         leaks = result["ineligible_in_top10"]
         typer.echo(f"ineligible calls in a grantmatch top 10: {leaks['count']}")
+
+    @app.command("tune")
+    def tune(
+        profiles: Path = typer.Option(..., "--profiles", help="Profiles (JSONL)."),
+        calls: Path = typer.Option(..., "--calls", help="Calls (JSONL)."),
+        qrels: Path = typer.Option(..., "--qrels", help="profile_id<TAB>call_id<TAB>grade"),
+        today: str = typer.Option(None, "--today", help="YYYY-MM-DD (default: today)."),
+        split: str = typer.Option(None, "--split", help="Only profiles whose 'split' field is this (dev/test)."),
+        c: float = typer.Option(1.0, "--c", min=1e-6, help="Inverse L2 strength of the logistic regression."),
+        keep: list[str] = typer.Option([], "--keep", help="A feature to leave at its current weight (repeatable)."),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+        skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Skip calls that break the contract."),
+    ) -> None:
+        """Refit the fusion weights; leave-one-profile-out nDCG@10 of fitted vs current weights."""
+        from matcher.errors import MatcherError
+        from matcher.tune import as_parameters
+        from matcher.tune import tune as tune_weights
+
+        day = _today(today)
+        profs, cs, judged = _read_judged(profiles, calls, qrels, split, skip_invalid)
+        try:
+            result = tune_weights(profs, cs, judged, day, c=c, keep=keep)
+        except MatcherError as exc:
+            raise _fail(str(exc)) from None
+        if as_json:
+            typer.echo(json.dumps({"weights": result.weights, "current": result.current,
+                                   "parameters": as_parameters(result.weights),
+                                   "lopo_ndcg@10": {"fitted": result.lopo_fitted, "current": result.lopo_current},
+                                   "per_profile": result.per_profile}, indent=2, ensure_ascii=False))
+            return
+        typer.echo(f"profiles: {len(result.per_profile)}, eligible calls: {result.n_calls} "
+                   f"({result.n_good} good fit), today: {day.isoformat()}, C={c:g}")
+        typer.echo(f"{'feature':<15}{'fitted':>9}{'current':>9}")
+        for name, value in result.weights.items():
+            note = "  (kept)" if name in result.fixed else ""
+            typer.echo(f"{name:<15}{value:>9.2f}{result.current[name]:>9.2f}{note}")
+        typer.echo(f"leave-one-profile-out nDCG@10: fitted {result.lopo_fitted:.3f}, "
+                   f"current {result.lopo_current:.3f} (current weights were fitted on all profiles)")
+        typer.echo("Matcher(**" + json.dumps(as_parameters(result.weights)) + ")")
 
     @app.command("bench")
     def bench(
