@@ -117,10 +117,6 @@ class BM25Baseline:
         return np.asarray(self.matrix_[:, cols] @ w).ravel()
 
 
-def profile_text(p: NgoProfile) -> str:
-    return "\n".join([p.name, p.mission, *p.activities, *p.target_groups, *p.keywords])
-
-
 def evaluate(
     profiles: Sequence[NgoProfile],
     calls: Sequence[GrantCall],
@@ -131,7 +127,7 @@ def evaluate(
 ) -> dict[str, dict]:
     """Mean metrics per system: ``grantmatch``, ``bm25+filter``, ``bm25``; plus per-profile rows and
     the ids of calls ranked in a top 10 that our eligibility check rules out (should be none)."""
-    from matcher.tfidf import Matcher
+    from matcher.tfidf import Matcher, profile_text
 
     profiles = [p for p in profiles if p.id in qrels] or list(profiles)
     matcher = (matcher_factory or Matcher)().fit(calls)
