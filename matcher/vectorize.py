@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,7 @@ import scipy.sparse as sp
 from matcher.text import Analyzer
 
 BATCH = 4096
+_NEW = -2  # a word's column before the analyzer has seen it (-1: no key)
 
 
 @dataclass
@@ -98,7 +100,7 @@ def count_terms(
         if not len(codes):
             continue
         tok_lang = lang_of_call[start + local_seg // n_fields]
-        batch_langs = np.unique(tok_lang).tolist()
+        batch_langs = np.flatnonzero(np.bincount(tok_lang)).tolist()
         keys = np.empty(len(codes), dtype=np.int64)
         for li in batch_langs:  # per language: each distinct word's column, then one array lookup
             mine = None if len(batch_langs) == 1 else tok_lang == li
@@ -108,11 +110,15 @@ def count_terms(
             idx = np.flatnonzero(present)
             lang_words = [words[i] for i in idx.tolist()]
             cache = caches[li]
-            # only words never seen before go through the analyzer (sorted: columns are reproducible)
-            for word in sorted(set(lang_words).difference(cache)):
-                cache[word] = column(word, lang_names[li])
+            got = np.fromiter(map(cache.get, lang_words, repeat(_NEW)), dtype=np.int64, count=len(idx))
+            new = np.flatnonzero(got == _NEW)
+            if len(new):  # only words never seen before go through the analyzer (sorted: reproducible columns)
+                for word in sorted([lang_words[i] for i in new.tolist()]):
+                    cache[word] = column(word, lang_names[li])
+                got[new] = np.fromiter(map(cache.__getitem__, [lang_words[i] for i in new.tolist()]),
+                                       dtype=np.int64, count=len(new))
             col = np.full(len(words), -1, dtype=np.int64)
-            col[idx] = np.fromiter(map(cache.__getitem__, lang_words), dtype=np.int64, count=len(idx))
+            col[idx] = got
             if mine is None:
                 keys = col[codes]
             else:
@@ -173,7 +179,6 @@ def count_terms(
         out.bigrams = big
         out.bigram_codes = uniq
     return out
-
 
 
 def _words(texts: list[str]) -> tuple[np.ndarray, list[str], np.ndarray]:
@@ -272,7 +277,7 @@ def _word_codes(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tupl
     codes = np.empty(len(starts), dtype=np.int64)
     firsts = []
     n_codes = 0
-    for k in np.unique(n_ints).tolist():  # words of 1-8 characters, 9-16, ... (with 8-bit codes)
+    for k in np.flatnonzero(np.bincount(n_ints)).tolist():  # words of 1-8 characters, 9-16, ... (with 8-bit codes)
         sel = np.flatnonzero(n_ints == k)
         width = k * per
         ints = np.lib.stride_tricks.sliding_window_view(padded, width)[starts[sel]].view(np.uint64)
