@@ -678,15 +678,13 @@ class Matcher:
         q, parts, _display, disp = self._queries(profile)
         if feedback:
             q = self._rocchio(q, feedback)
-        scores, ok, close, best = self._scores(profile, q, today, parts)
+        scores, ok, close = self._scores(profile, q, today, parts)
         if feedback:
-            best = None  # marked calls move, from anywhere
             for cid, rel in feedback.items():
                 i = self.index_.get(cid)
                 if i is not None:
                     scores[i] += 1.0 if rel else -2.0
-        # the best eligible calls are among those re-ranked by field (the others gained nothing)
-        idx = best if best is not None and top is not None and top <= len(best) else np.flatnonzero(ok)
+        idx = np.flatnonzero(ok)
         cand = scores[idx]
         if top is not None and top < len(idx):
             part = np.argpartition(-cand, top - 1)[:top]  # the top k only, then sort those
@@ -700,8 +698,7 @@ class Matcher:
 
     def _scores(self, profile: NgoProfile, q: dict[int, float], today: date,
                 parts: Mapping[str, dict[int, float]] | None = None):
-        """(logit of "good fit" for every call, eligible mask, geographic closeness, the calls re-ranked by
-        field or None).
+        """(logit of "good fit" for every call, eligible mask, geographic closeness).
 
         The whole-profile relevance and the priors are vector operations over all calls; the
         per-field relevances are then added for the best ``rerank_depth`` eligible calls only (all of
@@ -725,24 +722,21 @@ class Matcher:
             chars = self._title_char_scores(profile, ok)
             if chars is not None:
                 scores[chars[0]] += np.float32(self.title_char_weight) * chars[1]
-        best = self._add_parts(scores, ok, parts) if parts else None
-        return scores, ok, close, best
+        if parts:
+            self._add_parts(scores, ok, parts)
+        return scores, ok, close
 
-    def _add_parts(self, scores: np.ndarray, ok: np.ndarray,
-                   parts: Mapping[str, dict[int, float]]) -> np.ndarray | None:
-        """Add each profile field's own relevance (scaled so the best candidate is 1) to ``scores``;
-        returns the candidates (sorted), which then hold every best eligible call, or None when a
-        negative part weight could move a candidate below the others."""
+    def _add_parts(self, scores: np.ndarray, ok: np.ndarray, parts: Mapping[str, dict[int, float]]) -> None:
+        """Add each profile field's own relevance (scaled so the best candidate is 1) to ``scores``."""
         cand = np.flatnonzero(ok)
         if len(cand) > self.rerank_depth:
             cand = cand[np.argpartition(-scores[cand], self.rerank_depth - 1)[: self.rerank_depth]]
-        cand.sort()
-        pw = self._part_weights()
-        best = cand if all(v > 0 for v in pw.values()) else None
         cols = sorted(set().union(*parts.values()))
         if not len(cand) or not cols:
-            return best
+            return
+        cand.sort()
         pos = {j: i for i, j in enumerate(cols)}
+        pw = self._part_weights()
         w = np.zeros((len(cols), len(parts)), dtype=np.float32)
         for c, qq in enumerate(parts.values()):
             for j, v in qq.items():
@@ -759,7 +753,6 @@ class Matcher:
         top = part_scores.max(axis=0)
         scale = np.array([pw[name] for name in parts], dtype=np.float32) / np.where(top > 0, top, 1.0)
         scores[cand] += part_scores @ scale.astype(np.float32)
-        return best
 
     def _rocchio(self, q: dict[int, float], feedback: Mapping[str, bool]) -> dict[int, float]:
         beta, gamma = self.feedback_weights
