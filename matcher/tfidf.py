@@ -35,6 +35,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
+from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
 from grantmatch.models import (
     PRIORITY_AREA_KEYS,
@@ -418,7 +419,7 @@ class Matcher:
         if tc is None:
             return None
         vec, mat = tc
-        q = vec.transform([profile_text(profile)])
+        q = _char_query(vec, profile_text(profile))
         if not q.nnz:
             return None
         sims = np.asarray((mat @ q.T).todense(), dtype=np.float32).ravel()
@@ -1105,6 +1106,33 @@ def _add_weighted(scores: np.ndarray, col: np.ndarray | tuple[np.ndarray, np.nda
 
 def _logistic(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x)) if x > -60 else 0.0
+
+
+def _char_query(vec: TfidfVectorizer, text: str) -> sp.csr_matrix:
+    """``vec.transform([text])`` for the title vectorizer (``char_wb`` grams, lower-cased, sublinear
+    tf, idf, l2), with each distinct word's grams counted once: the same numbers, in half the time
+    for a profile's few thousand grams (its words repeat)."""
+    vocab = vec.vocabulary_
+    lo, hi = vec.ngram_range
+    counts: dict[int, int] = {}
+    for word, times in Counter(text.lower().split()).items():
+        w = f" {word} "
+        size = len(w)
+        for n in range(lo, hi + 1):
+            for start in range(max(size - n, 0) + 1):  # a word shorter than n is one gram (sklearn's rule)
+                j = vocab.get(w[start:start + n])
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + times
+            if size <= n:
+                break
+    cols = np.array(sorted(counts), dtype=np.int32)
+    data = np.array([counts[j] for j in cols.tolist()], dtype=vec.dtype)
+    np.log(data, data)  # the operations of sklearn's TfidfTransformer.transform, in its order
+    data += 1.0
+    data *= vec.idf_[cols]
+    q = sp.csr_matrix((data, cols, np.array([0, len(cols)], dtype=np.int32)), shape=(1, len(vec.idf_)))
+    inplace_csr_row_normalize_l2(q)  # what normalize(norm="l2") runs, without its argument checks
+    return q
 
 
 def profile_text(p: NgoProfile) -> str:

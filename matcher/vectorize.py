@@ -1,25 +1,30 @@
 """Corpus -> term-count matrix without a Python loop over the corpus's tokens.
 
-Each text field of each call is split with one compiled regex (C speed); only words never seen
-before go through the analyzer (lemma, fold, stem), and every token's column then comes from a
-C-level ``map`` over a word -> column dict. Word bigrams are pairs of adjacent keys within a field
-(one array operation), and the counts become CSR matrices directly, rows being in call order.
-Memory stays bounded: only one batch's token strings exist at a time.
+A batch of calls' text fields is read as one array of code points, and its words (those of
+:data:`~matcher.text.WORD_RE`) are found and numbered with array operations: only the batch's
+distinct words become Python strings. Only words never seen before go through the analyzer (lemma,
+fold, stem), and every token's column then comes from one array lookup. Word bigrams are pairs of
+adjacent keys within a field (one array operation), and the counts become CSR matrices directly,
+rows being in call order.
+Memory stays bounded: only one batch's arrays exist at a time.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import chain
+from functools import lru_cache
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from matcher.text import WORD_RE, Analyzer
+from matcher.text import Analyzer
 
 BATCH = 4096
+_NEW = -2  # a word's column before the analyzer has seen it (-1: no key)
 
 
 @dataclass
@@ -91,38 +96,35 @@ def count_terms(
 
     for start in range(0, n, BATCH):
         stop = min(n, start + BATCH)
-        seg_tokens = [WORD_RE.findall(text or "") for call in fields[start:stop] for text in call]
-        seg_len = np.fromiter(map(len, seg_tokens), dtype=np.int64, count=len(seg_tokens))
-        total = int(seg_len.sum())
-        if not total:
+        codes, words, local_seg = _words([text or "" for call in fields[start:stop] for text in call])
+        if not len(codes):
             continue
-        seg_lang_arr = np.repeat(lang_of_call[start:stop], n_fields)
-        keys = np.empty(total, dtype=np.int64)
-        seg_start = np.concatenate([[0], np.cumsum(seg_len)[:-1]])
-        for li in np.unique(seg_lang_arr).tolist():  # per language: C-level set and map over its tokens
-            segs = np.flatnonzero(seg_lang_arr == li)
-            lens = seg_len[segs]
-            count = int(lens.sum())
-            if not count:
-                continue
+        tok_lang = lang_of_call[start + local_seg // n_fields]
+        batch_langs = np.flatnonzero(np.bincount(tok_lang)).tolist()
+        keys = np.empty(len(codes), dtype=np.int64)
+        for li in batch_langs:  # per language: each distinct word's column, then one array lookup
+            mine = None if len(batch_langs) == 1 else tok_lang == li
+            lang_codes = codes if mine is None else codes[mine]
+            present = np.zeros(len(words), dtype=bool)
+            present[lang_codes] = True
+            idx = np.flatnonzero(present)
+            lang_words = [words[i] for i in idx.tolist()]
             cache = caches[li]
-            lang_tokens = seg_tokens if len(segs) == len(seg_len) else [seg_tokens[i] for i in segs.tolist()]
-            flat = np.empty(count, dtype=object)
-            flat[:] = list(chain.from_iterable(lang_tokens))
-            codes, uniques = pd.factorize(flat)  # distinct words of the batch (C hashing)
-            del flat
-            words = uniques.tolist()
-            # only words never seen before go through the analyzer (sorted: columns are reproducible)
-            for word in sorted(set(words).difference(cache)):
-                cache[word] = column(word, lang_names[li])
-            got = np.fromiter(map(cache.__getitem__, words), dtype=np.int64, count=len(words))[codes]
-            if len(segs) == len(seg_len):
-                keys[:] = got
-            else:  # scatter back to text order
-                first = np.repeat(seg_start[segs] - np.concatenate([[0], np.cumsum(lens)[:-1]]), lens)
-                keys[first + np.arange(count)] = got
-        del seg_tokens
-        seg_ids = np.repeat(np.arange(start * n_fields, stop * n_fields, dtype=np.int64), seg_len)
+            got = np.fromiter(map(cache.get, lang_words, repeat(_NEW)), dtype=np.int64, count=len(idx))
+            new = np.flatnonzero(got == _NEW)
+            if len(new):  # only words never seen before go through the analyzer (sorted: reproducible columns)
+                for word in sorted([lang_words[i] for i in new.tolist()]):
+                    cache[word] = column(word, lang_names[li])
+                got[new] = np.fromiter(map(cache.__getitem__, [lang_words[i] for i in new.tolist()]),
+                                       dtype=np.int64, count=len(new))
+            col = np.full(len(words), -1, dtype=np.int64)
+            col[idx] = got
+            if mine is None:
+                keys = col[codes]
+            else:
+                keys[mine] = col[lang_codes]
+        del codes, words, tok_lang
+        seg_ids = local_seg + start * n_fields
         keep = keys >= 0
         tok_keys.append(keys[keep].astype(np.int32))
         tok_segs.append(seg_ids[keep].astype(np.int32))
@@ -177,6 +179,124 @@ def count_terms(
         out.bigrams = big
         out.bigram_codes = uniq
     return out
+
+
+def _words(texts: list[str]) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """The words of ``texts`` as (code of each word, distinct words, index of the text each word is in).
+
+    The texts are joined and read as one array of code points; words are found and told apart with
+    array operations, and only the distinct words become Python strings (a regex would make one for
+    every word, and hashing them again would cost as much)."""
+    joined = "\n".join(texts)
+    chars = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    starts, ends = _word_spans(chars)
+    codes, firsts = _word_codes(chars, starts, ends)
+    words = [joined[a:b] for a, b in zip(starts[firsts].tolist(), ends[firsts].tolist(), strict=True)]
+    text_starts = np.zeros(len(texts), dtype=np.int64)
+    np.cumsum([len(t) + 1 for t in texts[:-1]], out=text_starts[1:])
+    return codes, words, np.searchsorted(text_starts, starts, side="right") - 1
+
+
+_WORD, _LETTER, _JOIN = 1, 2, 4
+
+
+@lru_cache(maxsize=1)
+def _bmp_classes() -> np.ndarray:
+    """Class bits (word character, letter, joiner) of every Basic Multilingual Plane character."""
+    return _classify("".join(map(chr, range(0x10000))))
+
+
+def _classify(chars: str) -> np.ndarray:
+    """Class bits of ``chars`` as ``re`` sees them: the definitions of :data:`~matcher.text.WORD_RE`."""
+    cls = np.zeros(len(chars), dtype=np.uint8)
+    for bit, pattern in ((_WORD, r"\w+"), (_LETTER, r"[^\W\d_]+"), (_JOIN, r"['’-]+")):
+        for m in re.finditer(pattern, chars):
+            cls[m.start():m.end()] |= bit
+    return cls
+
+
+def _char_classes(chars: np.ndarray) -> np.ndarray:
+    """Class bits of each code point of ``chars`` (a table lookup; characters beyond the BMP classified once)."""
+    if not len(chars) or int(chars.max()) < 0x10000:
+        return _bmp_classes()[chars]
+    high = np.unique(chars[chars >= 0x10000])  # rare: emoji, historic scripts
+    bits = np.zeros(int(chars.max()) + 1, dtype=np.uint8)
+    bits[:0x10000] = _bmp_classes()
+    bits[high] = _classify("".join(map(chr, high.tolist())))
+    return bits[chars]
+
+
+def _word_spans(chars: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(starts, ends) of the words :data:`~matcher.text.WORD_RE` finds in a text given as code points,
+    found with array operations (a test checks they are the same as ``WORD_RE.findall``'s).
+
+    A word is a run of word characters and single apostrophes or hyphens between two of them; it
+    starts at the run's first letter (digits and underscores before it are not part of it)."""
+    n = len(chars)
+    cls = _char_classes(chars)
+    run = np.zeros(n + 2, dtype=bool)  # padded: run[i + 1] is character i
+    run[1:-1] = cls & _WORD
+    joins = np.flatnonzero(cls[1:-1] & _JOIN) + 1
+    run[joins + 1] = run[joins] & run[joins + 2]  # a joiner between two word characters
+    edges = np.flatnonzero(run[1:] != run[:-1])
+    starts, ends = edges[0::2], edges[1::2]
+    lead = (cls[starts] & _LETTER) == 0
+    if lead.any():  # runs that start with a digit or underscore: the word starts at their first letter
+        bad = np.flatnonzero(lead)
+        lens = ends[bad] - starts[bad]
+        pos = np.repeat(starts[bad] - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
+        owner = np.repeat(bad, lens)
+        hit = (cls[pos] & _LETTER) != 0
+        pos, owner = pos[hit], owner[hit]
+        first = np.ones(len(owner), dtype=bool)
+        first[1:] = owner[1:] != owner[:-1]
+        starts = starts.copy()
+        starts[owner[first]] = pos[first]
+        keep = np.ones(len(starts), dtype=bool)
+        keep[bad] = False
+        keep[owner[first]] = True
+        starts, ends = starts[keep], ends[keep]
+    return starts, ends
+
+
+def _word_codes(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(code of each word, index of the first word of each code): words with the same text share a
+    code. Exact (no hash that could collide): each word's characters, renumbered densely from 1 and
+    zero-padded, are read as 64-bit integers, which ``pd.factorize`` numbers."""
+    lens = ends - starts
+    if not len(lens):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    seen = np.flatnonzero(np.bincount(chars))
+    small = np.uint8 if len(seen) < 256 else np.uint16 if len(seen) < 65536 else np.uint32
+    per = 8 // np.dtype(small).itemsize  # characters per 64-bit integer
+    dense = np.zeros(int(seen[-1]) + 1, dtype=small)
+    dense[seen] = np.arange(1, len(seen) + 1)
+    n_ints = (lens + per - 1) // per
+    padded = np.zeros(len(chars) + int(n_ints.max()) * per, dtype=small)
+    padded[: len(chars)] = dense[chars]
+    codes = np.empty(len(starts), dtype=np.int64)
+    firsts = []
+    n_codes = 0
+    for k in np.flatnonzero(np.bincount(n_ints)).tolist():  # words of 1-8 characters, 9-16, ... (with 8-bit codes)
+        sel = np.flatnonzero(n_ints == k)
+        width = k * per
+        ints = np.lib.stride_tricks.sliding_window_view(padded, width)[starts[sel]].view(np.uint64)
+        ones = np.iinfo(small).max
+        if k <= 4:  # zero what follows each word (a mask per length), number the integers column by column
+            ints &= ((np.arange(width) < np.arange(width + 1)[:, None]) * ones).astype(small).view(np.uint64)[lens[sel]]
+            key = pd.factorize(ints[:, 0])[0]
+            for c in range(1, k):
+                key = pd.factorize(key * len(sel) + pd.factorize(ints[:, c])[0])[0]
+        else:  # long words are few: a mask per word, and their bytes as one key each
+            ints &= ((np.arange(width) < lens[sel, None]) * ones).astype(small).view(np.uint64)
+            key = pd.factorize(np.array([row.tobytes() for row in ints], dtype=object))[0]
+        # factorize numbers in order of first appearance: a word is a first when its code is new
+        first = np.ones(len(sel), dtype=bool)
+        first[1:] = key[1:] > np.maximum.accumulate(key)[:-1]
+        codes[sel] = key + n_codes
+        n_codes += int(first.sum())
+        firsts.append(sel[first])
+    return codes, np.concatenate(firsts)
 
 
 def _csr(data: np.ndarray, cols: np.ndarray, rows: np.ndarray, n_rows: int, n_cols: int) -> sp.csr_matrix:

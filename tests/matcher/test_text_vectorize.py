@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from matcher.text import WORD_RE, Analyzer, english_family, fold, stem_lv
-from matcher.vectorize import count_terms
+from matcher.vectorize import _words, count_terms
 
 
 def test_place_names_are_not_lemmatised_into_common_words():
@@ -120,3 +120,31 @@ def test_fixed_term_space_counts_only_known_terms_in_their_columns():
     # "jauniešu centri" is a known pair (the third call's title); the new words are not counted
     assert again.unigrams.nnz == 2 and again.bigrams.nnz == 1
     assert len(first.vocabulary) == first.unigrams.shape[1]  # the learned space is left untouched
+
+
+def _regex_words(texts):
+    return [(i, w) for i, t in enumerate(texts) for w in WORD_RE.findall(t)]
+
+
+def _array_words(texts):
+    codes, words, seg = _words(texts)
+    assert len(set(words)) == len(words)  # one code per distinct word
+    return [(int(i), words[c]) for c, i in zip(codes, seg, strict=True)]
+
+
+@pytest.mark.parametrize("alphabet", [
+    "ab1_-'’ \n.āŽ𝐀😀٣ǅ",  # letters, digits (also Arabic-Indic), underscore, joiners, astral letters and emoji
+    "".join(chr(c) for c in range(0x20, 0x800)),  # more than 255 distinct characters: 16-bit codes
+])
+def test_array_words_are_the_regex_words(alphabet):
+    rng = np.random.default_rng(0)
+    texts = ["".join(rng.choice(list(alphabet), size=rng.integers(0, 60))) for _ in range(3000)]
+    texts += ["", "2021-2027 ES-fondi", "jauniešu_centri 3D-druka", "a--b a-'b 'a' x-1 1-x", "ā" * 40]
+    assert _array_words(texts) == _regex_words(texts)
+
+
+def test_array_words_tell_apart_more_than_65535_characters():
+    every = "".join(map(chr, range(0x4E00, 0x4E00 + 70000)))  # CJK and beyond: 32-bit codes
+    text = every[::7] + " " + every
+    texts = [text, text[:5000], "x " + text[-300:]]
+    assert _array_words(texts) == _regex_words(texts)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
 
 from grantmatch.models import Eligibility, GrantCall, Match, NgoProfile, PriorityArea
@@ -98,6 +99,27 @@ def test_top_k_is_the_head_of_the_full_ranking(calls, youth_profile):
         assert ids(m.rank(youth_profile, top=k, today=TODAY)) == ids(full)[:k]
     assert all(0.0 <= x.score <= 1.0 for x in full)  # a chance of a good fit
     assert [x.score for x in full] == sorted((x.score for x in full), reverse=True)
+
+
+def test_top_k_from_the_re_ranked_calls_is_the_head_of_the_full_ranking(calls, youth_profile):
+    m = Matcher(rerank_depth=2).fit(calls)  # only two calls get their per-field relevance
+    full = m.rank(youth_profile, top=None, today=TODAY)
+    assert len(full) > 2
+    for k in (1, 2, 3):
+        assert ids(m.rank(youth_profile, top=k, today=TODAY)) == ids(full)[:k]
+
+
+def test_title_gram_query_is_the_vectorizers_own(calls, youth_profile):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from matcher.tfidf import _char_query, profile_text
+
+    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, dtype=np.float32)
+    vec.fit([c["title"] for c in calls] + ["ab ūdens-ūdens"])
+    for text in (profile_text(NgoProfile.from_dict(youth_profile)), "a ab abc  ūdens-ūdens\n\tAB", ""):
+        want, got = vec.transform([text]), _char_query(vec, text)
+        assert got.dtype == want.dtype and got.shape == want.shape
+        assert np.array_equal(got.indices, want.indices) and np.array_equal(got.data, want.data)
 
 
 def _en(id_, title, summary, **kw):
