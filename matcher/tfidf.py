@@ -828,13 +828,21 @@ class Matcher:
         q, parts, _display, disp = self._queries(profile)
         if feedback:
             q = self._rocchio(q, feedback)
-        scores, ok, close, _ = self._scores(profile, q, today, parts)
+        scores, ok, close, _, head = self._scores(profile, q, today, parts)
+        marked = []
         if feedback:
             for cid, rel in feedback.items():
                 i = self.index_.get(cid)
                 if i is not None:
                     scores[i] += 1.0 if rel else -2.0
-        idx = np.flatnonzero(ok)
+                    marked.append(i)
+        if head is not None and top is not None and len(head) - len(marked) >= top:
+            # the best calls are among the re-ranked ones (and the marked ones, lifted or lowered):
+            # no second pass over every eligible call
+            idx = np.union1d(head, np.asarray(marked, dtype=head.dtype)) if marked else head
+            idx = idx[ok[idx]]
+        else:
+            idx = np.flatnonzero(ok)
         cand = scores[idx]
         if top is not None and top < len(idx):
             part = np.argpartition(-cand, top - 1)[:top]  # the top k only, then sort those
@@ -848,7 +856,9 @@ class Matcher:
 
     def _scores(self, profile: NgoProfile, q: dict[int, float], today: date,
                 parts: Mapping[str, dict[int, float]] | None = None):
-        """(logit of "good fit" for every call, eligible mask, geographic closeness, features by name).
+        """(logit of "good fit" for every call, eligible mask, geographic closeness, features by name,
+        head): ``head`` is the re-ranked calls when they are sure to hold every higher-scoring call
+        (per-field weights are not negative, so a call left out scores no more than any of them), else None.
 
         The logit is ``bias`` plus each feature times its weight (:meth:`feature_weights`). The
         whole-profile features are vector operations over all calls; the per-field relevances are then
@@ -860,15 +870,18 @@ class Matcher:
         scores = np.full(len(ok), self.bias, dtype=np.float32)
         for name, col in cols.items():
             _add_weighted(scores, col, w[name])
+        head = None
         if parts:
             cand = np.flatnonzero(ok)
             if len(cand) > self.rerank_depth:
                 cand = np.sort(cand[np.argpartition(-scores[cand], self.rerank_depth - 1)[: self.rerank_depth]])
+                if all(w[name] >= 0 for name in parts):
+                    head = cand
             late = self._part_features(cand, parts)
             for name, col in late.items():
                 _add_weighted(scores, col, w[name])
             cols.update(late)
-        return scores, ok, close, cols
+        return scores, ok, close, cols, head
 
     def _features(self, profile: NgoProfile, q: dict[int, float], ok: np.ndarray,
                   close: np.ndarray) -> dict[str, np.ndarray | tuple[np.ndarray, np.ndarray]]:
@@ -961,7 +974,7 @@ class Matcher:
         self._check_fitted()
         profile = as_profile(profile)
         q, parts, _display, _disp = self._queries(profile)
-        _, ok, _, cols = self._scores(profile, q, today or date.today(), parts)
+        _, ok, _, cols, _ = self._scores(profile, q, today or date.today(), parts)
         rows = np.flatnonzero(ok)
         at = np.full(len(ok), -1, dtype=np.int64)
         at[rows] = np.arange(len(rows))

@@ -109,6 +109,25 @@ def test_top_k_from_the_re_ranked_calls_is_the_head_of_the_full_ranking(calls, y
         assert ids(m.rank(youth_profile, top=k, today=TODAY)) == ids(full)[:k]
 
 
+def test_top_k_with_feedback_is_the_head_of_the_full_ranking():
+    """A call marked relevant can climb from outside the few re-ranked calls: the top k still agree."""
+    def call_(i):  # the same call, each with more filler: a strictly falling order c0 > c1 > ...
+        return {"id": f"c{i}", "source": "t", "url": f"https://example.org/{i}", "title": "Jauniešu projektu konkurss",
+                "summary": "Atbalsts jauniešu neformālās izglītības projektiem."
+                + " Pieteikumus iesniedz tiešsaistē." * i,
+                "language": "lv", "eligible_applicants": ["association"], "geography": ["LV"], "deadline": "2027-03-01"}
+
+    profile = {"id": "p", "name": "Jauniešu biedrība", "mission": "Jauniešu neformālā izglītība",
+               "legal_form": "association", "country": "LV"}
+    m = Matcher(rerank_depth=3).fit([call_(i) for i in range(6)])
+    plain = ids(m.rank(profile, top=None, today=TODAY))
+    lifted = plain[4]  # outside the three re-ranked calls
+    full = ids(m.rank(profile, top=None, today=TODAY, feedback={lifted: True}))
+    assert full[0] == lifted
+    for k in (1, 2):
+        assert ids(m.rank(profile, top=k, today=TODAY, feedback={lifted: True})) == full[:k]
+
+
 def test_title_gram_query_is_the_vectorizers_own(calls, youth_profile):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
