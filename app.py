@@ -83,4 +83,5 @@ pages = {
         st.Page(_f["sources"], title=common.tr("page.sources"), icon="🩺"),
     ],
 }
+common.scroll_to_top_after_switch()
 st.navigation(pages).run()

@@ -99,14 +99,14 @@ def _actions(store, call, profile) -> None:
         irr.button(tr("matches.clear_feedback"), key="call_clear", on_click=_feedback, args=(profile.id, cid, None))
     if draft.button(tr("call.draft"), key="call_draft"):
         st.session_state[common.CALL_KEY] = cid
-        st.switch_page(common.PAGE_FILES["draft"])
+        common.go("draft")
 
 
 def main() -> None:
     store = common.guarded(common.get_store, "app.db_error")
     call_id = st.session_state.get(common.CALL_KEY) or st.query_params.get("call")
     if st.button(tr("call.back"), key="call_back"):
-        st.switch_page(common.PAGE_FILES["matches"])
+        common.go("matches")
     if not call_id:
         st.title(tr("call.title"))
         st.info(tr("call.none"))

@@ -85,7 +85,7 @@ def _cohort_section(rows, names) -> None:
     )
     if choice and st.button(common.tr("mentor.cohort.open_ngo_button"), key="cohort_open_ngo_go"):
         common.select_profile(choice)
-        st.switch_page(common.PAGE_FILES["matches"])
+        common.go("matches")
 
 
 def _deadline_section(ranked, tracked, names, profiles) -> None:

@@ -162,7 +162,31 @@ def select_profile(profile_id: str) -> None:
 def open_call(call_id: str) -> None:
     """Show one call on the Call detail page."""
     st.session_state[CALL_KEY] = call_id
-    st.switch_page(PAGE_FILES["call"])
+    go("call")
+
+
+_SCROLL_KEY = "_gm_scroll_top"
+
+# Streamlit keeps the main area's scroll position when a button switches the page, so a call opened
+# from the tenth card would open at its bottom. A fixed script of ours (no page data in it) scrolls it up.
+_SCROLL_TOP_JS = """<script>
+const main = window.parent.document.querySelector('[data-testid="stMain"]');
+for (const ms of [0, 100, 400]) { setTimeout(() => { if (main) { main.scrollTop = 0; } }, ms); }
+</script>"""
+
+
+def go(page: str) -> None:
+    """Switch to the page ``page`` (a ``PAGE_FILES`` key), opened at its top."""
+    st.session_state[_SCROLL_KEY] = True
+    st.switch_page(PAGE_FILES[page])
+
+
+def scroll_to_top_after_switch() -> None:
+    """Called by the router on every run: after :func:`go`, scroll the new page to its top (once)."""
+    if st.session_state.pop(_SCROLL_KEY, False):
+        import streamlit.components.v1 as components
+
+        components.html(_SCROLL_TOP_JS, height=0)
 
 
 def require_profile() -> NgoProfile:

@@ -226,12 +226,22 @@ def test_other_pages_render(page, screenshots, name, key):
 
 def test_call_detail_from_a_card(page, screenshots):
     go(page, lv("page.matches"))
-    cid = card_ids(page)[0]
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": 500})  # a call page is longer than this
+    cid = card_ids(page)[-1]  # the last card: the list is scrolled down to reach it
     title = card_title(page, cid)
-    page.locator(f".st-key-det_{cid} button").click()
+    button = page.locator(f".st-key-det_{cid} button")
+    button.scroll_into_view_if_needed()
+    assert page.locator("[data-testid='stMain']").evaluate("m => m.scrollTop") > 0
+    button.click()
     wait_idle(page)
     no_exception(page)
     assert title[:60] in page.locator("[data-testid='stMain']").inner_text()
+    # the call opens at its top (its title in view), not where the list was scrolled to
+    page.wait_for_function("() => document.querySelector('[data-testid=\"stMain\"]').scrollTop === 0", timeout=5000)
+    box = page.get_by_role("heading", name=title[:40]).first.bounding_box()
+    assert box is not None and 0 <= box["y"] < 500
+    page.set_viewport_size(size)
     shot(page, screenshots, "10-call")
     # The coordinator can act on the call they have just read: start a draft for it.
     assert page.locator(".st-key-call_track button").count() == 1
