@@ -7,9 +7,11 @@ an unknown one keeps it with a visible "check" note. Texts are Latvian first, th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from grantmatch.models import ApplicantType, Eligibility, EligibilityFact, GrantCall, NgoProfile
+from matcher.errors import MatcherError
 from matcher.places import Places, default_places
 
 APPLICANT_LV = {
@@ -38,12 +40,22 @@ APPLICANT_EN = {
 }
 
 
-def _as_profile(profile: NgoProfile | dict) -> NgoProfile:
-    return profile if isinstance(profile, NgoProfile) else NgoProfile.from_dict(profile)
+def as_call(call: GrantCall | Mapping) -> GrantCall:
+    """A call as the model object (the matcher takes the contract's dicts too)."""
+    if isinstance(call, GrantCall):
+        return call
+    if isinstance(call, Mapping):
+        return GrantCall.from_dict(dict(call))
+    raise MatcherError(f"matcher: expected a GrantCall or a dict, found {type(call).__name__}")
 
 
-def _as_call(call: GrantCall | dict) -> GrantCall:
-    return call if isinstance(call, GrantCall) else GrantCall.from_dict(call)
+def as_profile(profile: NgoProfile | Mapping) -> NgoProfile:
+    """A profile as the model object (the matcher takes the contract's dicts too)."""
+    if isinstance(profile, NgoProfile):
+        return profile
+    if isinstance(profile, Mapping):
+        return NgoProfile.from_dict(dict(profile))
+    raise MatcherError(f"matcher: expected an NgoProfile or a dict, found {type(profile).__name__}")
 
 
 def check_applicant(profile: NgoProfile, call: GrantCall) -> EligibilityFact:
@@ -134,8 +146,8 @@ def check_deadline(call: GrantCall, today: date) -> EligibilityFact:
 def check(profile: NgoProfile | dict, call: GrantCall | dict, today: date,
           places: Places | None = None) -> tuple[EligibilityFact, ...]:
     """The three eligibility facts (applicant, geography, deadline) of one call for one profile."""
-    profile = _as_profile(profile)
-    call = _as_call(call)
+    profile = as_profile(profile)
+    call = as_call(call)
     return (check_applicant(profile, call), check_geography(profile, call, places), check_deadline(call, today))
 
 

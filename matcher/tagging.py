@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 
 from grantmatch.models import GrantCall, PriorityArea
 from matcher.areas import default_area_model
+from matcher.eligibility import as_call  # light: no scikit-learn for the scrapers
 
 MIN_SCORE = 0.5
 """An area is tagged when its score is at least this and at least 60% of the best area's."""
@@ -17,7 +18,7 @@ def tag_areas(calls: Iterable[GrantCall | Mapping]) -> list[GrantCall]:
     model = default_area_model()
     out = []
     for c in calls:
-        call = c if isinstance(c, GrantCall) else GrantCall.from_dict(dict(c))  # no sklearn import for scrapers
+        call = as_call(c)
         if not call.priority_areas:
             scores = model.score_call(call)
             best = max(scores.values()) if scores else 0.0

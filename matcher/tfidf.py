@@ -49,6 +49,7 @@ from grantmatch.models import (
 )
 from matcher import eligibility
 from matcher.areas import AreaModel
+from matcher.eligibility import as_call, as_profile
 from matcher.errors import MatcherError, NotFittedError
 from matcher.glossary import TRANSLATION, Glossary
 from matcher.places import Places, default_places
@@ -56,22 +57,6 @@ from matcher.text import Analyzer, english_family, guess_language
 from matcher.vectorize import count_terms
 
 _NO_DEADLINE = np.iinfo(np.int32).max
-
-
-def as_call(call: GrantCall | Mapping) -> GrantCall:
-    if isinstance(call, GrantCall):
-        return call
-    if isinstance(call, Mapping):
-        return GrantCall.from_dict(dict(call))
-    raise MatcherError(f"matcher: expected a GrantCall or a dict, found {type(call).__name__}")
-
-
-def as_profile(profile: NgoProfile | Mapping) -> NgoProfile:
-    if isinstance(profile, NgoProfile):
-        return profile
-    if isinstance(profile, Mapping):
-        return NgoProfile.from_dict(dict(profile))
-    raise MatcherError(f"matcher: expected an NgoProfile or a dict, found {type(profile).__name__}")
 
 
 # Words that mark a call for research consortia or large institutions rather than a small NGO.
@@ -828,7 +813,7 @@ class Matcher:
         q, parts, _display, disp = self._queries(profile)
         if feedback:
             q = self._rocchio(q, feedback)
-        scores, ok, close, _, head = self._scores(profile, q, today, parts)
+        scores, ok, _, head = self._scores(profile, q, today, parts)
         marked = []
         if feedback:
             for cid, rel in feedback.items():
@@ -856,9 +841,9 @@ class Matcher:
 
     def _scores(self, profile: NgoProfile, q: dict[int, float], today: date,
                 parts: Mapping[str, dict[int, float]] | None = None):
-        """(logit of "good fit" for every call, eligible mask, geographic closeness, features by name,
-        head): ``head`` is the re-ranked calls when they are sure to hold every higher-scoring call
-        (per-field weights are not negative, so a call left out scores no more than any of them), else None.
+        """(logit of "good fit" for every call, eligible mask, features by name, head): ``head`` is the
+        re-ranked calls when they are sure to hold every higher-scoring call (per-field weights are not
+        negative, so a call left out scores no more than any of them), else None.
 
         The logit is ``bias`` plus each feature times its weight (:meth:`feature_weights`). The
         whole-profile features are vector operations over all calls; the per-field relevances are then
@@ -881,7 +866,7 @@ class Matcher:
             for name, col in late.items():
                 _add_weighted(scores, col, w[name])
             cols.update(late)
-        return scores, ok, close, cols, head
+        return scores, ok, cols, head
 
     def _features(self, profile: NgoProfile, q: dict[int, float], ok: np.ndarray,
                   close: np.ndarray) -> dict[str, np.ndarray | tuple[np.ndarray, np.ndarray]]:
@@ -974,7 +959,7 @@ class Matcher:
         self._check_fitted()
         profile = as_profile(profile)
         q, parts, _display, _disp = self._queries(profile)
-        _, ok, _, cols, _ = self._scores(profile, q, today or date.today(), parts)
+        _, ok, cols, _ = self._scores(profile, q, today or date.today(), parts)
         rows = np.flatnonzero(ok)
         at = np.full(len(ok), -1, dtype=np.int64)
         at[rows] = np.arange(len(rows))

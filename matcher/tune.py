@@ -18,9 +18,10 @@ from datetime import date
 import numpy as np
 
 from grantmatch.models import GrantCall, NgoProfile
+from matcher.eligibility import as_profile
 from matcher.errors import MatcherError
 from matcher.evaluate import metrics
-from matcher.tfidf import FEATURES, Matcher, as_profile
+from matcher.tfidf import FEATURES, Matcher
 
 GOOD_FIT = 2  # grades at or above this count as a good fit
 

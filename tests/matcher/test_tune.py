@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from grantmatch.cli import app
 from matcher import Matcher
-from matcher.tfidf import FEATURES, as_profile
+from matcher.eligibility import as_profile
+from matcher.tfidf import FEATURES
 from matcher.tune import ProfileFeatures, as_parameters, fit_weights, ndcg, tune
 
 from .conftest import TODAY
