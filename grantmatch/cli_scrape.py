@@ -182,11 +182,14 @@ def register(app: typer.Typer) -> None:
     @app.command("save-fixture")
     def save_fixture(
         source: str = typer.Argument(..., help="Source key."),
-        url: str = typer.Option(..., "--url", help="The page to fetch (once)."),
-        out: Path = typer.Option(..., "--out", help="Where to write it, e.g. tests/fixtures/<key>/listing.html."),
+        url: str = typer.Option(None, "--url", help="The page to fetch once (default: the source's first start URL)."),
+        out: Path = typer.Option(
+            None, "--out", help="Where to write it (default: the page's fixture file under tests/fixtures/<key>/)."
+        ),
     ) -> None:
         """Saglabāt lapu testiem / Fetch one page once and save it as a test fixture (for maintainers)."""
         try:
+            url, out = scrape_job.fixture_target(source, url, out)
             size = scrape_job.save_fixture(source, url, out)
         except ScrapeError as exc:
             typer.secho(f"kļūda / error: {exc}", err=True, fg="red")

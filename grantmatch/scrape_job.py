@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select, update
 
@@ -524,6 +525,32 @@ def parse_saved_page(
     for item in method(text, url, meta):
         (calls if isinstance(item, GrantCall) else requests).append(item)
     return calls, requests
+
+
+def fixture_target(key: str, url: str | None, out: Any, root: Any = "tests/fixtures") -> tuple[str, Any]:
+    """The page ``save-fixture`` fetches and the file it writes, filling in what was not given.
+
+    The page defaults to the source's first start URL; the file to the name the source's
+    ``fixture_pages`` gives that page (its tests read it there), else the URL's last path segment
+    (``.json`` for a POSTed API search, ``.html`` otherwise), under ``<root>/<key>/``.
+    """
+    from pathlib import Path
+
+    cls = registry.get(key)
+    requests = list(cls().start_requests())
+    if not url:
+        if not requests:
+            raise ScrapeError(f"{key}: expected a start URL to save (or --url), found none", source=key)
+        url = requests[0].url
+    if out is None:
+        name = cls.fixture_pages.get(url)
+        if name is None:
+            method = next((r.method for r in requests if r.url == url), "GET")
+            last = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+            stem = re.sub(r"[^A-Za-z0-9._-]+", "-", last).strip("-.") or "index"
+            name = stem if "." in stem else stem + (".json" if method == "POST" else ".html")
+        out = Path(root) / key / name
+    return url, out
 
 
 def save_fixture(key: str, url: str, out: Any, *, client: HttpClient | None = None) -> int:

@@ -82,3 +82,37 @@ def test_save_fixture_uses_the_sources_own_request(served, tmp_path, monkeypatch
     assert result.exit_code == 0, result.output
     assert json.loads(out.read_text(encoding="utf-8"))["totalResults"] == 9
     assert served.hits[-1].method == "POST"
+
+
+def test_fixture_target_defaults_to_the_start_page_and_its_fixture_file():
+    url, out = scrape_job.fixture_target("sif", None, None)
+    assert url == "https://www.sif.gov.lv/lv/rss/articles"
+    assert out == Path("tests/fixtures/sif/rss_articles.xml")
+
+
+def test_fixture_target_names_an_unknown_page_after_its_url(tmp_path):
+    url, out = scrape_job.fixture_target("sif", "https://www.sif.gov.lv/lv/jaunums/jauns-konkurss", None, tmp_path)
+    assert url.endswith("jauns-konkurss") and out == tmp_path / "sif" / "jauns-konkurss.html"
+    _, given = scrape_job.fixture_target("sif", url, tmp_path / "x.html")
+    assert given == tmp_path / "x.html"
+
+
+def test_fixture_target_of_a_posted_search_is_json(tmp_path):
+    cls = registry.get("eu-ft")
+    url = next(iter(r.url for r in cls().start_requests()))
+    assert url not in cls.fixture_pages or cls.fixture_pages[url].endswith(".json")
+    _, out = scrape_job.fixture_target("eu-ft", None, None, tmp_path)
+    assert out.suffix == ".json"
+
+
+def test_scrapers_cli_module_has_the_scrape_commands():
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapers.cli", "--help"], capture_output=True, text=True, timeout=60,
+        cwd=Path(__file__).parents[2],
+    )
+    assert result.returncode == 0, result.stderr
+    for command in ("scrape", "sources", "parse", "save-fixture"):
+        assert command in result.stdout
