@@ -16,7 +16,8 @@ WINDOWS = (0, 14, 30, 60, 90, 180)  # 0 = any (a None option would show Streamli
 
 def _feedback(profile_id: str, call_id: str, relevant: bool | None) -> None:
     services.set_feedback(common.get_store(), profile_id, call_id, relevant)
-    st.session_state["_matches_toast"] = "matches.feedback_saved"
+    hides = relevant is False and not st.session_state.get("mf_show_hidden")
+    st.session_state["_matches_toast"] = "matches.hidden_ok" if hides else "matches.feedback_saved"
 
 
 def _track(profile_id: str, call_id: str) -> None:
@@ -36,7 +37,7 @@ def _language_label(code: str, lang_code: str) -> str:
     return common.language_label(code, lang_code)
 
 
-def _filters(options: dict[str, list[str]], previous_visit) -> services.MatchFilters:
+def _filters(options: dict[str, list[str]], previous_visit, not_relevant: frozenset[str]) -> services.MatchFilters:
     with st.sidebar:
         st.subheader(tr("matches.filters"))
         areas = st.multiselect(
@@ -82,6 +83,7 @@ def _filters(options: dict[str, list[str]], previous_visit) -> services.MatchFil
             horizontal=True,
             key="mf_sort",
         )
+        show_hidden = st.checkbox(tr("matches.filter.show_hidden", n=len(not_relevant)), key="mf_show_hidden")
     return services.MatchFilters(
         areas=tuple(areas),
         within_days=window or None,
@@ -92,6 +94,7 @@ def _filters(options: dict[str, list[str]], previous_visit) -> services.MatchFil
         only_new=only_new,
         new_since=previous_visit,
         sort=sort,
+        hidden=frozenset() if show_hidden else not_relevant,
     )
 
 
@@ -169,7 +172,9 @@ def main() -> None:
     previous_visit = visited[profile.id]
 
     st.caption(tr("matches.intro", name=profile.name))
-    filters = _filters(services.filter_options(ranked), previous_visit)
+    marks = services.feedback(store, profile.id)
+    not_relevant = frozenset(cid for cid, relevant in marks.items() if relevant is False)
+    filters = _filters(services.filter_options(ranked), previous_visit, not_relevant)
     meta = services.call_meta(store) if (filters.only_new or previous_visit is not None) else {}
     shown = services.filter_ranked(ranked, filters, today=common.today(), meta=meta)
 
@@ -183,7 +188,6 @@ def main() -> None:
         return
 
     best = reports.best_score(ranked)  # fit is relative to the NGO's best match, whatever the filters
-    marks = services.feedback(store, profile.id)
     tracked = services.tracked_ids(store, profile.id)
     limit = st.session_state.get("_matches_shown", PAGE_SIZE)
     for item in shown[:limit]:

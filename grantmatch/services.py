@@ -279,6 +279,7 @@ class MatchFilters:
     only_new: bool = False
     new_since: datetime | None = None
     sort: str = "score"  # "score" or "deadline"
+    hidden: frozenset[str] = frozenset()  # call ids left out (the ones the NGO marked "not relevant")
 
 
 def call_areas(item: RankedCall) -> tuple[str, ...]:
@@ -316,6 +317,8 @@ def filter_ranked(
     out = []
     for item in ranked:
         call = item.call
+        if call.id in filters.hidden:
+            continue
         if areas and not areas.intersection(call_areas(item)):
             continue
         if sources and call.source not in sources:

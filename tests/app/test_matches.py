@@ -136,15 +136,24 @@ def test_no_results_after_filters_says_so(env, run_app):
     assert any("Pēc šiem filtriem nav neviena konkursa" in w.value for w in at.warning)
 
 
-def test_not_relevant_moves_call_down(env, run_app):
+def test_not_relevant_hides_the_call_until_shown_again(env, run_app):
     at = run_app()
     first = _card_ids(at)[0]
+    assert "(0)" in at.sidebar.checkbox(key="mf_show_hidden").label  # nothing marked yet
     at.button(key=f"irr_{first}").click().run()
     assert not at.exception
-    assert _card_ids(at)[0] != first
+    assert first not in _card_ids(at)
+    assert any("paslēpts" in t.value for t in at.toast)
     assert services.open_store(env.url).feedback("kultura") == {first: False}
+    toggle = at.sidebar.checkbox(key="mf_show_hidden")
+    assert "(1)" in toggle.label
+    toggle.check().run()
+    ids = _card_ids(at)
+    assert first in ids and ids.index(first) > 0  # shown again, below the calls not marked
     at.button(key=f"clr_{first}").click().run()
     assert services.open_store(env.url).feedback("kultura") == {}
+    at.sidebar.checkbox(key="mf_show_hidden").uncheck().run()
+    assert first in _card_ids(at)
 
 
 def test_track_adds_to_pipeline(env, run_app):

@@ -128,16 +128,24 @@ def test_switch_ngo_changes_the_ranking(page):
     STATE["ngo"] = second
 
 
-def test_not_relevant_moves_a_call_down(page, screenshots):
+def test_not_relevant_hides_a_call_and_the_sidebar_shows_it_again(page, screenshots):
     before = card_ids(page)
     first = before[0]
     page.locator(f".st-key-irr_{first} button").click()
     wait_idle(page)
     no_exception(page)
-    after = card_ids(page)
-    assert after[0] != first
-    assert first not in after or after.index(first) > 0
+    assert first not in card_ids(page)
     shot(page, screenshots, "02-matches-after-feedback")
+    page.locator(".st-key-mf_show_hidden label").click()
+    wait_idle(page)
+    shown = card_ids(page)
+    assert first in shown and shown.index(first) > 0
+    page.locator(f".st-key-clr_{first} button").click()  # clear the mark: the call is back for good
+    wait_idle(page)
+    page.locator(".st-key-mf_show_hidden label").click()
+    wait_idle(page)
+    no_exception(page)
+    assert first in card_ids(page)
 
 
 def test_track_a_call_and_find_it_in_the_pipeline(page, screenshots):
