@@ -226,8 +226,13 @@ def main() -> None:
         return
     names = _names(profiles)
     with st.spinner(common.tr("mentor.cohort.loading")):
-        ranked = {p.id: common.guarded(lambda p=p: common.get_ranking(p, top=TOP), "app.matcher_error")
-                  for p in profiles}
+        ranked = {  # without the calls each NGO marked "not relevant", as its Matches page shows them
+            p.id: services.without_not_relevant(
+                store, p.id, common.guarded(lambda p=p: common.get_ranking(p, top=TOP), "app.matcher_error"),
+                today=common.today(),
+            )
+            for p in profiles
+        }
     tracked = services.active_tracked_calls(store, calls)
 
     rows = reports.cohort_table(profiles, ranked, top=3, tracked=tracked, today=common.today())

@@ -173,8 +173,7 @@ def main() -> None:
 
     st.caption(tr("matches.intro", name=profile.name))
     marks = services.feedback(store, profile.id)
-    not_relevant = frozenset(cid for cid, relevant in marks.items() if relevant is False)
-    filters = _filters(services.filter_options(ranked), previous_visit, not_relevant)
+    filters = _filters(services.filter_options(ranked), previous_visit, services.not_relevant(store, profile.id))
     meta = services.call_meta(store) if (filters.only_new or previous_visit is not None) else {}
     shown = services.filter_ranked(ranked, filters, today=common.today(), meta=meta)
 

@@ -376,6 +376,16 @@ def feedback(store: Store, profile_id: str) -> dict[str, bool]:
     return store.feedback(profile_id)
 
 
+def not_relevant(store: Store, profile_id: str) -> frozenset[str]:
+    """Ids of the calls the NGO marked "not relevant" (lists leave them out; ``MatchFilters.hidden``)."""
+    return frozenset(cid for cid, relevant in store.feedback(profile_id).items() if relevant is False)
+
+
+def without_not_relevant(store: Store, profile_id: str, ranked: list[RankedCall], *, today: date) -> list[RankedCall]:
+    """``ranked`` without the calls the NGO marked "not relevant" (briefs and the cohort overview)."""
+    return filter_ranked(ranked, MatchFilters(hidden=not_relevant(store, profile_id)), today=today)
+
+
 def track(store: Store, profile_id: str, call_id: str) -> None:
     """Add a call to a profile's pipeline at "interested" (no change when tracked already)."""
     if store.get_call(call_id) is None:
@@ -666,13 +676,14 @@ def consultation_brief(
     calls: dict[str, GrantCall],
 ) -> Any:
     """The consultation brief of one profile (:class:`grantmatch.reports.Brief`) from its ranking,
-    pipeline, call history and earlier consultations."""
+    pipeline, call history and earlier consultations. Calls the NGO marked "not relevant" are left out
+    (as on the Matches page)."""
     from grantmatch import reports
 
     return reports.build_brief(
         profile,
         today=today,
-        ranked=ranked,
+        ranked=without_not_relevant(store, profile.id, ranked, today=today),
         tracked=store.tracked(profile.id),
         calls=calls,
         call_meta=store.call_meta() if calls else {},

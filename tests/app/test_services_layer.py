@@ -67,6 +67,26 @@ def test_consultation_brief_uses_the_stored_pipeline_and_consultations(store):
     assert brief.since is not None and brief.since.date() == date(2027, 1, 1)
 
 
+def test_calls_marked_not_relevant_leave_the_brief_and_the_cohort_lists(store):
+    today = date(2027, 1, 15)
+    profile = services.get_profile(store, "kult")
+    ranked = services.rank_profile(store, services.build_matcher(store), profile, today=today)
+    ids = [r.call.id for r in ranked]
+    assert "t-fest" in ids
+    calls = services.calls_by_id(store)
+    services.set_feedback(store, "kult", "t-fest", False)
+    services.set_feedback(store, "kult", "t-evil", True)  # a "relevant" mark changes nothing here
+    assert services.not_relevant(store, "kult") == {"t-fest"}
+    assert [r.call.id for r in services.without_not_relevant(store, "kult", ranked, today=today)] == [
+        i for i in ids if i != "t-fest"
+    ]
+    brief = services.consultation_brief(store, profile, today=today, ranked=ranked, calls=calls)
+    listed = {item.call.id for section in (brief.new_matches, brief.top_matches) for item in section}
+    listed |= {d.call.id for d in (*brief.deadlines_30, *brief.deadlines_60)}
+    assert "t-fest" not in listed
+    assert services.without_not_relevant(store, "jaun", ranked, today=today) == ranked  # another NGO's mark
+
+
 def test_drafting_services_are_re_exported_unchanged():
     for name in ("create_draft", "save_draft", "load_draft", "list_drafts", "draft_versions", "restore_version",
                  "template_choices"):  # fmt: skip
