@@ -35,7 +35,9 @@ def _title(call) -> str:
 
 def _cohort_section(rows, names) -> None:
     st.subheader(common.tr("mentor.cohort.table"))
-    st.caption(common.tr("mentor.cohort.table_help", pct=round(100 * reports.FIT_HIGH)))
+    st.caption(common.tr(
+        "mentor.cohort.table_help", pct=round(100 * reports.FIT_HIGH), score=round(100 * reports.SCORE_HIGH)
+    ))
     data = []
     for row in rows:
         top = reports.best_score(row.best)

@@ -341,7 +341,7 @@ def fit(score: float, best: float | None) -> tuple[float, str]:
     """How well a match fits, relative to the best match in its list: (share 0..1, text such as
     "augsta atbilstība")."""
     share = reports.relative_fit(score, best if best is not None else score)
-    return share, tr(f"fit.{reports.fit_level(share)}")
+    return share, tr(f"fit.{reports.fit_level(share, score)}")
 
 
 def fact_text(fact: Any, call: GrantCall, profile: NgoProfile | None, day: date | None = None) -> str:

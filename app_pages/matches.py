@@ -14,6 +14,13 @@ PAGE_SIZE = 10
 WINDOWS = (0, 14, 30, 60, 90, 180)  # 0 = any (a None option would show Streamlit's own placeholder)
 
 
+def _fit_help() -> str:
+    return tr(
+        "fit.help", high=round(100 * reports.FIT_HIGH), medium=round(100 * reports.FIT_MEDIUM),
+        score_high=round(100 * reports.SCORE_HIGH), score_medium=round(100 * reports.SCORE_MEDIUM),
+    )
+
+
 def _feedback(profile_id: str, call_id: str, relevant: bool | None) -> None:
     services.set_feedback(common.get_store(), profile_id, call_id, relevant)
     hides = relevant is False and not st.session_state.get("mf_show_hidden")
@@ -119,7 +126,7 @@ def _card(
         head.caption(who)
         share, label = common.fit(match.score, best)
         score.progress(share, text=f"**{label}**")
-        score.caption(tr("fit.share", pct=round(100 * share)), help=tr("fit.help"))
+        score.caption(tr("fit.share", pct=round(100 * share)), help=_fit_help())
         a, d, ar = st.columns(3)
         amount = common.fmt_range(call.min_amount_eur, call.max_amount_eur)
         a.markdown(f"**{tr('common.amount')}:** {common.safe_text(amount)}")
@@ -187,6 +194,8 @@ def main() -> None:
         return
 
     best = reports.best_score(ranked)  # fit is relative to the NGO's best match, whatever the filters
+    if best is not None and reports.fit_level(1.0, best) == "low":
+        st.info(tr("matches.all_weak"))
     tracked = services.tracked_ids(store, profile.id)
     limit = st.session_state.get("_matches_shown", PAGE_SIZE)
     for item in shown[:limit]:

@@ -193,7 +193,11 @@ def main(argv: list[str] | None = None) -> int:
                 store.upgrade()
 
                 def client(tmp=tmp) -> HttpClient:
-                    return HttpClient(cache_path=Path(tmp) / "http.sqlite", delay=0, rewrite=rewrite, backoff=0)
+                    # as scrape_job.default_client: HTTP cache and the last run's raw pages in the var folder
+                    return HttpClient(
+                        cache_path=Path(tmp) / "http.sqlite", raw_dir=Path(tmp) / "raw", delay=0, rewrite=rewrite,
+                        backoff=0,
+                    )
 
                 parent.send("reset")
                 parent.recv()

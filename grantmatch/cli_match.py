@@ -27,9 +27,19 @@ def _today(value: str | None) -> date:
         raise _fail(f"--today: expected a date YYYY-MM-DD, found {value!r}") from None
 
 
-def _read(profiles: Path, calls: Path) -> tuple[list[NgoProfile], list[GrantCall]]:
+SKIP_HELP = "Report and leave out records that break the contract or repeat an id (default: stop at the first)."
+
+
+def _skipped(message: str) -> None:
+    typer.secho(f"skipped: {message}", err=True, fg="yellow")
+
+
+def _read(profiles: Path, calls: Path, skip_invalid: bool = False) -> tuple[list[NgoProfile], list[GrantCall]]:
+    """Profiles and calls; with ``skip_invalid`` a record that breaks the contract (or repeats an id)
+    is reported on stderr and left out, else the first one stops the command."""
+    skip = _skipped if skip_invalid else None
     try:
-        return services.read_profiles(profiles), services.read_calls(calls)
+        return services.read_profiles(profiles, skip=skip), services.read_calls(calls, skip=skip)
     except services.InputFileError as exc:
         raise _fail(str(exc)) from None
 
@@ -45,35 +55,13 @@ def _splits(path: Path) -> dict[str, str]:
     return out
 
 
-def _read_lenient(path: Path) -> list[GrantCall]:
-    """Calls of a JSONL file, skipping (and reporting on stderr) records that break the contract."""
-    from grantmatch.models import ValidationError
-
-    out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            out.append(GrantCall.from_dict(json.loads(line)))
-        except (ValueError, ValidationError) as exc:
-            typer.secho(f"skipped: {path} line {n}: {exc}", err=True, fg="yellow")
-    return out
-
-
 def _read_judged(profiles: Path, calls: Path, qrels: Path, split: str | None,
                  skip_invalid: bool) -> tuple[list[NgoProfile], list[GrantCall], dict[str, dict[str, int]]]:
     """Profiles (of one ``split`` if given), calls and qrels for the commands that measure."""
     from matcher.errors import MatcherError
     from matcher.evaluate import read_qrels
 
-    if skip_invalid:
-        try:
-            profs = services.read_profiles(profiles)
-        except services.InputFileError as exc:
-            raise _fail(str(exc)) from None
-        cs = _read_lenient(calls)
-    else:
-        profs, cs = _read(profiles, calls)
+    profs, cs = _read(profiles, calls, skip_invalid)
     try:
         judged = read_qrels(qrels)
     except MatcherError as exc:
@@ -96,6 +84,7 @@ def register(app: typer.Typer) -> None:
         top: int = typer.Option(10, "--top", min=1, help="How many calls per profile."),
         today: str = typer.Option(None, "--today", help="YYYY-MM-DD; calls closed before it are left out."),
         fmt: str = typer.Option("jsonl", "--format", help="jsonl (one line per profile) or table."),
+        skip_invalid: bool = typer.Option(False, "--skip-invalid", help=SKIP_HELP),
     ) -> None:
         """Rank the calls each organisation may apply for, best first / Piemērotākie konkursi katrai NVO."""
         from matcher import Matcher
@@ -103,7 +92,7 @@ def register(app: typer.Typer) -> None:
         if fmt not in ("jsonl", "table"):
             raise _fail(f"--format: expected 'jsonl' or 'table', found {fmt!r}")
         day = _today(today)
-        profs, cs = _read(profiles, calls)
+        profs, cs = _read(profiles, calls, skip_invalid)
         if not cs:
             raise _fail(f"{calls}: expected at least one call, found none")
         m = Matcher().fit(cs)
@@ -130,7 +119,7 @@ def register(app: typer.Typer) -> None:
         today: str = typer.Option(None, "--today", help="YYYY-MM-DD (default: today)."),
         split: str = typer.Option(None, "--split", help="Only profiles whose 'split' field is this (dev/test)."),
         as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
-        skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Skip calls that break the contract."),
+        skip_invalid: bool = typer.Option(False, "--skip-invalid", help=SKIP_HELP),
     ) -> None:
         """nDCG@10, MRR, P@5, Recall@20 for grantmatch and a plain BM25 baseline (same run, same input)."""
         from matcher.evaluate import METRICS, evaluate
@@ -158,7 +147,7 @@ def register(app: typer.Typer) -> None:
         c: float = typer.Option(1.0, "--c", min=1e-6, help="Inverse L2 strength of the logistic regression."),
         keep: list[str] = typer.Option([], "--keep", help="A feature to leave at its current weight (repeatable)."),
         as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
-        skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Skip calls that break the contract."),
+        skip_invalid: bool = typer.Option(False, "--skip-invalid", help=SKIP_HELP),
     ) -> None:
         """Refit the fusion weights; leave-one-profile-out nDCG@10 of fitted vs current weights."""
         from matcher.errors import MatcherError

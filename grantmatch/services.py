@@ -11,7 +11,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -69,7 +69,11 @@ def seed(store: Store) -> tuple[UpsertStats, UpsertStats]:
 # --------------------------------------------------------------------------- files
 
 
-def _read_records(path: Path, kind: str) -> Iterator[tuple[int, dict[str, Any]]]:
+def _read_records(
+    path: Path, kind: str, skip: Callable[[str], None] | None = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, record) of a JSONL file (or a JSON list / object); a line that is not JSON stops
+    with an :class:`InputFileError`, or is reported to ``skip`` and left out when ``skip`` is given."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -94,41 +98,45 @@ def _read_records(path: Path, kind: str) -> Iterator[tuple[int, dict[str, Any]]]
         try:
             yield lineno, json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputFileError(f"{path} line {lineno}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+            error = InputFileError(f"{path} line {lineno}: not valid JSON ({exc.msg} at column {exc.colno})")
+            if skip is None:
+                raise error from None
+            skip(str(error))
 
 
-def read_calls(path: str | Path) -> list[GrantCall]:
-    """All calls of a JSONL (or JSON list) file; the first bad record stops with its line number."""
+def _read_models(path: str | Path, model: Any, kind: str, skip: Callable[[str], None] | None) -> list[Any]:
+    """Records of ``path`` as ``model`` objects, each id once. The first bad record (not JSON, breaks
+    the contract, repeats an id) stops with its line number, or is reported to ``skip`` and left out."""
     path = Path(path)
-    out: list[GrantCall] = []
+    out: list[Any] = []
     seen: dict[str, int] = {}
-    for lineno, rec in _read_records(path, "call"):
+    for lineno, rec in _read_records(path, kind, skip):
         try:
-            call = GrantCall.from_dict(rec)
+            item = model.from_dict(rec)
         except ValidationError as exc:
-            raise InputFileError(f"{path} line {lineno}: {exc}") from None
-        if call.id in seen:
-            raise InputFileError(f"{path} line {lineno}: call {call.id!r} repeats line {seen[call.id]}")
-        seen[call.id] = lineno
-        out.append(call)
+            error = InputFileError(f"{path} line {lineno}: {exc}")
+        else:
+            if item.id not in seen:
+                seen[item.id] = lineno
+                out.append(item)
+                continue
+            error = InputFileError(f"{path} line {lineno}: {kind} {item.id!r} repeats line {seen[item.id]}")
+        if skip is None:
+            raise error
+        skip(str(error))
     return out
 
 
-def read_profiles(path: str | Path) -> list[NgoProfile]:
-    """All profiles of a JSONL file or a single JSON object; errors name the line and field."""
-    path = Path(path)
-    out: list[NgoProfile] = []
-    seen: dict[str, int] = {}
-    for lineno, rec in _read_records(path, "profile"):
-        try:
-            profile = NgoProfile.from_dict(rec)
-        except ValidationError as exc:
-            raise InputFileError(f"{path} line {lineno}: {exc}") from None
-        if profile.id in seen:
-            raise InputFileError(f"{path} line {lineno}: profile {profile.id!r} repeats line {seen[profile.id]}")
-        seen[profile.id] = lineno
-        out.append(profile)
-    return out
+def read_calls(path: str | Path, *, skip: Callable[[str], None] | None = None) -> list[GrantCall]:
+    """All calls of a JSONL (or JSON list) file; the first bad record stops with its line number
+    (or, with ``skip``, is reported to it and left out)."""
+    return _read_models(path, GrantCall, "call", skip)
+
+
+def read_profiles(path: str | Path, *, skip: Callable[[str], None] | None = None) -> list[NgoProfile]:
+    """All profiles of a JSONL file or a single JSON object; errors name the line and field (with
+    ``skip``, a bad profile is reported to it and left out)."""
+    return _read_models(path, NgoProfile, "profile", skip)
 
 
 def import_calls(store: Store, path: str | Path) -> UpsertStats:

@@ -302,3 +302,28 @@ def test_card_names_the_source_and_dedupes_reasons(env, run_app):
         assert len(terms) == len({t.casefold() for t in terms})
         for t in terms:  # no term is just a word of another term shown beside it
             assert not any(t != o and f" {t.casefold()} " in f" {o.casefold()} " for o in terms)
+
+
+def test_a_list_of_poor_matches_says_so_and_calls_none_strong(custom_env, run_app):
+    # a small social NGO and only research topics (as most of the EU portal is): open to it, since
+    # they do not say who may apply, but the best of them is still a weak fit
+    custom_env(
+        profiles=[{"id": "soc", "name": "Sociālā biedrība", "legal_form": "association", "city": "Liepāja",
+                   "region": "Kurzeme", "country": "LV", "priority_area": "social_health",
+                   "annual_budget_eur": 30000, "mission": "Atbalsts senioriem un cilvēkiem ar invaliditāti Liepājā"}],
+        calls=[{"id": f"r-{i}", "source": "eu-ft", "url": f"https://example.org/{i}", "language": "en",
+                "title": f"Quantum sensor materials for industrial process monitoring {i}",
+                "summary": "Expected Outcome: Projects are expected to contribute to European leadership in quantum "
+                           "sensing. Scope: A consortium of universities, research organisations and industry "
+                           "partners will develop and validate sensor materials up to technology readiness "
+                           "level 6, with support for pilot lines.",
+                "programme": "Horizon Europe (HORIZON)", "funder": "European Commission",
+                "geography": ["EU"], "max_amount_eur": 4000000, "deadline": "2027-04-01"}
+               for i in range(3)],
+    )
+    at = run_app()
+    assert not at.exception
+    fits = _fits(at)
+    assert len(fits) == 3 and fits[0][0] == 100  # the best of the list, yet:
+    assert {text for _, text in fits} == {"**zema atbilstība**"}
+    assert any("Pat labākā iespēja" in i.value for i in at.info)

@@ -75,6 +75,17 @@ def test_relative_fit_and_levels():
     assert reports.good_matches([]) == []
 
 
+def test_a_poor_list_is_weak_however_close_to_its_best():
+    # the score is an estimated chance of a good fit: the best of a poor list is not a "strong fit"
+    assert [reports.fit_level(1.0, s) for s in (0.9, 0.5, 0.49, 0.2, 0.19, 0.05)] == [
+        "high", "high", "medium", "medium", "low", "low"]
+    assert reports.fit_level(0.5, 0.95) == "medium" and reports.fit_level(0.3, 0.95) == "low"  # share still counts
+    poor = ranked((A, 0.08), (B, 0.07))
+    assert reports.good_matches(poor) == []
+    rows = reports.cohort_table([P1], {"p1": poor}, top=2, tracked={}, today=TODAY)
+    assert rows[0].n_good == 0 and rows[0].n_matches == 2
+
+
 def test_cohort_counts_good_matches_and_the_nearest_relevant_deadline():
     tracked = {"p3": [D, OLD], "p4": [C]}
     rows = reports.cohort_table(PROFILES, RANKED, top=2, tracked=tracked, today=TODAY)

@@ -93,6 +93,31 @@ def test_bad_input_names_the_line_and_exits_2(files, tmp_path):
     assert r.exit_code == 2 and "line 1" in r.output
 
 
+def test_skip_invalid_reports_and_leaves_out_bad_and_repeated_records(files, tmp_path):
+    c, p, q = files
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text("\n".join([
+        json.dumps(CALLS[0], ensure_ascii=False),
+        "{not json",
+        json.dumps({**CALLS[1], "title": ""}, ensure_ascii=False),
+        json.dumps({**CALLS[0], "title": "the same id again"}, ensure_ascii=False),
+        json.dumps(CALLS[3], ensure_ascii=False),
+    ]) + "\n", encoding="utf-8")
+    strict = runner.invoke(app, ["rank", "--profiles", str(p), "--calls", str(mixed)])
+    assert strict.exit_code == 2 and "line 2" in strict.output
+    r = runner.invoke(app, ["rank", "--profiles", str(p), "--calls", str(mixed), "--skip-invalid", "--today",
+                            "2027-01-10"])
+    assert r.exit_code == 0, r.output
+    assert "line 2: not valid JSON" in r.stderr and "line 3" in r.stderr and "title" in r.stderr
+    assert "line 4: call 'ok' repeats line 1" in r.stderr
+    ranked = {json.loads(x)["profile_id"]: [m["call_id"] for m in json.loads(x)["ranking"]]
+              for x in r.stdout.splitlines()}
+    assert ranked["p1"][0] == "ok" and set(ranked["p2"]) <= {"ok", "other"}
+    e = runner.invoke(app, ["eval", "--profiles", str(p), "--calls", str(mixed), "--qrels", str(q),
+                            "--skip-invalid", "--today", "2027-01-10", "--json"])
+    assert e.exit_code == 0 and "repeats line 1" in e.stderr
+
+
 def test_bench_small(files):
     c, p, _ = files
     r = runner.invoke(app, ["bench", "--calls", "40", "--from", str(c), "--profiles", str(p), "--repeats", "1"])
