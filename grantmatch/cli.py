@@ -6,13 +6,15 @@ import typer
 
 from grantmatch import cli_app, cli_data, cli_draft, cli_match, cli_scrape
 
-app = typer.Typer(
-    name="grantmatch",
-    help="Funding-opportunity matcher and proposal drafting assistant for NGOs.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+
+def new_app(name: str, help_text: str) -> typer.Typer:
+    """A Typer app with the house settings (help when run bare, plain tracebacks, no completion)."""
+    return typer.Typer(
+        name=name, help=help_text, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False
+    )
+
+
+app = new_app("grantmatch", "Funding-opportunity matcher and proposal drafting assistant for NGOs.")
 
 for module in (cli_data, cli_match, cli_scrape, cli_draft, cli_app):
     module.register(app)

@@ -7,17 +7,10 @@ saves the source's start page where its tests read it.
 
 from __future__ import annotations
 
-import typer
-
 from grantmatch import cli_scrape
+from grantmatch.cli import new_app
 
-app = typer.Typer(
-    name="scrapers",
-    help="Scrapers of grantmatch: the weekly job, source health, parsing and saving pages.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+app = new_app("scrapers", "Scrapers of grantmatch: the weekly job, source health, parsing and saving pages.")
 cli_scrape.register(app)
 
 
