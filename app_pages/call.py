@@ -102,6 +102,35 @@ def _actions(store, call, profile) -> None:
         common.go("draft")
 
 
+def _picked() -> None:
+    st.session_state[common.CALL_KEY] = st.session_state.get("call_pick")
+
+
+def _pick_call() -> None:
+    """No call chosen yet (the page was opened from the menu): offer the NGO's matches, best first
+    (every call by title when no NGO is chosen)."""
+    calls = common.guarded(common.get_calls, "app.db_error")
+    if not calls:
+        st.info(tr("app.no_calls"))
+        return
+    profile = common.current_profile()
+    if profile is not None:
+        ranked = common.guarded(lambda: common.get_ranking(profile), "app.matcher_error")
+        options = [r.call.id for r in ranked]
+    else:
+        options = sorted(calls, key=lambda cid: calls[cid].title.casefold())
+    st.info(tr("call.none"))
+    st.selectbox(
+        tr("call.pick") if profile is not None else tr("call.pick_any"),
+        options,
+        index=None,
+        format_func=lambda cid: f"{calls[cid].title[:150]} ({calls[cid].funder or calls[cid].source})",
+        placeholder=tr("call.pick_placeholder"),
+        key="call_pick",
+        on_change=_picked,
+    )
+
+
 def main() -> None:
     store = common.guarded(common.get_store, "app.db_error")
     call_id = st.session_state.get(common.CALL_KEY) or st.query_params.get("call")
@@ -109,7 +138,7 @@ def main() -> None:
         common.go("matches")
     if not call_id:
         st.title(tr("call.title"))
-        st.info(tr("call.none"))
+        _pick_call()
         return
     call = services.get_call(store, call_id)
     if call is None:

@@ -24,10 +24,19 @@ def _first_call_id(env) -> str:
     return sorted(c.id for c in store.list_calls() if c.deadline and c.deadline.isoformat() > env.today)[0]
 
 
-def test_no_call_selected(app_env, run_app):
+def test_no_call_selected_offers_the_ngos_matches_to_open(app_env, run_app):
     at = run_app("call")
     assert not at.exception
     assert any("Konkurss nav izvēlēts" in i.value for i in at.info)
+    pick = at.selectbox(key="call_pick")
+    assert pick.value is None and len(pick.options) > 10
+    pick.select_index(0).run()  # the NGO's best match
+    assert not at.exception
+    cid = at.session_state["call_id"]
+    call = services.get_call(services.open_store(app_env.url), cid)
+    assert pick.options[0].startswith(call.title[:40])
+    assert not any("Konkurss nav izvēlēts" in i.value for i in at.info)
+    assert at.header and at.button(key="call_track")  # the call's own page, with its actions
 
 
 def test_unknown_call(app_env, run_app):
