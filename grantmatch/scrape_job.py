@@ -126,8 +126,10 @@ def run_scrape(
     sources are scraped at once (:func:`scrapers.runner.run_sources`); the run log, the store and
     ``progress`` are only touched from the calling thread.
     """
+    if client is None:  # a client of our own is closed when the run ends
+        with default_client() as own:
+            return run_scrape(store, keys, client=own, today=today, progress=progress, now=now, workers=workers)
     keys = list(dict.fromkeys(keys)) if keys is not None else list(registry.all_scrapers())
-    client = client or default_client()
     seen_at = now or datetime.now(UTC)
     outcomes: dict[str, SourceOutcome] = {}
     results: dict[str, ScrapeResult] = {}

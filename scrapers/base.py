@@ -305,6 +305,15 @@ class BaseScraper:
         ``today`` (if given) is put into every request's ``meta`` as ``meta["today"]``: parsers that
         must choose e.g. the next future cut-off read it from there and stay pure.
         """
+        try:
+            return self._crawl(client, today)
+        finally:
+            done = getattr(client, "source_done", None)  # the HTTP client's per-source bookkeeping
+            if done is not None:
+                done(self.name)
+
+    def _crawl(self, client: HttpClient, today: date | None) -> ScrapeResult:
+        """The body of :meth:`run`: the request queue worked off, then the result checked."""
         started = time.monotonic()
         result = ScrapeResult(source=self.name, calls=[])
         failures: list[BaseException] = []

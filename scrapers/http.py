@@ -14,7 +14,7 @@ One ``requests`` session (a ``requests_cache.CachedSession`` on SQLite unless th
 * a response size cap enforced while streaming (the body is never read past ``max_bytes``);
 * encoding detection: the declared charset when the bytes agree with it, else a Latvian-aware
   choice between charset_normalizer's guess, windows-1257 and ISO-8859-13;
-* the raw pages of the last run of each source under ``raw_dir/<source>/`` (cleared per source per run).
+* the raw pages of the last run of each source under ``raw_dir/<source>/`` (:class:`RawPages`).
 
 Thread safety (the runner scrapes several sources at once): each thread gets its own ``requests``
 session (all sessions share one requests-cache SQLite backend, which serialises its writes); the
@@ -35,7 +35,6 @@ import hashlib
 import logging
 import os
 import re
-import shutil
 import threading
 import time
 import urllib.request
@@ -201,7 +200,7 @@ class HttpClient:
         self.stats = FetchStats()
         self._last_request: dict[str, float] = {}
         self._robots: dict[str, Protego | None] = {}
-        self._raw_started: dict[str, int] = {}
+        self._raw: dict[str, RawPages] = {}
         self._lock = threading.Lock()  # guards the dicts of host locks and counters
         self._host_locks: dict[str, threading.Lock] = {}
         self._local = threading.local()
@@ -298,6 +297,8 @@ class HttpClient:
             requests.Session.close(session)
 
     def close(self) -> None:
+        for source in list(self._raw):  # pages fetched outside a scraper's run (no source_done)
+            self.source_done(source)
         self._close_local()
         if self.parse_cache is not None:
             self.parse_cache.close()
@@ -458,19 +459,55 @@ class HttpClient:
     def _keep_raw(self, source: str | None, page: Page, content_type: str) -> None:
         if self.raw_dir is None or not source:
             return
-        folder = Path(self.raw_dir) / source
-        with self._lock:  # (a source runs in one thread; the lock only keeps the numbering exact)
-            first = source not in self._raw_started
-            n = self._raw_started[source] = self._raw_started.get(source, 0) + 1
-        if first:
-            if folder.exists():
-                shutil.rmtree(folder)
-            folder.mkdir(parents=True, exist_ok=True)
+        with self._lock:  # (a source runs in one thread; the lock only guards the dict)
+            raw = self._raw.get(source)
+            if raw is None:
+                raw = self._raw[source] = RawPages(Path(self.raw_dir) / source)
+        raw.keep(page, content_type)
+
+    def source_done(self, source: str) -> None:
+        """A source's run has ended: its raw-page folder now holds this run's pages only."""
+        with self._lock:
+            raw = self._raw.pop(source, None)
+        if raw is not None:
+            raw.finish()
+
+
+class RawPages:
+    """The raw pages of one source's last run, in ``folder`` (``NNN-<path>.<ext>`` and ``index.tsv``).
+
+    A page answered 304 whose file the previous run wrote under the same name is left as it is (its
+    text is the cached body that run saved), so a no-change run rewrites no page; every other page
+    is written. :meth:`finish` removes the previous run's files this run did not keep. (A run cut
+    short before ``finish`` leaves those files too; the new ``index.tsv`` lists this run's.)
+    """
+
+    INDEX = "index.tsv"
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.previous: set[str] = set()
+        with contextlib.suppress(OSError), (folder / self.INDEX).open(encoding="utf-8") as old:
+            self.previous = {line.split("\t", 1)[0] for line in old if line.strip()}
+        self.kept: set[str] = set()
+        self.index = (folder / self.INDEX).open("w", encoding="utf-8", buffering=1)  # a line at a time
+
+    def keep(self, page: Page, content_type: str) -> None:
         ext = ".json" if "json" in content_type else ".xml" if "xml" in content_type else ".html"
-        name = f"{n:03d}-{slugify(urlsplit(page.url).path or 'index', max_length=60) or 'index'}{ext}"
-        (folder / name).write_text(page.text, encoding="utf-8")
-        with (folder / "index.tsv").open("a", encoding="utf-8") as index:
-            index.write(f"{name}\t{page.status}\t{'304' if page.not_modified else 'fetched'}\t{page.url}\n")
+        name = f"{len(self.kept) + 1:03d}-{slugify(urlsplit(page.url).path or 'index', max_length=60) or 'index'}{ext}"
+        path = self.folder / name
+        if not (page.not_modified and name in self.previous and path.is_file()):
+            path.write_text(page.text, encoding="utf-8")
+        self.kept.add(name)
+        self.index.write(f"{name}\t{page.status}\t{'304' if page.not_modified else 'fetched'}\t{page.url}\n")
+
+    def finish(self) -> None:
+        self.index.close()
+        for entry in os.scandir(self.folder):
+            if entry.name != self.INDEX and entry.name not in self.kept and entry.is_file():
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def cache_key(request: requests.PreparedRequest, match_headers: object = None, **_: object) -> str:

@@ -205,13 +205,41 @@ def test_raw_pages_kept_per_source_and_cleared_per_run(site, tmp_path):
     site.add("https://a.lv/x", LV)
     site.add("https://a.lv/y", LV)
     raw = tmp_path / "raw"
+    folder = raw / "one"
     client = make(site, tmp_path, raw_dir=raw)
     client.fetch("https://a.lv/x", source="one")
     client.fetch("https://a.lv/y", source="one")
-    assert sorted(p.name for p in (raw / "one").iterdir()) == ["001-x.html", "002-y.html", "index.tsv"]
-    make(site, tmp_path, raw_dir=raw).fetch("https://a.lv/y", source="one")  # next run
-    assert sorted(p.name for p in (raw / "one").iterdir()) == ["001-y.html", "index.tsv"]
-    assert "Liepājas" in (raw / "one" / "001-y.html").read_text(encoding="utf-8")
+    client.source_done("one")
+    assert sorted(p.name for p in folder.iterdir()) == ["001-x.html", "002-y.html", "index.tsv"]
+    written = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+
+    # a no-change run: both pages answered 304 are left as they were, the index is new
+    again = make(site, tmp_path, raw_dir=raw)
+    assert all(again.fetch(u, source="one").not_modified for u in ("https://a.lv/x", "https://a.lv/y"))
+    again.source_done("one")
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if p.name != "index.tsv"} == {
+        k: v for k, v in written.items() if k != "index.tsv"}
+    assert [line.split("\t")[2] for line in (folder / "index.tsv").read_text().splitlines()] == ["304", "304"]
+
+    # a run that fetches only y: y is 001 now (written, a new name), the previous run's files go
+    client = make(site, tmp_path, raw_dir=raw)
+    client.fetch("https://a.lv/y", source="one")
+    client.close()  # ends the source's raw pages too
+    assert sorted(p.name for p in folder.iterdir()) == ["001-y.html", "index.tsv"]
+    assert "Liepājas" in (folder / "001-y.html").read_text(encoding="utf-8")
+
+
+def test_a_changed_page_is_written_again(site, tmp_path):
+    site.add("https://a.lv/x", "<p>vecais teksts</p>")
+    raw = tmp_path / "raw"
+    client = make(site, tmp_path, raw_dir=raw)
+    client.fetch("https://a.lv/x", source="one")
+    client.close()
+    site.add("https://a.lv/x", "<p>jaunais teksts</p>")
+    client = make(site, tmp_path, raw_dir=raw)
+    assert not client.fetch("https://a.lv/x", source="one").not_modified
+    client.close()
+    assert "jaunais" in (raw / "one" / "001-x.html").read_text(encoding="utf-8")
 
 
 def test_connection_refused_is_a_fetch_error(tmp_path):
