@@ -82,17 +82,20 @@ def count_terms(
 
     caches: list[dict[str, int]] = [{} for _ in range(n_langs)]  # per language: word as written -> column
 
-    def column(word: str, lang: str) -> int:
-        k = analyzer.key_uncached(word, lang)  # each word once: the caches below remember it
-        if k is None:
-            return -1
-        j = vocab.get(k)
-        if j is None:
-            if fixed is not None:  # the term space is given: words outside it are not counted
-                return -1
-            j = vocab[k] = len(vocab)
-            surfaces.append(word.lower())
-        return j
+    def columns(words: list[str], lang: str) -> list[int]:
+        """The column of each of ``words`` (never seen before in ``lang``), new keys getting the next
+        columns (-1: no key, or not in a fixed term space)."""
+        out = []
+        for word, k in zip(words, analyzer.keys_of(words, lang), strict=True):
+            j = -1 if k is None else vocab.get(k, -2)
+            if j == -2:
+                if fixed is None:
+                    j = vocab[k] = len(vocab)
+                    surfaces.append(word.lower())
+                else:  # the term space is given: words outside it are not counted
+                    j = -1
+            out.append(j)
+        return out
 
     for start in range(0, n, BATCH):
         stop = min(n, start + BATCH)
@@ -113,10 +116,13 @@ def count_terms(
             got = np.fromiter(map(cache.get, lang_words, repeat(_NEW)), dtype=np.int64, count=len(idx))
             new = np.flatnonzero(got == _NEW)
             if len(new):  # only words never seen before go through the analyzer (sorted: reproducible columns)
-                for word in sorted([lang_words[i] for i in new.tolist()]):
-                    cache[word] = column(word, lang_names[li])
-                got[new] = np.fromiter(map(cache.__getitem__, [lang_words[i] for i in new.tolist()]),
-                                       dtype=np.int64, count=len(new))
+                new_words = [lang_words[i] for i in new.tolist()]
+                order = sorted(range(len(new)), key=new_words.__getitem__)
+                new = new[order]
+                new_words = [new_words[i] for i in order]
+                cols = columns(new_words, lang_names[li])
+                got[new] = cols
+                cache.update(zip(new_words, cols, strict=True))
             col = np.full(len(words), -1, dtype=np.int64)
             col[idx] = got
             if mine is None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import random
 import unicodedata
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from matcher.text import WORD_RE, Analyzer, english_family, fold, stem_lv
+from matcher.text import WORD_RE, Analyzer, english_family, fold, fold_all, stem_all, stem_lv
 from matcher.vectorize import _words, count_terms
 
 
@@ -55,6 +57,48 @@ def test_stem_strips_the_longest_ending_and_keeps_four_letters():
     assert stem_lv("jauniesiem") == "jaunies"  # "iem", not "em" or "m"
     assert stem_lv("projektiem") == "projekt"
     assert stem_lv("lapa") == "lapa"  # the stem would be shorter than four letters
+
+
+DATA = Path(__file__).parents[2] / "data"
+_ODD = (  # what a batch must not mix up between neighbours
+    "Σίσυφος ΟΔΟΣ οδός aΣ ΣΣ ΑΣ-ΒΣ ϒ ℂ 𝐀𝐁𝐂 İstanbul İ ǅemal ǈubljana ß ẞ ŉ ﬁnance ﬃ Ⅻ Æther œuvre Łódź Ærø "
+    "Straße STRASSE Tōkyō ŁÓDŹ Москва москва ИТ 中文 日本語 עברית العربية ʻOkina ΐ ǰ K Å Ω "
+    "e-pārvalde e-Pārvalde NVO-sektors O'Neil don't it’s ES EU Es es IT it UK Rīga RĪGA Rīgā Liepājā "
+    "liepājā Kurzemē Latgale LV lv a b i I A x e zz zzz zzzz Zzzz eID eKlase iPhone McDonald jaunietis "
+    "JAUNIEŠIEM Jauniešiem jauniešiem jaunieši kultūras kulturas museums policies ajiem ajam iem s"
+)
+ODD_WORDS = _ODD.split()
+
+
+def _varied_words() -> list[str]:
+    """Every word of the bundled calls, profiles, glossary and places, as written, lower-cased,
+    upper-cased and capitalised, and some odd ones (Greek final sigma, ligatures, other scripts,
+    characters beyond the BMP, hyphens, acronyms, one-letter and stop words)."""
+    found = set(ODD_WORDS)
+    for path in sorted(p for p in DATA.rglob("*") if p.is_file()):
+        found.update(WORD_RE.findall(path.read_text(encoding="utf-8")))
+    words = sorted({v for w in found for v in (w, w.lower(), w.upper(), w.capitalize())})
+    assert len(words) > 8000
+    return words
+
+
+@pytest.mark.parametrize("lang", ["lv", "en", ""])
+def test_keys_of_a_batch_are_the_keys_of_each_word_alone(lang):
+    words = _varied_words()
+    random.Random(0).shuffle(words)  # neighbours of every kind
+    a = Analyzer()
+    batch = a.keys_of(words, lang)
+    alone = [a.key_uncached(w, lang) for w in words]
+    assert [(w, k) for w, k, x in zip(words, batch, alone, strict=True) if k != x] == []
+    assert sum(k is None for k in batch) > 100 and len(set(batch)) > 3000  # the list exercises every path
+
+
+def test_batch_fold_and_stem_match_one_text_at_a_time():
+    texts = [*ODD_WORDS, "two\nlines Ā", "", "kultūras\n", "𝐀ā", "\U0001F600ņ"]
+    assert fold_all(texts) == [fold(t) for t in texts]
+    keys = [fold(w) for w in _varied_words()]
+    assert stem_all(keys) == [stem_all([k])[0] for k in keys]
+    assert stem_all(["jauniesiem", "lapa", "a\nprojektiem"]) == ["jaunies", "lapa", "a\nprojekt"]
 
 
 TEXTS = [
