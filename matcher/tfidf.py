@@ -328,12 +328,9 @@ class Matcher:
         tf = counts.unigrams
         self.n_unigrams_ = tf.shape[1]
         self.variants_ = self._fit_variants(counts.languages) if self.variant_weight > 0 else {}
-        self.area_matrix_ = self._fit_areas(calls, tf)
+        self.tagged_ = _source_tags(calls)
+        self.area_matrix_ = self._fit_areas(tf)
         self.area_cols_ = np.ascontiguousarray(self.area_matrix_.T)  # one contiguous vector per area
-        self.tagged_ = np.zeros((len(PRIORITY_AREA_KEYS), len(calls)), dtype=np.float32)  # source's own tags
-        for i, c in enumerate(calls):
-            for a in c.priority_areas:
-                self.tagged_[PRIORITY_AREA_KEYS.index(a.value), i] = 1.0
         breadth = np.maximum(self.tagged_.sum(axis=0) - 1.0, 0.0)
         self._fit_eligibility(calls)
         self._fit_priors(calls, tf)
@@ -465,7 +462,7 @@ class Matcher:
         csc.sort_indices()
         return csc, weighted, idf
 
-    def _fit_areas(self, calls: list[GrantCall], tf: sp.csr_matrix) -> np.ndarray:
+    def _fit_areas(self, tf: sp.csr_matrix) -> np.ndarray:
         """Area scores of every call: cosine of its sublinear term counts with each area's descriptors."""
         vocab = self.vocabulary_
         a_rows, a_cols, a_vals = [], [], []
@@ -480,11 +477,9 @@ class Matcher:
         area_vec = sp.csr_matrix((a_vals, (a_rows, a_cols)), shape=(tf.shape[1], n_areas))
         sub = _unit_rows(sp.csr_matrix((1 + np.log(tf.data), tf.indices, tf.indptr), shape=tf.shape))
         out = np.minimum(1.0, np.asarray((sub @ area_vec).todense(), dtype=np.float32) / 0.25)
-        for i, c in enumerate(calls):
-            if c.priority_areas:  # the source's tags are authoritative
-                out[i] *= self.untagged_area_factor
-                for a in c.priority_areas:
-                    out[i, PRIORITY_AREA_KEYS.index(a.value)] = 1.0
+        tagged = self.tagged_.T > 0  # the source's tags are authoritative
+        out[tagged.any(axis=1)] *= self.untagged_area_factor
+        out[tagged] = 1.0
         return out
 
     def _fit_eligibility(self, calls: list[GrantCall]) -> None:
@@ -1076,6 +1071,17 @@ class Matcher:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
+
+
+def _source_tags(calls: list[GrantCall]) -> np.ndarray:
+    """Areas x calls, 1 where the source tagged the call with the area (arrays, not a Python loop
+    writing one cell at a time: 100,000 calls)."""
+    index = {key: j for j, key in enumerate(PRIORITY_AREA_KEYS)}
+    pairs = np.array([(index[a.value], i) for i, c in enumerate(calls) for a in c.priority_areas],
+                     dtype=np.int64).reshape(-1, 2)
+    out = np.zeros((len(PRIORITY_AREA_KEYS), len(calls)), dtype=np.float32)
+    out[pairs[:, 0], pairs[:, 1]] = 1.0
+    return out
 
 
 def _unit_rows(m: sp.csr_matrix) -> sp.csr_matrix:
