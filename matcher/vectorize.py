@@ -76,8 +76,10 @@ def count_terms(
 
     vocab: dict[str, int] = fixed[0] if fixed is not None else {}
     surfaces: list[str] = []
-    tok_keys: list[np.ndarray] = []
-    tok_segs: list[np.ndarray] = []
+    tok_keys: list[np.ndarray] = []  # per batch, the kept tokens': key column,
+    tok_calls: list[np.ndarray] = []  # call (row),
+    tok_w: list[np.ndarray] = []  # field weight,
+    tok_same: list[np.ndarray] = []  # whether the next kept token is in the same text
     field_w = np.asarray(weights, dtype=np.float32)
 
     caches: list[dict[str, int]] = [{} for _ in range(n_langs)]  # per language: word as written -> column
@@ -102,7 +104,9 @@ def count_terms(
         codes, words, local_seg = _words([text or "" for call in fields[start:stop] for text in call])
         if not len(codes):
             continue
-        tok_lang = lang_of_call[start + local_seg // n_fields]
+        text_call = np.repeat(np.arange(start, stop, dtype=np.int32), n_fields)  # per text of the batch
+        tok_call = text_call[local_seg]  # gathers from small per-text tables, not a division per token
+        tok_lang = lang_of_call[tok_call]
         batch_langs = np.flatnonzero(np.bincount(tok_lang)).tolist()
         keys = np.empty(len(codes), dtype=np.int64)
         for li in batch_langs:  # per language: each distinct word's column, then one array lookup
@@ -130,28 +134,30 @@ def count_terms(
             else:
                 keys[mine] = col[lang_codes]
         del codes, words, tok_lang
-        seg_ids = local_seg + start * n_fields
         keep = keys >= 0
+        seg = local_seg[keep]
         tok_keys.append(keys[keep].astype(np.int32))
-        tok_segs.append(seg_ids[keep].astype(np.int32))
+        tok_calls.append(tok_call[keep])
+        tok_w.append(np.tile(field_w, stop - start)[seg])
+        next_same = np.zeros(len(seg), dtype=bool)  # the next kept token is in the same text (a bigram)
+        next_same[:-1] = seg[1:] == seg[:-1]
+        tok_same.append(next_same)
     languages = {name: {j for j in cache.values() if j >= 0} for name, cache in zip(lang_names, caches, strict=False)}
     del caches
 
-    key_arr = np.concatenate(tok_keys) if tok_keys else np.zeros(0, dtype=np.int32)
-    seg_arr = np.concatenate(tok_segs) if tok_segs else np.zeros(0, dtype=np.int32)
-    del tok_keys, tok_segs
+    key_arr, call_arr, w, same = (_concat(parts, dtype) for parts, dtype in (  # each list freed once joined
+        (tok_keys, np.int32), (tok_calls, np.int32), (tok_w, np.float32), (tok_same, bool)))
+    same = same[:-1]
     v = len(vocab)
-    w = field_w[seg_arr % n_fields]
     make_bigrams = bigrams and len(key_arr) > 1
     if make_bigrams:  # before the unigram matrix, which takes over (and sorts) key_arr and w
-        same = seg_arr[1:] == seg_arr[:-1]
         codes = key_arr[:-1][same].astype(np.int64) * max(v, 1) + key_arr[1:][same]
-        b_docs = (seg_arr[1:][same] // n_fields).astype(np.int32)
+        b_docs = call_arr[1:][same]
         b_w = w[1:][same]
-        del same
+    del same
     # tokens are in call order, so the rows' bounds come from counting, with no COO sort
-    uni = _csr(w, key_arr, seg_arr // n_fields, n, v)
-    del w, key_arr, seg_arr
+    uni = _csr(w, key_arr, call_arr, n, v)
+    del w, key_arr, call_arr
     out = Counts(unigrams=uni, vocabulary=vocab, surfaces=surfaces, languages=languages)
     if make_bigrams and fixed is not None:
         known = fixed[1]
@@ -184,6 +190,13 @@ def count_terms(
             uniq = uniq[keep]
         out.bigrams = big
         out.bigram_codes = uniq
+    return out
+
+
+def _concat(parts: list[np.ndarray], dtype) -> np.ndarray:
+    """The arrays of ``parts`` joined; ``parts`` is emptied (its arrays freed as soon as they are copied)."""
+    out = np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+    parts.clear()
     return out
 
 
