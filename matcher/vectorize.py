@@ -99,9 +99,10 @@ def count_terms(
             out.append(j)
         return out
 
+    char_codes = CharCodes()
     for start in range(0, n, BATCH):
         stop = min(n, start + BATCH)
-        codes, words, local_seg = _words([text or "" for call in fields[start:stop] for text in call])
+        codes, words, local_seg = _words([text or "" for call in fields[start:stop] for text in call], char_codes)
         if not len(codes):
             continue
         text_call = np.repeat(np.arange(start, stop, dtype=np.int32), n_fields)  # per text of the batch
@@ -200,20 +201,55 @@ def _concat(parts: list[np.ndarray], dtype) -> np.ndarray:
     return out
 
 
-def _words(texts: list[str]) -> tuple[np.ndarray, list[str], np.ndarray]:
+def _words(texts: list[str], char_codes: CharCodes | None = None) -> tuple[np.ndarray, list[str], np.ndarray]:
     """The words of ``texts`` as (code of each word, distinct words, index of the text each word is in).
 
     The texts are joined and read as one array of code points; words are found and told apart with
     array operations, and only the distinct words become Python strings (a regex would make one for
-    every word, and hashing them again would cost as much)."""
+    every word, and hashing them again would cost as much). ``char_codes`` carries the characters'
+    small codes from one batch to the next."""
     joined = "\n".join(texts)
-    chars = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    chars = _code_points(joined)
     starts, ends = _word_spans(chars)
-    codes, firsts = _word_codes(chars, starts, ends)
+    codes, firsts = _word_codes(chars, starts, ends, char_codes or CharCodes())
     words = [joined[a:b] for a, b in zip(starts[firsts].tolist(), ends[firsts].tolist(), strict=True)]
     text_starts = np.zeros(len(texts), dtype=np.int64)
     np.cumsum([len(t) + 1 for t in texts[:-1]], out=text_starts[1:])
     return codes, words, np.searchsorted(text_starts, starts, side="right") - 1
+
+
+def _code_points(text: str) -> np.ndarray:
+    """The code points of ``text``: 16-bit when it has no character beyond the BMP (half the memory
+    to read; UTF-16 code units are then the code points), else 32-bit."""
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype="<u2")
+    if len(units) == len(text):
+        return units
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+class CharCodes:
+    """Small codes (1, 2, ...) for the characters of one corpus, given as batches bring them: one table
+    lookup per batch instead of counting its characters. The codes stay 8-bit while fewer than 256
+    characters have been seen, so that 8 characters make one 64-bit integer in :func:`_word_codes`."""
+
+    def __init__(self) -> None:
+        self.table = np.zeros(0x110000, dtype=np.uint8)  # code point -> code (0: not seen yet)
+        self.count = 0
+
+    def put(self, chars: np.ndarray, pad: int) -> np.ndarray:
+        """The codes of ``chars`` followed by ``pad`` zeros (new characters get the next codes)."""
+        out = np.zeros(len(chars) + pad, dtype=self.table.dtype)
+        np.take(self.table, chars, out=out[: len(chars)])
+        if out[: len(chars)].all():
+            return out
+        new = np.flatnonzero(np.bincount(chars[out[: len(chars)] == 0]))  # sorted, as np.unique (faster)
+        total = self.count + len(new)
+        small = np.uint8 if total < 256 else np.uint16 if total < 65536 else np.uint32
+        if small != self.table.dtype:
+            self.table = self.table.astype(small)
+        self.table[new] = np.arange(self.count + 1, total + 1)
+        self.count = total
+        return self.put(chars, pad)
 
 
 _WORD, _LETTER, _JOIN = 1, 2, 4
@@ -278,21 +314,18 @@ def _word_spans(chars: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts, ends
 
 
-def _word_codes(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _word_codes(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                char_codes: CharCodes) -> tuple[np.ndarray, np.ndarray]:
     """(code of each word, index of the first word of each code): words with the same text share a
-    code. Exact (no hash that could collide): each word's characters, renumbered densely from 1 and
+    code. Exact (no hash that could collide): each word's characters, as small codes from 1 and
     zero-padded, are read as 64-bit integers, which ``pd.factorize`` numbers."""
     lens = ends - starts
     if not len(lens):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    seen = np.flatnonzero(np.bincount(chars))
-    small = np.uint8 if len(seen) < 256 else np.uint16 if len(seen) < 65536 else np.uint32
-    per = 8 // np.dtype(small).itemsize  # characters per 64-bit integer
-    dense = np.zeros(int(seen[-1]) + 1, dtype=small)
-    dense[seen] = np.arange(1, len(seen) + 1)
+    padded = char_codes.put(chars, int(lens.max()) + 8)
+    small = padded.dtype
+    per = 8 // small.itemsize  # characters per 64-bit integer
     n_ints = (lens + per - 1) // per
-    padded = np.zeros(len(chars) + int(n_ints.max()) * per, dtype=small)
-    padded[: len(chars)] = dense[chars]
     codes = np.empty(len(starts), dtype=np.int64)
     firsts = []
     n_codes = 0

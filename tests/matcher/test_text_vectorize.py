@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from matcher.text import WORD_RE, Analyzer, english_family, fold, fold_all, stem_all, stem_lv
-from matcher.vectorize import _words, count_terms
+from matcher.vectorize import CharCodes, _words, count_terms
 
 
 def test_place_names_are_not_lemmatised_into_common_words():
@@ -170,8 +170,8 @@ def _regex_words(texts):
     return [(i, w) for i, t in enumerate(texts) for w in WORD_RE.findall(t)]
 
 
-def _array_words(texts):
-    codes, words, seg = _words(texts)
+def _array_words(texts, char_codes=None):
+    codes, words, seg = _words(texts, char_codes)
     assert len(set(words)) == len(words)  # one code per distinct word
     return [(int(i), words[c]) for c, i in zip(codes, seg, strict=True)]
 
@@ -192,3 +192,12 @@ def test_array_words_tell_apart_more_than_65535_characters():
     text = every[::7] + " " + every
     texts = [text, text[:5000], "x " + text[-300:]]
     assert _array_words(texts) == _regex_words(texts)
+
+
+def test_character_codes_carry_over_batches_and_widen():
+    codes = CharCodes()
+    batches = [["Jauniešu centri", "plain ascii words"], ["".join(chr(c) for c in range(0x100, 0x400)) + " ā x"],
+               ["😀ab ab 𝐀x", "Jauniešu centri"]]  # 8-bit codes, then more than 255 characters, then beyond the BMP
+    for texts in batches:
+        assert _array_words(texts, codes) == _regex_words(texts)
+    assert codes.table.dtype == np.uint16 and codes.count > 255
