@@ -82,7 +82,9 @@ def count_terms(
     tok_same: list[np.ndarray] = []  # whether the next kept token is in the same text
     field_w = np.asarray(weights, dtype=np.float32)
 
-    caches: list[dict[str, int]] = [{} for _ in range(n_langs)]  # per language: word as written -> column
+    word_no: dict[str, int] = {}  # word as written -> its number, in the order first met
+    word_list: list[str] = []  # number -> word
+    cols_of = np.full((n_langs, 0), _NEW, dtype=np.int32)  # language x word number -> column (-1: no key)
 
     def columns(words: list[str], lang: str) -> list[int]:
         """The column of each of ``words`` (never seen before in ``lang``), new keys getting the next
@@ -105,46 +107,40 @@ def count_terms(
         codes, words, local_seg = _words([text or "" for call in fields[start:stop] for text in call], char_codes)
         if not len(codes):
             continue
+        nos = np.fromiter(map(word_no.get, words, repeat(-1)), dtype=np.int64, count=len(words))
+        met = np.flatnonzero(nos < 0)
+        if len(met):  # words never met before get the next numbers
+            first = len(word_list)
+            nos[met] = np.arange(first, first + len(met))
+            word_list.extend(words[i] for i in met.tolist())
+            word_no.update(zip(word_list[first:], range(first, len(word_list)), strict=True))
+            cols_of = np.concatenate([cols_of, np.full((n_langs, len(met)), _NEW, dtype=np.int32)], axis=1)
         text_call = np.repeat(np.arange(start, stop, dtype=np.int32), n_fields)  # per text of the batch
         tok_call = text_call[local_seg]  # gathers from small per-text tables, not a division per token
         tok_lang = lang_of_call[tok_call]
+        tok_no = nos[codes]
         batch_langs = np.flatnonzero(np.bincount(tok_lang)).tolist()
-        keys = np.empty(len(codes), dtype=np.int64)
-        for li in batch_langs:  # per language: each distinct word's column, then one array lookup
-            mine = None if len(batch_langs) == 1 else tok_lang == li
-            lang_codes = codes if mine is None else codes[mine]
+        for li in batch_langs:  # per language: the column of each word new to it, once
             present = np.zeros(len(words), dtype=bool)
-            present[lang_codes] = True
-            idx = np.flatnonzero(present)
-            lang_words = [words[i] for i in idx.tolist()]
-            cache = caches[li]
-            got = np.fromiter(map(cache.get, lang_words, repeat(_NEW)), dtype=np.int64, count=len(idx))
-            new = np.flatnonzero(got == _NEW)
+            present[codes if len(batch_langs) == 1 else codes[tok_lang == li]] = True
+            lang_nos = nos[present]
+            new = lang_nos[cols_of[li, lang_nos] == _NEW]
             if len(new):  # only words never seen before go through the analyzer (sorted: reproducible columns)
-                new_words = [lang_words[i] for i in new.tolist()]
+                new_words = [word_list[i] for i in new.tolist()]
                 order = sorted(range(len(new)), key=new_words.__getitem__)
-                new = new[order]
-                new_words = [new_words[i] for i in order]
-                cols = columns(new_words, lang_names[li])
-                got[new] = cols
-                cache.update(zip(new_words, cols, strict=True))
-            col = np.full(len(words), -1, dtype=np.int64)
-            col[idx] = got
-            if mine is None:
-                keys = col[codes]
-            else:
-                keys[mine] = col[lang_codes]
+                cols_of[li, new[order]] = columns([new_words[i] for i in order], lang_names[li])
+        keys = cols_of[batch_langs[0], tok_no] if len(batch_langs) == 1 else cols_of[tok_lang, tok_no]
         del codes, words, tok_lang
         keep = keys >= 0
         seg = local_seg[keep]
-        tok_keys.append(keys[keep].astype(np.int32))
+        tok_keys.append(keys[keep])
         tok_calls.append(tok_call[keep])
         tok_w.append(np.tile(field_w, stop - start)[seg])
         next_same = np.zeros(len(seg), dtype=bool)  # the next kept token is in the same text (a bigram)
         next_same[:-1] = seg[1:] == seg[:-1]
         tok_same.append(next_same)
-    languages = {name: {j for j in cache.values() if j >= 0} for name, cache in zip(lang_names, caches, strict=False)}
-    del caches
+    languages = {name: set(np.unique(cols_of[li][cols_of[li] >= 0]).tolist()) for li, name in enumerate(lang_names)}
+    del word_no, word_list, cols_of
 
     key_arr, call_arr, w, same = (_concat(parts, dtype) for parts, dtype in (  # each list freed once joined
         (tok_keys, np.int32), (tok_calls, np.int32), (tok_w, np.float32), (tok_same, bool)))
