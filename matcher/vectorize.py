@@ -76,10 +76,8 @@ def count_terms(
 
     vocab: dict[str, int] = fixed[0] if fixed is not None else {}
     surfaces: list[str] = []
-    tok_keys: list[np.ndarray] = []  # per batch, the kept tokens': key column,
-    tok_calls: list[np.ndarray] = []  # call (row),
-    tok_w: list[np.ndarray] = []  # field weight,
-    tok_same: list[np.ndarray] = []  # whether the next kept token is in the same text
+    tok_keys: list[np.ndarray] = []  # per batch, the kept tokens' key columns
+    tok_segs: list[np.ndarray] = []  # and texts (call * n_fields + field)
     field_w = np.asarray(weights, dtype=np.float32)
 
     word_no: dict[str, int] = {}  # word as written -> its number, in the order first met
@@ -116,8 +114,7 @@ def count_terms(
             word_no.update(zip(word_list[first:], range(first, len(word_list)), strict=True))
             cols_of = np.concatenate([cols_of, np.full((n_langs, len(met)), _NEW, dtype=np.int32)], axis=1)
         text_call = np.repeat(np.arange(start, stop, dtype=np.int32), n_fields)  # per text of the batch
-        tok_call = text_call[local_seg]  # gathers from small per-text tables, not a division per token
-        tok_lang = lang_of_call[tok_call]
+        tok_lang = lang_of_call[text_call[local_seg]]  # a gather from a small per-text table, not a division
         tok_no = nos[codes]
         batch_langs = np.flatnonzero(np.bincount(tok_lang)).tolist()
         for li in batch_langs:  # per language: the column of each word new to it, once
@@ -132,26 +129,25 @@ def count_terms(
         keys = cols_of[batch_langs[0], tok_no] if len(batch_langs) == 1 else cols_of[tok_lang, tok_no]
         del codes, words, tok_lang
         keep = keys >= 0
-        seg = local_seg[keep]
         tok_keys.append(keys[keep])
-        tok_calls.append(tok_call[keep])
-        tok_w.append(np.tile(field_w, stop - start)[seg])
-        next_same = np.zeros(len(seg), dtype=bool)  # the next kept token is in the same text (a bigram)
-        next_same[:-1] = seg[1:] == seg[:-1]
-        tok_same.append(next_same)
+        tok_segs.append((local_seg[keep] + start * n_fields).astype(np.int32))
     languages = {name: set(np.unique(cols_of[li][cols_of[li] >= 0]).tolist()) for li, name in enumerate(lang_names)}
     del word_no, word_list, cols_of
 
-    key_arr, call_arr, w, same = (_concat(parts, dtype) for parts, dtype in (  # each list freed once joined
-        (tok_keys, np.int32), (tok_calls, np.int32), (tok_w, np.float32), (tok_same, bool)))
-    same = same[:-1]
+    key_arr = np.concatenate(tok_keys) if tok_keys else np.zeros(0, dtype=np.int32)
+    seg_arr = np.concatenate(tok_segs) if tok_segs else np.zeros(0, dtype=np.int32)
+    del tok_keys, tok_segs
     v = len(vocab)
+    call_arr = seg_arr // n_fields  # (numpy divides by a scalar with multiplications)
+    w = field_w[seg_arr - call_arr * n_fields]
     make_bigrams = bigrams and len(key_arr) > 1
     if make_bigrams:  # before the unigram matrix, which takes over (and sorts) key_arr and w
+        same = seg_arr[1:] == seg_arr[:-1]
         codes = key_arr[:-1][same].astype(np.int64) * max(v, 1) + key_arr[1:][same]
         b_docs = call_arr[1:][same]
         b_w = w[1:][same]
-    del same
+        del same
+    del seg_arr
     # tokens are in call order, so the rows' bounds come from counting, with no COO sort
     uni = _csr(w, key_arr, call_arr, n, v)
     del w, key_arr, call_arr
@@ -187,13 +183,6 @@ def count_terms(
             uniq = uniq[keep]
         out.bigrams = big
         out.bigram_codes = uniq
-    return out
-
-
-def _concat(parts: list[np.ndarray], dtype) -> np.ndarray:
-    """The arrays of ``parts`` joined; ``parts`` is emptied (its arrays freed as soon as they are copied)."""
-    out = np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
-    parts.clear()
     return out
 
 
