@@ -282,8 +282,7 @@ class Analyzer:
         """Keys of ``text`` in order (stop words dropped). ``remember`` records surface words."""
         lang = lang or guess_language(text)
         out = []
-        for w in words(text, lower=False):
-            k = self.key(w, lang)
+        for w, k in self._word_keys(text, lang):
             if k is None:
                 continue
             out.append(k)
@@ -294,22 +293,26 @@ class Analyzer:
     def key_words(self, text: str, lang: str = "") -> list[tuple[str, str]]:
         """(key, word as written) for the words of ``text`` that have a key, in order."""
         lang = lang or guess_language(text)
-        out = []
-        for w in words(text, lower=False):
-            k = self.key(w, lang)
-            if k is not None:
-                out.append((k, w))
-        return out
+        return [(k, w) for w, k in self._word_keys(text, lang) if k is not None]
 
     def surface_map(self, text: str, lang: str = "") -> dict[str, str]:
         """For the words of ``text``: key -> the word as written there (first occurrence)."""
         lang = lang or guess_language(text)
         out: dict[str, str] = {}
-        for w in words(text, lower=False):
-            k = self.key(w, lang)
+        for w, k in self._word_keys(text, lang):
             if k is not None and k not in out:
                 out[k] = w
         return out
+
+    def _word_keys(self, text: str, lang: str) -> list[tuple[str, str | None]]:
+        """(word as written, its key or None) for the words of ``text``; the words the cache does not
+        know yet go through :meth:`keys_of` together."""
+        found = words(text, lower=False)
+        cache = self._cache
+        new = list({w for w in found if (w, lang) not in cache})
+        for w, k in zip(new, self.keys_of(new, lang), strict=True):
+            cache[(w, lang)] = k
+        return [(w, cache[(w, lang)]) for w in found]
 
 
 def ngrams(keys: list[str], n: int) -> Iterable[tuple[str, ...]]:
