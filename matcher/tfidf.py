@@ -439,7 +439,7 @@ class Matcher:
         """(CSC for query columns, CSR rows, idf) of the weighted call-term matrix."""
         n, v = tf.shape
         df = np.bincount(tf.indices, minlength=v).astype(np.float64)
-        data = tf.data.astype(np.float32)
+        data = tf.data.astype(np.float32, copy=False)
         if self.weighting == "bm25":
             idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
             lengths = np.asarray(tf[:, : self.n_unigrams_].sum(axis=1)).ravel()
@@ -449,7 +449,9 @@ class Matcher:
             w *= idf[tf.indices]
         else:
             idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
-            w = (1 + np.log(data)) * idf[tf.indices]
+            w = np.log(data, out=data)  # in place (no copies of 20M weights): the counts are not needed again
+            w += 1
+            w *= idf[tf.indices]
         tf.data = w.astype(np.float32, copy=False)  # weigh in place: the counts are not needed again
         weighted = tf
         if self.bigram_weight > 0 and v > self.n_unigrams_ and self.bigram_weight != 1.0:
