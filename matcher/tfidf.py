@@ -53,7 +53,7 @@ from matcher.eligibility import as_call, as_profile
 from matcher.errors import MatcherError, NotFittedError
 from matcher.glossary import TRANSLATION, Glossary
 from matcher.places import Places, default_places
-from matcher.text import Analyzer, english_family, guess_language
+from matcher.text import Analyzer, english_families, english_family, guess_language
 from matcher.vectorize import count_terms
 
 _NO_DEADLINE = np.iinfo(np.int32).max
@@ -419,15 +419,17 @@ class Matcher:
         ps = np.asarray(self.passages_[:, cols] @ w, dtype=np.float32).ravel()
         return np.maximum.reduceat(ps, self.passage_starts_)
 
-    def _fit_variants(self, languages: Mapping[str, set[int]]) -> dict[str, tuple[str, ...]]:
+    def _fit_variants(self, languages: Mapping[str, np.ndarray]) -> dict[str, tuple[str, ...]]:
         """English word family (lemma or singular) -> the forms of it that are indexed (words of
         calls that are not in Latvian only)."""
         families: dict[str, list[str]] = {}
-        non_lv = set().union(*(cols for lang, cols in languages.items() if lang != "lv"))
-        for k, j in self.vocabulary_.items():
-            if j not in non_lv:
-                continue
-            base = english_family(k)
+        non_lv = np.zeros(len(self.vocabulary_), dtype=bool)
+        for lang, seen in languages.items():
+            if lang != "lv":
+                non_lv |= seen
+        flags = non_lv.tolist()
+        keys = [k for k, j in self.vocabulary_.items() if flags[j]]
+        for k, base in zip(keys, english_families(keys), strict=True):
             if base is not None:
                 families.setdefault(base, []).append(k)
         for base, forms in families.items():

@@ -36,7 +36,7 @@ class Counts:
     surfaces: list[str]  # column -> the first surface word (lower-cased) seen for it
     bigrams: sp.csr_matrix | None = None  # calls x kept bigrams
     bigram_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # sorted a*V+b
-    languages: dict[str, set[int]] = field(default_factory=dict)  # language -> unigram columns seen in it
+    languages: dict[str, np.ndarray] = field(default_factory=dict)  # language -> mask of the unigram columns seen in it
 
 
 def count_terms(
@@ -131,7 +131,10 @@ def count_terms(
         keep = keys >= 0
         tok_keys.append(keys[keep])
         tok_segs.append((local_seg[keep] + start * n_fields).astype(np.int32))
-    languages = {name: set(np.unique(cols_of[li][cols_of[li] >= 0]).tolist()) for li, name in enumerate(lang_names)}
+    languages = {}
+    for li, name in enumerate(lang_names):
+        languages[name] = np.zeros(len(vocab), dtype=bool)
+        languages[name][cols_of[li][cols_of[li] >= 0]] = True
     del word_no, word_list, cols_of
 
     key_arr = np.concatenate(tok_keys) if tok_keys else np.zeros(0, dtype=np.int32)
