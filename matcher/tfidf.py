@@ -491,15 +491,14 @@ class Matcher:
         self.deadline_ = np.array(
             [c.deadline.toordinal() if c.deadline else _NO_DEADLINE for c in calls], dtype=np.int64
         )
-        self.applicant_stated_ = np.array([bool(c.eligible_applicants) for c in calls], dtype=bool)
-        self.applicant_mask_ = {
-            a.value: np.array([a in c.eligible_applicants for c in calls], dtype=bool) for a in ApplicantType
-        }
+        # calls share a few applicant lists: each list's facts once, then one gather per fact
+        lists: dict[tuple, int] = {}
+        lid = np.fromiter((lists.setdefault(c.eligible_applicants, len(lists)) for c in calls), dtype=np.int64, count=n)
+        self.applicant_stated_ = np.array([bool(x) for x in lists], dtype=bool)[lid]
+        self.applicant_mask_ = {a.value: np.array([a in x for x in lists], dtype=bool)[lid] for a in ApplicantType}
         groups: dict[tuple[str, ...], int] = {}
-        gid = np.zeros(n, dtype=np.int32)
-        for i, c in enumerate(calls):
-            gid[i] = groups.setdefault(c.geography, len(groups))
-        self.geo_group_ = gid
+        self.geo_group_ = np.fromiter((groups.setdefault(c.geography, len(groups)) for c in calls), dtype=np.int32,
+                                      count=n)
         self.geo_groups_ = list(groups)
 
     def _fit_priors(self, calls: list[GrantCall], tf: sp.csr_matrix) -> None:
