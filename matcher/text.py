@@ -323,22 +323,13 @@ def ngrams(keys: list[str], n: int) -> Iterable[tuple[str, ...]]:
 def english_family(key: str) -> str | None:
     """The English dictionary lemma (or singular) of an English key, or None when it is its own:
     ``museums`` -> ``museum``, ``children`` -> ``child``. Used to let exact forms meet their variants."""
-    return english_families([key])[0]
-
-
-def english_families(keys: Sequence[str]) -> list[str | None]:
-    """:func:`english_family` of each of ``keys`` (the dictionary looked up by ``map``: a fit asks for
-    100,000 of them)."""
-    out: list[str | None] = []
-    for key, hit in zip(keys, map(_dicts()[1].get, [k.encode() for k in keys]), strict=True):
-        if not key.isascii() or "-" in key:
-            out.append(None)
-            continue
-        base = hit.decode().lower() if hit is not None else key
-        if base == key:
-            if key.endswith("ies") and len(key) > 4:
-                base = key[:-3] + "y"
-            elif key.endswith("s") and not key.endswith(("ss", "us", "is")) and len(key) > 3:
-                base = key[:-1]
-        out.append(base if base != key else None)
-    return out
+    if not key.isascii() or "-" in key:
+        return None
+    hit = _dicts()[1].get(key.encode())
+    base = hit.decode().lower() if hit is not None else key
+    if base == key:
+        if key.endswith("ies") and len(key) > 4:
+            base = key[:-3] + "y"
+        elif key.endswith("s") and not key.endswith(("ss", "us", "is")) and len(key) > 3:
+            base = key[:-1]
+    return base if base != key else None

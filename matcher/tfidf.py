@@ -53,7 +53,7 @@ from matcher.eligibility import as_call, as_profile
 from matcher.errors import MatcherError, NotFittedError
 from matcher.glossary import TRANSLATION, Glossary
 from matcher.places import Places, default_places
-from matcher.text import Analyzer, english_families, english_family, guess_language
+from matcher.text import Analyzer, english_family, guess_language
 from matcher.vectorize import count_terms
 
 _NO_DEADLINE = np.iinfo(np.int32).max
@@ -428,8 +428,10 @@ class Matcher:
             if lang != "lv":
                 non_lv |= seen
         flags = non_lv.tolist()
-        keys = [k for k, j in self.vocabulary_.items() if flags[j]]
-        for k, base in zip(keys, english_families(keys), strict=True):
+        for k, j in self.vocabulary_.items():
+            if not flags[j]:
+                continue
+            base = english_family(k)
             if base is not None:
                 families.setdefault(base, []).append(k)
         for base, forms in families.items():
