@@ -141,7 +141,7 @@ def count_terms(
     seg_arr = np.concatenate(tok_segs) if tok_segs else np.zeros(0, dtype=np.int32)
     del tok_keys, tok_segs
     v = len(vocab)
-    call_arr = seg_arr // n_fields  # (numpy divides by a scalar with multiplications)
+    call_arr = seg_arr // n_fields  # one division by a scalar (cheaper than the modulo it replaces)
     w = field_w[seg_arr - call_arr * n_fields]
     make_bigrams = bigrams and len(key_arr) > 1
     if make_bigrams:  # before the unigram matrix, which takes over (and sorts) key_arr and w
