@@ -75,7 +75,7 @@ def _varied_words() -> list[str]:
     upper-cased and capitalised, and some odd ones (Greek final sigma, ligatures, other scripts,
     characters beyond the BMP, hyphens, acronyms, one-letter and stop words)."""
     found = set(ODD_WORDS)
-    for path in sorted(p for p in DATA.rglob("*") if p.is_file()):
+    for path in sorted(p for p in DATA.rglob("*") if p.suffix in {".json", ".jsonl", ".tsv", ".toml", ".md"}):
         found.update(WORD_RE.findall(path.read_text(encoding="utf-8")))
     words = sorted({v for w in found for v in (w, w.lower(), w.upper(), w.capitalize())})
     assert len(words) > 8000
