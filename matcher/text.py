@@ -16,8 +16,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+
+import numpy as np
 
 WORD_RE = re.compile(r"[^\W\d_]\w*(?:['’-]\w+)*", re.UNICODE)
 _LV_LETTERS = set("āčēģīķļņšūž")
@@ -55,18 +57,35 @@ _LV_ENDINGS = (
 )
 
 
-_ENDINGS_BY_LEN = tuple(
-    (n, frozenset(e for e in _LV_ENDINGS if len(e) == n)) for n in sorted({len(e) for e in _LV_ENDINGS}, reverse=True)
+# The stemmer as one regex over reversed words, one a line: the endings become prefixes, tried longest
+# first, each only where at least 4 characters of the same word follow (the stem); one re.sub stems a
+# whole batch of words.
+_STEM_REVERSED = re.compile(
+    "^(?:" + "|".join(e[::-1] for e in sorted(set(_LV_ENDINGS), key=len, reverse=True)) + r")(?=[^\n]{4})",
+    re.MULTILINE,
 )
 
 
 def stem_lv(key: str) -> str:
     """Strip one Latvian ending (the longest that fits) from a folded word, keeping a stem of at least 4 letters."""
-    size = len(key)
-    for n, ends in _ENDINGS_BY_LEN:
-        if size - n >= 4 and key[-n:] in ends:
-            return key[:-n]
-    return key
+    return stem_all([key])[0]
+
+
+def stem_all(keys: Sequence[str]) -> list[str]:
+    """:func:`stem_lv` of each of ``keys``, in one regex pass over all of them."""
+    return _each_line(lambda joined: _STEM_REVERSED.sub("", joined[::-1])[::-1], keys)
+
+
+def _each_line(transform: Callable[[str], str], texts: Sequence[str]) -> list[str]:
+    """``transform`` of each of ``texts``, by one call over them joined with line breaks (one C-level
+    pass instead of a Python call per word); ``transform`` must treat each line on its own and keep the
+    line breaks. Texts with a line break of their own are transformed one by one."""
+    if not texts:
+        return []
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:
+        return [transform(t) for t in texts]
+    return transform(joined).split("\n")
 
 
 # The common diacritics folded by one str.translate (fast path); anything else goes through NFKD.
@@ -83,6 +102,33 @@ def fold(text: str) -> str:
         return quick
     decomposed = unicodedata.normalize("NFKD", quick)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold_all(texts: Sequence[str]) -> list[str]:
+    """:func:`fold` of each of ``texts``: those with a diacritic are translated together (a table
+    lookup over their UTF-16 code units), and :func:`fold` itself takes any that are still not plain
+    ASCII after it (rare; NFKD)."""
+    low = list(map(str.lower, texts))
+    odd = [i for i, t in enumerate(low) if not t.isascii()]
+    for i, q in zip(odd, _each_line(_translate_folds, [low[i] for i in odd]), strict=True):
+        low[i] = q if q.isascii() else fold(texts[i])
+    return low
+
+
+@lru_cache(maxsize=1)
+def _fold_units() -> np.ndarray:
+    """UTF-16 code unit -> its :data:`_FOLD_TABLE` replacement (itself when it has none)."""
+    units = np.arange(0x10000, dtype=np.uint16)
+    for ch, to in _FOLD_TABLE.items():
+        units[ch] = ord(to)
+    return units
+
+
+def _translate_folds(text: str) -> str:
+    """``text.translate(_FOLD_TABLE)`` as one array lookup (``str.translate`` makes a dict lookup per
+    character). Characters beyond the BMP are surrogate pairs, which the table leaves alone."""
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype="<u2")
+    return _fold_units()[units].tobytes().decode("utf-16-le", "surrogatepass")
 
 
 def words(text: str, *, lower: bool = True) -> list[str]:
@@ -169,21 +215,32 @@ class Analyzer:
 
     def key_uncached(self, word: str, lang: str = "") -> str | None:
         """:meth:`key` without the cache (for callers that keep their own)."""
-        low = word.lower()
-        out: str | None = None
-        if word[:1].isupper() and self.protect_names:
-            out = self._name(word, low)
-        if out is None:
-            if len(low) < self.min_len or low in STOP_WORDS:
-                out = None
-            elif lang != "lv" and _LV_LETTERS.isdisjoint(low):
-                # English (and other) words keep their form: measured, exact forms match better
-                # than simplemma's English lemmas or a plural rule (cordis dev nDCG@10 0.79 -> 0.82)
-                out = fold(low)
-            else:
-                out = stem_lv(fold(self._lemma(low, lang)))
-                if len(out) < self.min_len or out in STOP_WORDS:
-                    out = None
+        return self.keys_of([word], lang)[0]
+
+    def keys_of(self, words: Sequence[str], lang: str = "") -> list[str | None]:
+        """The key of each of ``words`` (as :meth:`key`, without its cache), worked out for all of them
+        at once: lower-casing, folding, dictionary lookups and stemming are each one pass over the
+        batch instead of a chain of Python calls per word, which is what keeps fitting 100,000 calls
+        fast. Capitalised words (names) take :meth:`_name` one by one first."""
+        lows = list(map(str.lower, words))
+        out: list[str | None] = [None] * len(words)
+        if self.protect_names:
+            for i in [i for i, w in enumerate(words) if w[:1].isupper()]:
+                out[i] = self._name(words[i], lows[i])
+        min_len = self.min_len
+        rest = [i for i, low in enumerate(lows) if out[i] is None and len(low) >= min_len and low not in STOP_WORDS]
+        if lang != "lv":
+            # English (and other) words keep their form: measured, exact forms match better
+            # than simplemma's English lemmas or a plural rule (cordis dev nDCG@10 0.79 -> 0.82)
+            plain = [_LV_LETTERS.isdisjoint(lows[i]) for i in rest]
+            own = [i for i, p in zip(rest, plain, strict=True) if p]
+            for i, k in zip(own, fold_all([lows[i] for i in own]), strict=True):
+                out[i] = k
+            rest = [i for i, p in zip(rest, plain, strict=True) if not p]
+        stems = stem_all(fold_all(self._lemmas([lows[i] for i in rest], lang)))
+        for i, k in zip(rest, stems, strict=True):
+            if len(k) >= min_len and k not in STOP_WORDS:
+                out[i] = k
         return out
 
     def _name(self, word: str, low: str) -> str | None:
@@ -203,32 +260,29 @@ class Analyzer:
         return fold(low)
 
     @staticmethod
-    def _lemma(word: str, lang: str) -> str:
-        """Dictionary lemma (simplemma's Latvian and English dictionaries, looked up directly: fast);
-        unknown words are left to the light stemmer (Latvian) or a plural rule (English)."""
-        if "-" in word:
-            return word
+    def _lemmas(words: Sequence[str], lang: str) -> list[str]:
+        """Dictionary lemma of each of ``words`` (simplemma's Latvian and English dictionaries, looked
+        up directly: fast), the language's own first; hyphenated and unknown words are kept as they
+        are (the light stemmer follows)."""
+        if not words:
+            return []
         lv, en = _dicts()
-        b = word.encode()
-        lv_lemma = lv.get(b)
-        en_lemma = en.get(b)
-        if lv_lemma is not None and (lang == "lv" or en_lemma is None):
-            return lv_lemma.decode()
-        if en_lemma is not None:
-            return en_lemma.decode()
-        if lang != "lv" and _LV_LETTERS.isdisjoint(word):
-            if word.endswith("ies") and len(word) > 4:
-                return word[:-3] + "y"
-            if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
-                return word[:-1]
-        return word
+        first, second = (lv, en) if lang == "lv" else (en, lv)
+        raw = [w.encode() for w in words]
+        picked = [
+            b if b"-" in b else x if x is not None else y if y is not None else b
+            for b, x, y in zip(raw, map(first.get, raw), map(second.get, raw), strict=True)
+        ]
+        text = b"\n".join(picked).decode()
+        if text.count("\n") != len(picked) - 1:  # a lemma with a line break of its own
+            return [x.decode() for x in picked]
+        return text.split("\n")
 
     def keys(self, text: str, lang: str = "", *, remember: bool = False) -> list[str]:
         """Keys of ``text`` in order (stop words dropped). ``remember`` records surface words."""
         lang = lang or guess_language(text)
         out = []
-        for w in words(text, lower=False):
-            k = self.key(w, lang)
+        for w, k in self._word_keys(text, lang):
             if k is None:
                 continue
             out.append(k)
@@ -239,22 +293,26 @@ class Analyzer:
     def key_words(self, text: str, lang: str = "") -> list[tuple[str, str]]:
         """(key, word as written) for the words of ``text`` that have a key, in order."""
         lang = lang or guess_language(text)
-        out = []
-        for w in words(text, lower=False):
-            k = self.key(w, lang)
-            if k is not None:
-                out.append((k, w))
-        return out
+        return [(k, w) for w, k in self._word_keys(text, lang) if k is not None]
 
     def surface_map(self, text: str, lang: str = "") -> dict[str, str]:
         """For the words of ``text``: key -> the word as written there (first occurrence)."""
         lang = lang or guess_language(text)
         out: dict[str, str] = {}
-        for w in words(text, lower=False):
-            k = self.key(w, lang)
+        for w, k in self._word_keys(text, lang):
             if k is not None and k not in out:
                 out[k] = w
         return out
+
+    def _word_keys(self, text: str, lang: str) -> list[tuple[str, str | None]]:
+        """(word as written, its key or None) for the words of ``text``; the words the cache does not
+        know yet go through :meth:`keys_of` together."""
+        found = words(text, lower=False)
+        cache = self._cache
+        new = list({w for w in found if (w, lang) not in cache})
+        for w, k in zip(new, self.keys_of(new, lang), strict=True):
+            cache[(w, lang)] = k
+        return [(w, cache[(w, lang)]) for w in found]
 
 
 def ngrams(keys: list[str], n: int) -> Iterable[tuple[str, ...]]:
@@ -275,4 +333,3 @@ def english_family(key: str) -> str | None:
         elif key.endswith("s") and not key.endswith(("ss", "us", "is")) and len(key) > 3:
             base = key[:-1]
     return base if base != key else None
-

@@ -358,12 +358,9 @@ class Matcher:
         tf = counts.unigrams
         self.n_unigrams_ = tf.shape[1]
         self.variants_ = self._fit_variants(counts.languages) if self.variant_weight > 0 else {}
-        self.area_matrix_ = self._fit_areas(calls, tf)
+        self.tagged_ = _source_tags(calls)
+        self.area_matrix_ = self._fit_areas(tf)
         self.area_cols_ = np.ascontiguousarray(self.area_matrix_.T)  # one contiguous vector per area
-        self.tagged_ = np.zeros((len(PRIORITY_AREA_KEYS), len(calls)), dtype=np.float32)  # source's own tags
-        for i, c in enumerate(calls):
-            for a in c.priority_areas:
-                self.tagged_[PRIORITY_AREA_KEYS.index(a.value), i] = 1.0
         breadth = np.maximum(self.tagged_.sum(axis=0) - 1.0, 0.0)
         self._fit_eligibility(calls)
         self._fit_priors(calls, tf)
@@ -452,13 +449,17 @@ class Matcher:
         ps = np.asarray(self.passages_[:, cols] @ w, dtype=np.float32).ravel()
         return np.maximum.reduceat(ps, self.passage_starts_)
 
-    def _fit_variants(self, languages: Mapping[str, set[int]]) -> dict[str, tuple[str, ...]]:
+    def _fit_variants(self, languages: Mapping[str, np.ndarray]) -> dict[str, tuple[str, ...]]:
         """English word family (lemma or singular) -> the forms of it that are indexed (words of
         calls that are not in Latvian only)."""
         families: dict[str, list[str]] = {}
-        non_lv = set().union(*(cols for lang, cols in languages.items() if lang != "lv"))
+        non_lv = np.zeros(len(self.vocabulary_), dtype=bool)
+        for lang, seen in languages.items():
+            if lang != "lv":
+                non_lv |= seen
+        flags = non_lv.tolist()
         for k, j in self.vocabulary_.items():
-            if j not in non_lv:
+            if not flags[j]:
                 continue
             base = english_family(k)
             if base is not None:
@@ -472,7 +473,7 @@ class Matcher:
         """(CSC for query columns, CSR rows, idf) of the weighted call-term matrix."""
         n, v = tf.shape
         df = np.bincount(tf.indices, minlength=v).astype(np.float64)
-        data = tf.data.astype(np.float32)
+        data = tf.data.astype(np.float32, copy=False)
         if self.weighting == "bm25":
             idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
             lengths = np.asarray(tf[:, : self.n_unigrams_].sum(axis=1)).ravel()
@@ -482,7 +483,9 @@ class Matcher:
             w *= idf[tf.indices]
         else:
             idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
-            w = (1 + np.log(data)) * idf[tf.indices]
+            w = np.log(data, out=data)  # in place (no copies of 20M weights): the counts are not needed again
+            w += 1
+            w *= idf[tf.indices]
         tf.data = w.astype(np.float32, copy=False)  # weigh in place: the counts are not needed again
         weighted = tf
         if self.bigram_weight > 0 and v > self.n_unigrams_ and self.bigram_weight != 1.0:
@@ -495,7 +498,7 @@ class Matcher:
         csc.sort_indices()
         return csc, weighted, idf
 
-    def _fit_areas(self, calls: list[GrantCall], tf: sp.csr_matrix) -> np.ndarray:
+    def _fit_areas(self, tf: sp.csr_matrix) -> np.ndarray:
         """Area scores of every call: cosine of its sublinear term counts with each area's descriptors."""
         vocab = self.vocabulary_
         a_rows, a_cols, a_vals = [], [], []
@@ -510,11 +513,9 @@ class Matcher:
         area_vec = sp.csr_matrix((a_vals, (a_rows, a_cols)), shape=(tf.shape[1], n_areas))
         sub = _unit_rows(sp.csr_matrix((1 + np.log(tf.data), tf.indices, tf.indptr), shape=tf.shape))
         out = np.minimum(1.0, np.asarray((sub @ area_vec).todense(), dtype=np.float32) / 0.25)
-        for i, c in enumerate(calls):
-            if c.priority_areas:  # the source's tags are authoritative
-                out[i] *= self.untagged_area_factor
-                for a in c.priority_areas:
-                    out[i, PRIORITY_AREA_KEYS.index(a.value)] = 1.0
+        tagged = self.tagged_.T > 0  # the source's tags are authoritative
+        out[tagged.any(axis=1)] *= self.untagged_area_factor
+        out[tagged] = 1.0
         return out
 
     def _fit_eligibility(self, calls: list[GrantCall]) -> None:
@@ -522,15 +523,14 @@ class Matcher:
         self.deadline_ = np.array(
             [c.deadline.toordinal() if c.deadline else _NO_DEADLINE for c in calls], dtype=np.int64
         )
-        self.applicant_stated_ = np.array([bool(c.eligible_applicants) for c in calls], dtype=bool)
-        self.applicant_mask_ = {
-            a.value: np.array([a in c.eligible_applicants for c in calls], dtype=bool) for a in ApplicantType
-        }
+        # calls share a few applicant lists: each list's facts once, then one gather per fact
+        lists: dict[tuple, int] = {}
+        lid = np.fromiter((lists.setdefault(c.eligible_applicants, len(lists)) for c in calls), dtype=np.int64, count=n)
+        self.applicant_stated_ = np.array([bool(x) for x in lists], dtype=bool)[lid]
+        self.applicant_mask_ = {a.value: np.array([a in x for x in lists], dtype=bool)[lid] for a in ApplicantType}
         groups: dict[tuple[str, ...], int] = {}
-        gid = np.zeros(n, dtype=np.int32)
-        for i, c in enumerate(calls):
-            gid[i] = groups.setdefault(c.geography, len(groups))
-        self.geo_group_ = gid
+        self.geo_group_ = np.fromiter((groups.setdefault(c.geography, len(groups)) for c in calls), dtype=np.int32,
+                                      count=n)
         self.geo_groups_ = list(groups)
 
     def _fit_priors(self, calls: list[GrantCall], tf: sp.csr_matrix) -> None:
@@ -1106,6 +1106,17 @@ class Matcher:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
+
+
+def _source_tags(calls: list[GrantCall]) -> np.ndarray:
+    """Areas x calls, 1 where the source tagged the call with the area (arrays, not a Python loop
+    writing one cell at a time: 100,000 calls)."""
+    index = {key: j for j, key in enumerate(PRIORITY_AREA_KEYS)}
+    pairs = np.array([(index[a.value], i) for i, c in enumerate(calls) for a in c.priority_areas],
+                     dtype=np.int64).reshape(-1, 2)
+    out = np.zeros((len(PRIORITY_AREA_KEYS), len(calls)), dtype=np.float32)
+    out[pairs[:, 0], pairs[:, 1]] = 1.0
+    return out
 
 
 def _unit_rows(m: sp.csr_matrix) -> sp.csr_matrix:

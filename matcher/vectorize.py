@@ -36,7 +36,7 @@ class Counts:
     surfaces: list[str]  # column -> the first surface word (lower-cased) seen for it
     bigrams: sp.csr_matrix | None = None  # calls x kept bigrams
     bigram_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # sorted a*V+b
-    languages: dict[str, set[int]] = field(default_factory=dict)  # language -> unigram columns seen in it
+    languages: dict[str, np.ndarray] = field(default_factory=dict)  # language -> mask of the unigram columns seen in it
 
 
 def count_terms(
@@ -76,76 +76,84 @@ def count_terms(
 
     vocab: dict[str, int] = fixed[0] if fixed is not None else {}
     surfaces: list[str] = []
-    tok_keys: list[np.ndarray] = []
-    tok_segs: list[np.ndarray] = []
+    tok_keys: list[np.ndarray] = []  # per batch, the kept tokens' key columns
+    tok_segs: list[np.ndarray] = []  # and texts (call * n_fields + field)
     field_w = np.asarray(weights, dtype=np.float32)
 
-    caches: list[dict[str, int]] = [{} for _ in range(n_langs)]  # per language: word as written -> column
+    word_no: dict[str, int] = {}  # word as written -> its number, in the order first met
+    word_list: list[str] = []  # number -> word
+    cols_of = np.full((n_langs, 0), _NEW, dtype=np.int32)  # language x word number -> column (-1: no key)
 
-    def column(word: str, lang: str) -> int:
-        k = analyzer.key_uncached(word, lang)  # each word once: the caches below remember it
-        if k is None:
-            return -1
-        j = vocab.get(k)
-        if j is None:
-            if fixed is not None:  # the term space is given: words outside it are not counted
-                return -1
-            j = vocab[k] = len(vocab)
-            surfaces.append(word.lower())
-        return j
+    def columns(words: list[str], lang: str) -> list[int]:
+        """The column of each of ``words`` (never seen before in ``lang``), new keys getting the next
+        columns (-1: no key, or not in a fixed term space)."""
+        out = []
+        for word, k in zip(words, analyzer.keys_of(words, lang), strict=True):
+            j = -1 if k is None else vocab.get(k, -2)
+            if j == -2:
+                if fixed is None:
+                    j = vocab[k] = len(vocab)
+                    surfaces.append(word.lower())
+                else:  # the term space is given: words outside it are not counted
+                    j = -1
+            out.append(j)
+        return out
 
+    char_codes = CharCodes()
     for start in range(0, n, BATCH):
         stop = min(n, start + BATCH)
-        codes, words, local_seg = _words([text or "" for call in fields[start:stop] for text in call])
+        codes, words, local_seg = _words([text or "" for call in fields[start:stop] for text in call], char_codes)
         if not len(codes):
             continue
-        tok_lang = lang_of_call[start + local_seg // n_fields]
+        nos = np.fromiter(map(word_no.get, words, repeat(-1)), dtype=np.int64, count=len(words))
+        met = np.flatnonzero(nos < 0)
+        if len(met):  # words never met before get the next numbers
+            first = len(word_list)
+            nos[met] = np.arange(first, first + len(met))
+            word_list.extend(words[i] for i in met.tolist())
+            word_no.update(zip(word_list[first:], range(first, len(word_list)), strict=True))
+            cols_of = np.concatenate([cols_of, np.full((n_langs, len(met)), _NEW, dtype=np.int32)], axis=1)
+        text_call = np.repeat(np.arange(start, stop, dtype=np.int32), n_fields)  # per text of the batch
+        tok_lang = lang_of_call[text_call[local_seg]]  # a gather from a small per-text table, not a division
+        tok_no = nos[codes]
         batch_langs = np.flatnonzero(np.bincount(tok_lang)).tolist()
-        keys = np.empty(len(codes), dtype=np.int64)
-        for li in batch_langs:  # per language: each distinct word's column, then one array lookup
-            mine = None if len(batch_langs) == 1 else tok_lang == li
-            lang_codes = codes if mine is None else codes[mine]
+        for li in batch_langs:  # per language: the column of each word new to it, once
             present = np.zeros(len(words), dtype=bool)
-            present[lang_codes] = True
-            idx = np.flatnonzero(present)
-            lang_words = [words[i] for i in idx.tolist()]
-            cache = caches[li]
-            got = np.fromiter(map(cache.get, lang_words, repeat(_NEW)), dtype=np.int64, count=len(idx))
-            new = np.flatnonzero(got == _NEW)
+            present[codes if len(batch_langs) == 1 else codes[tok_lang == li]] = True
+            lang_nos = nos[present]
+            new = lang_nos[cols_of[li, lang_nos] == _NEW]
             if len(new):  # only words never seen before go through the analyzer (sorted: reproducible columns)
-                for word in sorted([lang_words[i] for i in new.tolist()]):
-                    cache[word] = column(word, lang_names[li])
-                got[new] = np.fromiter(map(cache.__getitem__, [lang_words[i] for i in new.tolist()]),
-                                       dtype=np.int64, count=len(new))
-            col = np.full(len(words), -1, dtype=np.int64)
-            col[idx] = got
-            if mine is None:
-                keys = col[codes]
-            else:
-                keys[mine] = col[lang_codes]
+                new_words = [word_list[i] for i in new.tolist()]
+                order = sorted(range(len(new)), key=new_words.__getitem__)
+                cols_of[li, new[order]] = columns([new_words[i] for i in order], lang_names[li])
+        keys = cols_of[batch_langs[0], tok_no] if len(batch_langs) == 1 else cols_of[tok_lang, tok_no]
         del codes, words, tok_lang
-        seg_ids = local_seg + start * n_fields
         keep = keys >= 0
-        tok_keys.append(keys[keep].astype(np.int32))
-        tok_segs.append(seg_ids[keep].astype(np.int32))
-    languages = {name: {j for j in cache.values() if j >= 0} for name, cache in zip(lang_names, caches, strict=False)}
-    del caches
+        tok_keys.append(keys[keep])
+        tok_segs.append((local_seg[keep] + start * n_fields).astype(np.int32))
+    languages = {}
+    for li, name in enumerate(lang_names):
+        languages[name] = np.zeros(len(vocab), dtype=bool)
+        languages[name][cols_of[li][cols_of[li] >= 0]] = True
+    del word_no, word_list, cols_of
 
     key_arr = np.concatenate(tok_keys) if tok_keys else np.zeros(0, dtype=np.int32)
     seg_arr = np.concatenate(tok_segs) if tok_segs else np.zeros(0, dtype=np.int32)
     del tok_keys, tok_segs
     v = len(vocab)
-    w = field_w[seg_arr % n_fields]
+    call_arr = seg_arr // n_fields  # one division by a scalar (cheaper than the modulo it replaces)
+    w = field_w[seg_arr - call_arr * n_fields]
     make_bigrams = bigrams and len(key_arr) > 1
     if make_bigrams:  # before the unigram matrix, which takes over (and sorts) key_arr and w
         same = seg_arr[1:] == seg_arr[:-1]
         codes = key_arr[:-1][same].astype(np.int64) * max(v, 1) + key_arr[1:][same]
-        b_docs = (seg_arr[1:][same] // n_fields).astype(np.int32)
+        b_docs = call_arr[1:][same]
         b_w = w[1:][same]
         del same
+    del seg_arr
     # tokens are in call order, so the rows' bounds come from counting, with no COO sort
-    uni = _csr(w, key_arr, seg_arr // n_fields, n, v)
-    del w, key_arr, seg_arr
+    uni = _csr(w, key_arr, call_arr, n, v)
+    del w, key_arr, call_arr
     out = Counts(unigrams=uni, vocabulary=vocab, surfaces=surfaces, languages=languages)
     if make_bigrams and fixed is not None:
         known = fixed[1]
@@ -181,20 +189,55 @@ def count_terms(
     return out
 
 
-def _words(texts: list[str]) -> tuple[np.ndarray, list[str], np.ndarray]:
+def _words(texts: list[str], char_codes: CharCodes | None = None) -> tuple[np.ndarray, list[str], np.ndarray]:
     """The words of ``texts`` as (code of each word, distinct words, index of the text each word is in).
 
     The texts are joined and read as one array of code points; words are found and told apart with
     array operations, and only the distinct words become Python strings (a regex would make one for
-    every word, and hashing them again would cost as much)."""
+    every word, and hashing them again would cost as much). ``char_codes`` carries the characters'
+    small codes from one batch to the next."""
     joined = "\n".join(texts)
-    chars = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    chars = _code_points(joined)
     starts, ends = _word_spans(chars)
-    codes, firsts = _word_codes(chars, starts, ends)
+    codes, firsts = _word_codes(chars, starts, ends, char_codes or CharCodes())
     words = [joined[a:b] for a, b in zip(starts[firsts].tolist(), ends[firsts].tolist(), strict=True)]
     text_starts = np.zeros(len(texts), dtype=np.int64)
     np.cumsum([len(t) + 1 for t in texts[:-1]], out=text_starts[1:])
     return codes, words, np.searchsorted(text_starts, starts, side="right") - 1
+
+
+def _code_points(text: str) -> np.ndarray:
+    """The code points of ``text``: 16-bit when it has no character beyond the BMP (half the memory
+    to read; UTF-16 code units are then the code points), else 32-bit."""
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype="<u2")
+    if len(units) == len(text):
+        return units
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+class CharCodes:
+    """Small codes (1, 2, ...) for the characters of one corpus, given as batches bring them: one table
+    lookup per batch instead of counting its characters. The codes stay 8-bit while fewer than 256
+    characters have been seen, so that 8 characters make one 64-bit integer in :func:`_word_codes`."""
+
+    def __init__(self) -> None:
+        self.table = np.zeros(0x110000, dtype=np.uint8)  # code point -> code (0: not seen yet)
+        self.count = 0
+
+    def put(self, chars: np.ndarray, pad: int) -> np.ndarray:
+        """The codes of ``chars`` followed by ``pad`` zeros (new characters get the next codes)."""
+        out = np.zeros(len(chars) + pad, dtype=self.table.dtype)
+        np.take(self.table, chars, out=out[: len(chars)])
+        if out[: len(chars)].all():
+            return out
+        new = np.flatnonzero(np.bincount(chars[out[: len(chars)] == 0]))  # sorted, as np.unique (faster)
+        total = self.count + len(new)
+        small = np.uint8 if total < 256 else np.uint16 if total < 65536 else np.uint32
+        if small != self.table.dtype:
+            self.table = self.table.astype(small)
+        self.table[new] = np.arange(self.count + 1, total + 1)
+        self.count = total
+        return self.put(chars, pad)
 
 
 _WORD, _LETTER, _JOIN = 1, 2, 4
@@ -259,21 +302,18 @@ def _word_spans(chars: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts, ends
 
 
-def _word_codes(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _word_codes(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                char_codes: CharCodes) -> tuple[np.ndarray, np.ndarray]:
     """(code of each word, index of the first word of each code): words with the same text share a
-    code. Exact (no hash that could collide): each word's characters, renumbered densely from 1 and
+    code. Exact (no hash that could collide): each word's characters, as small codes from 1 and
     zero-padded, are read as 64-bit integers, which ``pd.factorize`` numbers."""
     lens = ends - starts
     if not len(lens):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    seen = np.flatnonzero(np.bincount(chars))
-    small = np.uint8 if len(seen) < 256 else np.uint16 if len(seen) < 65536 else np.uint32
-    per = 8 // np.dtype(small).itemsize  # characters per 64-bit integer
-    dense = np.zeros(int(seen[-1]) + 1, dtype=small)
-    dense[seen] = np.arange(1, len(seen) + 1)
+    padded = char_codes.put(chars, int(lens.max()) + 8)
+    small = padded.dtype
+    per = 8 // small.itemsize  # characters per 64-bit integer
     n_ints = (lens + per - 1) // per
-    padded = np.zeros(len(chars) + int(n_ints.max()) * per, dtype=small)
-    padded[: len(chars)] = dense[chars]
     codes = np.empty(len(starts), dtype=np.int64)
     firsts = []
     n_codes = 0

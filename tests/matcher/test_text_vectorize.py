@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import random
 import unicodedata
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from matcher.text import WORD_RE, Analyzer, english_family, fold, stem_lv
-from matcher.vectorize import _words, count_terms
+from matcher.text import WORD_RE, Analyzer, english_family, fold, fold_all, stem_all, stem_lv
+from matcher.vectorize import CharCodes, _words, count_terms
 
 
 def test_place_names_are_not_lemmatised_into_common_words():
@@ -55,6 +57,48 @@ def test_stem_strips_the_longest_ending_and_keeps_four_letters():
     assert stem_lv("jauniesiem") == "jaunies"  # "iem", not "em" or "m"
     assert stem_lv("projektiem") == "projekt"
     assert stem_lv("lapa") == "lapa"  # the stem would be shorter than four letters
+
+
+DATA = Path(__file__).parents[2] / "data"
+_ODD = (  # what a batch must not mix up between neighbours
+    "Σίσυφος ΟΔΟΣ οδός aΣ ΣΣ ΑΣ-ΒΣ ϒ ℂ 𝐀𝐁𝐂 İstanbul İ ǅemal ǈubljana ß ẞ ŉ ﬁnance ﬃ Ⅻ Æther œuvre Łódź Ærø "
+    "Straße STRASSE Tōkyō ŁÓDŹ Москва москва ИТ 中文 日本語 עברית العربية ʻOkina ΐ ǰ K Å Ω "
+    "e-pārvalde e-Pārvalde NVO-sektors O'Neil don't it’s ES EU Es es IT it UK Rīga RĪGA Rīgā Liepājā "
+    "liepājā Kurzemē Latgale LV lv a b i I A x e zz zzz zzzz Zzzz eID eKlase iPhone McDonald jaunietis "
+    "JAUNIEŠIEM Jauniešiem jauniešiem jaunieši kultūras kulturas museums policies ajiem ajam iem s"
+)
+ODD_WORDS = _ODD.split()
+
+
+def _varied_words() -> list[str]:
+    """Every word of the bundled calls, profiles, glossary and places, as written, lower-cased,
+    upper-cased and capitalised, and some odd ones (Greek final sigma, ligatures, other scripts,
+    characters beyond the BMP, hyphens, acronyms, one-letter and stop words)."""
+    found = set(ODD_WORDS)
+    for path in sorted(p for p in DATA.rglob("*") if p.suffix in {".json", ".jsonl", ".tsv", ".toml", ".md"}):
+        found.update(WORD_RE.findall(path.read_text(encoding="utf-8")))
+    words = sorted({v for w in found for v in (w, w.lower(), w.upper(), w.capitalize())})
+    assert len(words) > 8000
+    return words
+
+
+@pytest.mark.parametrize("lang", ["lv", "en", ""])
+def test_keys_of_a_batch_are_the_keys_of_each_word_alone(lang):
+    words = _varied_words()
+    random.Random(0).shuffle(words)  # neighbours of every kind
+    a = Analyzer()
+    batch = a.keys_of(words, lang)
+    alone = [a.key_uncached(w, lang) for w in words]
+    assert [(w, k) for w, k, x in zip(words, batch, alone, strict=True) if k != x] == []
+    assert sum(k is None for k in batch) > 100 and len(set(batch)) > 3000  # the list exercises every path
+
+
+def test_batch_fold_and_stem_match_one_text_at_a_time():
+    texts = [*ODD_WORDS, "two\nlines Ā", "", "kultūras\n", "𝐀ā", "\U0001F600ņ"]
+    assert fold_all(texts) == [fold(t) for t in texts]
+    keys = [fold(w) for w in _varied_words()]
+    assert stem_all(keys) == [stem_all([k])[0] for k in keys]
+    assert stem_all(["jauniesiem", "lapa", "a\nprojektiem"]) == ["jaunies", "lapa", "a\nprojekt"]
 
 
 TEXTS = [
@@ -126,8 +170,8 @@ def _regex_words(texts):
     return [(i, w) for i, t in enumerate(texts) for w in WORD_RE.findall(t)]
 
 
-def _array_words(texts):
-    codes, words, seg = _words(texts)
+def _array_words(texts, char_codes=None):
+    codes, words, seg = _words(texts, char_codes)
     assert len(set(words)) == len(words)  # one code per distinct word
     return [(int(i), words[c]) for c, i in zip(codes, seg, strict=True)]
 
@@ -148,3 +192,12 @@ def test_array_words_tell_apart_more_than_65535_characters():
     text = every[::7] + " " + every
     texts = [text, text[:5000], "x " + text[-300:]]
     assert _array_words(texts) == _regex_words(texts)
+
+
+def test_character_codes_carry_over_batches_and_widen():
+    codes = CharCodes()
+    batches = [["Jauniešu centri", "plain ascii words"], ["".join(chr(c) for c in range(0x100, 0x400)) + " ā x"],
+               ["😀ab ab 𝐀x", "Jauniešu centri"]]  # 8-bit codes, then more than 255 characters, then beyond the BMP
+    for texts in batches:
+        assert _array_words(texts, codes) == _regex_words(texts)
+    assert codes.table.dtype == np.uint16 and codes.count > 255
