@@ -476,9 +476,9 @@ class HttpClient:
 class RawPages:
     """The raw pages of one source's last run, in ``folder`` (``NNN-<path>.<ext>`` and ``index.tsv``).
 
-    A page answered 304 whose file the previous run wrote under the same name is left as it is (its
-    text is the cached body that run saved), so a no-change run rewrites no page; every other page
-    is written. :meth:`finish` removes the previous run's files this run did not keep. (A run cut
+    A page answered 304 whose file the previous run wrote under the same name for the same URL is left
+    as it is (its text is the cached body that run saved), so a no-change run rewrites no page; every
+    other page is written. :meth:`finish` removes the previous run's files this run did not keep. (A run cut
     short before ``finish`` leaves those files too; the new ``index.tsv`` lists this run's.)
     """
 
@@ -487,9 +487,10 @@ class RawPages:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
-        self.previous: set[str] = set()
+        self.previous: dict[str, str] = {}  # file name -> the URL the previous run saved in it
         with contextlib.suppress(OSError), (folder / self.INDEX).open(encoding="utf-8") as old:
-            self.previous = {line.split("\t", 1)[0] for line in old if line.strip()}
+            rows = (line.rstrip("\n").split("\t") for line in old if line.strip())
+            self.previous = {row[0]: row[-1] for row in rows}
         self.kept: set[str] = set()
         self.index = (folder / self.INDEX).open("w", encoding="utf-8", buffering=1)  # a line at a time
 
@@ -497,7 +498,7 @@ class RawPages:
         ext = ".json" if "json" in content_type else ".xml" if "xml" in content_type else ".html"
         name = f"{len(self.kept) + 1:03d}-{slugify(urlsplit(page.url).path or 'index', max_length=60) or 'index'}{ext}"
         path = self.folder / name
-        if not (page.not_modified and name in self.previous and path.is_file()):
+        if not (page.not_modified and self.previous.get(name) == page.url and path.is_file()):
             path.write_text(page.text, encoding="utf-8")
         self.kept.add(name)
         self.index.write(f"{name}\t{page.status}\t{'304' if page.not_modified else 'fetched'}\t{page.url}\n")
