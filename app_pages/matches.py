@@ -180,7 +180,7 @@ def main() -> None:
 
     st.caption(tr("matches.intro", name=profile.name))
     marks = services.feedback(store, profile.id)
-    filters = _filters(services.filter_options(ranked), previous_visit, services.not_relevant(store, profile.id))
+    filters = _filters(services.filter_options(ranked), previous_visit, services.not_relevant(marks))
     meta = services.call_meta(store) if (filters.only_new or previous_visit is not None) else {}
     shown = services.filter_ranked(ranked, filters, today=common.today(), meta=meta)
 

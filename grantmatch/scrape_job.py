@@ -13,6 +13,7 @@ import statistics
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -536,8 +537,6 @@ def fixture_target(key: str, url: str | None, out: Any, root: Any = "tests/fixtu
     ``fixture_pages`` gives that page (its tests read it there), else the URL's last path segment
     (``.json`` for a POSTed API search, ``.html`` otherwise), under ``<root>/<key>/``.
     """
-    from pathlib import Path
-
     cls = registry.get(key)
     requests = list(cls().start_requests())
     if not url:
@@ -557,8 +556,6 @@ def fixture_target(key: str, url: str | None, out: Any, root: Any = "tests/fixtu
 
 def save_fixture(key: str, url: str, out: Any, *, client: HttpClient | None = None) -> int:
     """Fetch one page of a source once (as the source would ask for it) and save its text; returns bytes."""
-    from pathlib import Path
-
     scraper = registry.get(key)()
     client = client or HttpClient(cache_path=None, delay=0)
     request = next((r for r in scraper.start_requests() if r.url == url), None) or url

@@ -384,14 +384,15 @@ def feedback(store: Store, profile_id: str) -> dict[str, bool]:
     return store.feedback(profile_id)
 
 
-def not_relevant(store: Store, profile_id: str) -> frozenset[str]:
-    """Ids of the calls the NGO marked "not relevant" (lists leave them out; ``MatchFilters.hidden``)."""
-    return frozenset(cid for cid, relevant in store.feedback(profile_id).items() if relevant is False)
+def not_relevant(marks: dict[str, bool]) -> frozenset[str]:
+    """Ids of the calls marked "not relevant" among an NGO's marks (:func:`feedback`); lists leave
+    them out (``MatchFilters.hidden``)."""
+    return frozenset(cid for cid, relevant in marks.items() if relevant is False)
 
 
 def without_not_relevant(store: Store, profile_id: str, ranked: list[RankedCall], *, today: date) -> list[RankedCall]:
     """``ranked`` without the calls the NGO marked "not relevant" (briefs and the cohort overview)."""
-    return filter_ranked(ranked, MatchFilters(hidden=not_relevant(store, profile_id)), today=today)
+    return filter_ranked(ranked, MatchFilters(hidden=not_relevant(store.feedback(profile_id))), today=today)
 
 
 def track(store: Store, profile_id: str, call_id: str) -> None:

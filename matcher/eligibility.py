@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from grantmatch.models import ApplicantType, Eligibility, EligibilityFact, GrantCall, NgoProfile
 from matcher.errors import MatcherError
@@ -40,22 +41,23 @@ APPLICANT_EN = {
 }
 
 
+def _as_model(value: Any, model: type, what: str) -> Any:
+    """``value`` as ``model`` (the matcher takes the contract's dicts too); MatcherError otherwise."""
+    if isinstance(value, model):
+        return value
+    if isinstance(value, Mapping):
+        return model.from_dict(dict(value))
+    raise MatcherError(f"matcher: expected {what} or a dict, found {type(value).__name__}")
+
+
 def as_call(call: GrantCall | Mapping) -> GrantCall:
-    """A call as the model object (the matcher takes the contract's dicts too)."""
-    if isinstance(call, GrantCall):
-        return call
-    if isinstance(call, Mapping):
-        return GrantCall.from_dict(dict(call))
-    raise MatcherError(f"matcher: expected a GrantCall or a dict, found {type(call).__name__}")
+    """A call as the model object."""
+    return _as_model(call, GrantCall, "a GrantCall")
 
 
 def as_profile(profile: NgoProfile | Mapping) -> NgoProfile:
-    """A profile as the model object (the matcher takes the contract's dicts too)."""
-    if isinstance(profile, NgoProfile):
-        return profile
-    if isinstance(profile, Mapping):
-        return NgoProfile.from_dict(dict(profile))
-    raise MatcherError(f"matcher: expected an NgoProfile or a dict, found {type(profile).__name__}")
+    """A profile as the model object."""
+    return _as_model(profile, NgoProfile, "an NgoProfile")
 
 
 def check_applicant(profile: NgoProfile, call: GrantCall) -> EligibilityFact:
