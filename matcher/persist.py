@@ -20,8 +20,8 @@ from grantmatch.models import GrantCall
 from matcher.errors import MatcherError, NotFittedError
 
 FORMAT = "grantmatch-matcher"
-VERSION = 5  # 2: bigram columns, saved surface words; 3: title character grams; 4: related terms in the glossary;
-# 5: feature columns, no baked-in weights
+VERSION = 6  # 2: bigram columns, saved surface words; 3: title character grams; 4: related terms in the glossary;
+# 5: feature columns, no baked-in weights; 6: the title grams' own vectorizer (not scikit-learn's)
 logger = logging.getLogger(__name__)
 
 

@@ -33,9 +33,6 @@ from datetime import date
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
-from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
 from grantmatch.models import (
     PRIORITY_AREA_KEYS,
@@ -49,6 +46,7 @@ from grantmatch.models import (
 )
 from matcher import eligibility
 from matcher.areas import AreaModel
+from matcher.chargrams import CharGramTfidf, unit_rows
 from matcher.eligibility import as_call, as_profile
 from matcher.errors import MatcherError, NotFittedError
 from matcher.glossary import TRANSLATION, Glossary
@@ -409,7 +407,7 @@ class Matcher:
         tf.data = (1 + np.log(tf.data)) * self.idf_[tf.indices]
         if self.bigram_weight != 1.0:
             tf.data[tf.indices >= self.n_unigrams_] *= self.bigram_weight
-        self.passages_ = _unit_rows(tf).tocsc()
+        self.passages_ = unit_rows(tf).tocsc()
         self.passage_starts_ = np.flatnonzero(np.r_[True, np.diff(self.passage_owner_) != 0])
         self.passage_calls_ = self.passage_owner_[self.passage_starts_]
 
@@ -419,9 +417,9 @@ class Matcher:
         self.title_chars_ = None
         if self.title_char_weight <= 0 or not len(self.short_calls_):
             return
-        vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, dtype=np.float32)
+        vec = CharGramTfidf(ngram_range=(3, 5))
         try:
-            self.title_chars_ = (vec, vec.fit_transform([calls[i].title for i in self.short_calls_]).tocsr())
+            self.title_chars_ = (vec, vec.fit_transform([calls[i].title for i in self.short_calls_]))
         except ValueError:  # titles without a single 3-character word part
             self.title_chars_ = None
 
@@ -431,7 +429,7 @@ class Matcher:
         if tc is None:
             return None
         vec, mat = tc
-        q = _char_query(vec, profile_text(profile))
+        q = vec.transform(profile_text(profile))
         if not q.nnz:
             return None
         sims = np.asarray((mat @ q.T).todense(), dtype=np.float32).ravel()
@@ -493,7 +491,7 @@ class Matcher:
             scale[self.n_unigrams_:] = self.bigram_weight
             weighted.data *= scale[weighted.indices]
         if self.weighting == "tfidf":
-            weighted = _unit_rows(weighted)
+            weighted = unit_rows(weighted)
         csc = weighted.tocsc()
         csc.sort_indices()
         return csc, weighted, idf
@@ -511,7 +509,7 @@ class Matcher:
                     a_vals.append(x)
         n_areas = len(PRIORITY_AREA_KEYS)
         area_vec = sp.csr_matrix((a_vals, (a_rows, a_cols)), shape=(tf.shape[1], n_areas))
-        sub = _unit_rows(sp.csr_matrix((1 + np.log(tf.data), tf.indices, tf.indptr), shape=tf.shape))
+        sub = unit_rows(sp.csr_matrix((1 + np.log(tf.data), tf.indices, tf.indptr), shape=tf.shape))
         out = np.minimum(1.0, np.asarray((sub @ area_vec).todense(), dtype=np.float32) / 0.25)
         tagged = self.tagged_.T > 0  # the source's tags are authoritative
         out[tagged.any(axis=1)] *= self.untagged_area_factor
@@ -1119,11 +1117,6 @@ def _source_tags(calls: list[GrantCall]) -> np.ndarray:
     return out
 
 
-def _unit_rows(m: sp.csr_matrix) -> sp.csr_matrix:
-    """Rows scaled to unit length, in place (an empty matrix is returned as it is)."""
-    return normalize(m, norm="l2", copy=False) if m.shape[0] and m.shape[1] else m
-
-
 def _mix_rows(rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """``weights @ rows`` for a few long rows, one row at a time (numpy's matmul of a short vector with a
     (5, 100000) matrix measured 15 ms; this 0.3 ms)."""
@@ -1145,33 +1138,6 @@ def _add_weighted(scores: np.ndarray, col: np.ndarray | tuple[np.ndarray, np.nda
 
 def _logistic(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x)) if x > -60 else 0.0
-
-
-def _char_query(vec: TfidfVectorizer, text: str) -> sp.csr_matrix:
-    """``vec.transform([text])`` for the title vectorizer (``char_wb`` grams, lower-cased, sublinear
-    tf, idf, l2), with each distinct word's grams counted once: the same numbers, in half the time
-    for a profile's few thousand grams (its words repeat)."""
-    vocab = vec.vocabulary_
-    lo, hi = vec.ngram_range
-    counts: dict[int, int] = {}
-    for word, times in Counter(text.lower().split()).items():
-        w = f" {word} "
-        size = len(w)
-        for n in range(lo, hi + 1):
-            for start in range(max(size - n, 0) + 1):  # a word shorter than n is one gram (sklearn's rule)
-                j = vocab.get(w[start:start + n])
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + times
-            if size <= n:
-                break
-    cols = np.array(sorted(counts), dtype=np.int32)
-    data = np.array([counts[j] for j in cols.tolist()], dtype=vec.dtype)
-    np.log(data, data)  # the operations of sklearn's TfidfTransformer.transform, in its order
-    data += 1.0
-    data *= vec.idf_[cols]
-    q = sp.csr_matrix((data, cols, np.array([0, len(cols)], dtype=np.int32)), shape=(1, len(vec.idf_)))
-    inplace_csr_row_normalize_l2(q)  # what normalize(norm="l2") runs, without its argument checks
-    return q
 
 
 def profile_text(p: NgoProfile) -> str:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from datetime import date
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from grantmatch.models import Eligibility, GrantCall, Match, NgoProfile, PriorityArea
 from matcher import Matcher, MatcherError, NotFittedError
@@ -128,17 +132,66 @@ def test_top_k_with_feedback_is_the_head_of_the_full_ranking():
         assert ids(m.rank(profile, top=k, today=TODAY, feedback={lifted: True})) == full[:k]
 
 
-def test_title_gram_query_is_the_vectorizers_own(calls, youth_profile):
+def test_title_grams_are_scikit_learns_bit_for_bit(calls, youth_profile):
+    """The matcher's own char-gram TF-IDF (it spares every process the scikit-learn import) gives
+    TfidfVectorizer's numbers exactly: fitted rows, idf, and a profile's query row."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from matcher.tfidf import _char_query, profile_text
+    from matcher.chargrams import CharGramTfidf
+    from matcher.tfidf import profile_text
 
+    titles = [c["title"] for c in calls] + ["ab ūdens-ūdens", "a", "Jauniešu  JAUNIEŠU\tjaunieši!"]
     vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, dtype=np.float32)
-    vec.fit([c["title"] for c in calls] + ["ab ūdens-ūdens"])
-    for text in (profile_text(NgoProfile.from_dict(youth_profile)), "a ab abc  ūdens-ūdens\n\tAB", ""):
-        want, got = vec.transform([text]), _char_query(vec, text)
+    ours = CharGramTfidf(ngram_range=(3, 5))
+    want, got = vec.fit_transform(titles).tocsr(), ours.fit_transform(titles)
+    assert ours.vocabulary_ == vec.vocabulary_
+    assert ours.idf_.dtype == vec.idf_.dtype and np.array_equal(ours.idf_, vec.idf_)
+    for a, b in ((got, want),):
+        assert a.dtype == b.dtype and a.shape == b.shape
+        assert np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)
+        assert np.array_equal(a.data, b.data)
+    for text in (profile_text(NgoProfile.from_dict(youth_profile)), "a ab abc  ūdens-ūdens\n\tAB", "", "zzzz"):
+        want, got = vec.transform([text]), ours.transform(text)
         assert got.dtype == want.dtype and got.shape == want.shape
         assert np.array_equal(got.indices, want.indices) and np.array_equal(got.data, want.data)
+    with pytest.raises(ValueError, match="empty vocabulary"):
+        CharGramTfidf().fit_transform(["", "  "])
+
+
+def test_unit_rows_are_scikit_learns_bit_for_bit():
+    from sklearn.preprocessing import normalize
+
+    from matcher.chargrams import unit_rows
+
+    rng = np.random.default_rng(7)
+    for dtype in (np.float32, np.float64):
+        m = sp.random(50, 40, density=0.2, format="csr", dtype=dtype, random_state=rng)
+        m.data *= 1000  # values far from 1: the rounding differs if the order of the sums does
+        m[3] = 0  # an all-zero row stays zero
+        m = m.tocsr()
+        want = normalize(m.copy(), norm="l2")
+        got = unit_rows(m)
+        assert got.dtype == dtype and np.array_equal(got.data, want.data)
+        assert not np.isnan(got.data).any()
+
+
+def test_fitting_and_loading_a_matcher_does_not_import_scikit_learn(tmp_path, calls, youth_profile):
+    """Importing scikit-learn costs about a second: the weekly scrape job and every command that
+    fits, loads or ranks must not pay it."""
+    code = (
+        "import json, sys; from pathlib import Path; from datetime import date; "
+        "from matcher import Matcher, persist; "
+        f"calls = json.loads(Path({str(tmp_path / 'c.json')!r}).read_text()); "
+        f"p = Path({str(tmp_path / 'ix.pkl')!r}); persist.save(Matcher().fit(calls), p); "
+        "m = persist.load(p, persist.fingerprint(calls)); "
+        f"m.rank(json.loads(Path({str(tmp_path / 'p.json')!r}).read_text()), "
+        "top=5, today=date(2026, 12, 1)); print('sklearn' in sys.modules, m.title_chars_ is not None)"
+    )
+    short = dict(calls[0], id="short", summary="")  # a title-only call: the char-gram part is fitted
+    (tmp_path / "c.json").write_text(json.dumps([*calls, short]))
+    (tmp_path / "p.json").write_text(json.dumps(youth_profile))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
 
 
 def _en(id_, title, summary, **kw):
