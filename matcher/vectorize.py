@@ -18,7 +18,6 @@ from functools import lru_cache
 from itertools import repeat
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 
 from matcher.text import Analyzer
@@ -163,7 +162,7 @@ def count_terms(
         out.bigrams = _csr(b_w[hit], pos[hit].astype(np.int32), b_docs[hit], n, len(known))
         out.bigram_codes = known
     elif make_bigrams:
-        inv, uniq = pd.factorize(codes)
+        inv, uniq = factorize(codes)
         del codes
         order = np.argsort(uniq)
         rank = np.empty(len(uniq), dtype=np.int32)
@@ -187,6 +186,27 @@ def count_terms(
         out.bigrams = big
         out.bigram_codes = uniq
     return out
+
+
+FACTORIZE_HASH_FROM = 500_000  # values; below this, sorting is quicker than importing pandas (~0.2 s)
+
+
+def factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(code of each value, distinct values), codes numbered in order of first appearance.
+
+    Large arrays go to pandas' hash table (``pd.factorize``: linear time); small ones are sorted
+    (``np.unique``) and renumbered to the same codes, so that a small job (the weekly scrape's index
+    refit, a command on a few hundred calls) does not import pandas."""
+    if len(values) >= FACTORIZE_HASH_FROM:
+        import pandas as pd
+
+        codes, uniques = pd.factorize(values)
+        return codes.astype(np.int64, copy=False), np.asarray(uniques)
+    uniques, first, inverse = np.unique(values, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order), dtype=np.int64)
+    return rank[inverse.ravel()], uniques[order]
 
 
 def _words(texts: list[str], char_codes: CharCodes | None = None) -> tuple[np.ndarray, list[str], np.ndarray]:
@@ -306,7 +326,7 @@ def _word_codes(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                 char_codes: CharCodes) -> tuple[np.ndarray, np.ndarray]:
     """(code of each word, index of the first word of each code): words with the same text share a
     code. Exact (no hash that could collide): each word's characters, as small codes from 1 and
-    zero-padded, are read as 64-bit integers, which ``pd.factorize`` numbers."""
+    zero-padded, are read as 64-bit integers, which ``factorize`` numbers."""
     lens = ends - starts
     if not len(lens):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
@@ -324,12 +344,12 @@ def _word_codes(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray,
         ones = np.iinfo(small).max
         if k <= 4:  # zero what follows each word (a mask per length), number the integers column by column
             ints &= ((np.arange(width) < np.arange(width + 1)[:, None]) * ones).astype(small).view(np.uint64)[lens[sel]]
-            key = pd.factorize(ints[:, 0])[0]
+            key = factorize(ints[:, 0])[0]
             for c in range(1, k):
-                key = pd.factorize(key * len(sel) + pd.factorize(ints[:, c])[0])[0]
+                key = factorize(key * len(sel) + factorize(ints[:, c])[0])[0]
         else:  # long words are few: a mask per word, and their bytes as one key each
             ints &= ((np.arange(width) < lens[sel, None]) * ones).astype(small).view(np.uint64)
-            key = pd.factorize(np.array([row.tobytes() for row in ints], dtype=object))[0]
+            key = factorize(np.array([row.tobytes() for row in ints], dtype=object))[0]
         # factorize numbers in order of first appearance: a word is a first when its code is new
         first = np.ones(len(sel), dtype=bool)
         first[1:] = key[1:] > np.maximum.accumulate(key)[:-1]

@@ -1,4 +1,5 @@
-"""Shared fixtures: every test gets its own state folder and database, never the user's var/."""
+"""Shared fixtures: every test gets its own state folder and database, never the user's var/; the
+session gets its own cache folder (the lemma dictionaries' decoded copies), never the user's."""
 
 from __future__ import annotations
 
@@ -7,6 +8,13 @@ import os
 import pytest
 
 from tests import postgres
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        yield
 
 
 @pytest.fixture(autouse=True)

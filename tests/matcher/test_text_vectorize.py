@@ -201,3 +201,40 @@ def test_character_codes_carry_over_batches_and_widen():
     for texts in batches:
         assert _array_words(texts, codes) == _regex_words(texts)
     assert codes.table.dtype == np.uint16 and codes.count > 255
+
+
+@pytest.mark.parametrize("values", [
+    np.array([5, 3, 5, 9, 3, 3, 0, 9], dtype=np.int64),
+    np.random.default_rng(3).integers(0, 50, 2000).astype(np.int64) * (2 ** 40),
+    np.array([b"ab", b"", b"ab", b"z\x00", b"a", b"z\x00"], dtype=object),
+    np.zeros(0, dtype=np.int64),
+])
+def test_factorize_without_pandas_numbers_as_pandas_does(values):
+    import pandas as pd
+
+    from matcher.vectorize import factorize
+
+    want_codes, want_uniques = pd.factorize(values)
+    codes, uniques = factorize(values)
+    assert codes.dtype == np.int64 and np.array_equal(codes, want_codes)
+    assert list(uniques) == list(want_uniques)
+
+
+def test_lemma_dictionaries_load_through_a_cached_copy_that_may_be_damaged_or_unwritable(tmp_path, monkeypatch):
+    from matcher import text
+
+    decoded = text._decode_lemmas("lv")
+    monkeypatch.setattr(text, "_lemma_cache_dir", lambda: tmp_path / "cache")
+    assert text._lemmas("lv") == decoded  # decoded, then saved
+    (copy,) = (tmp_path / "cache").iterdir()
+    assert copy.name.startswith("lemmas-lv-simplemma-") and copy.name.endswith(".marshal")
+    monkeypatch.setattr(text, "_decode_lemmas", lambda lang: pytest.fail("decoded again"))
+    assert text._lemmas("lv") == decoded  # read from the copy
+    monkeypatch.undo()
+    monkeypatch.setattr(text, "_lemma_cache_dir", lambda: tmp_path / "cache")
+    copy.write_bytes(copy.read_bytes()[:1000])  # a copy cut short (a full disk, a killed process)
+    assert text._lemmas("lv") == decoded
+    assert text._lemmas("lv") == decoded and copy.stat().st_size > 1000  # rewritten whole
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setattr(text, "_lemma_cache_dir", lambda: tmp_path / "file" / "cache")
+    assert text._lemmas("lv") == decoded  # nowhere to save: decoded every time, no error

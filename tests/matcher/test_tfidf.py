@@ -175,9 +175,9 @@ def test_unit_rows_are_scikit_learns_bit_for_bit():
         assert not np.isnan(got.data).any()
 
 
-def test_fitting_and_loading_a_matcher_does_not_import_scikit_learn(tmp_path, calls, youth_profile):
-    """Importing scikit-learn costs about a second: the weekly scrape job and every command that
-    fits, loads or ranks must not pay it."""
+def test_fitting_and_loading_a_matcher_does_not_import_scikit_learn_or_pandas(tmp_path, calls, youth_profile):
+    """Importing scikit-learn costs about a second, pandas 0.2 s: the weekly scrape job and every
+    command that fits, loads or ranks a small corpus must not pay it."""
     code = (
         "import json, sys; from pathlib import Path; from datetime import date; "
         "from matcher import Matcher, persist; "
@@ -185,13 +185,14 @@ def test_fitting_and_loading_a_matcher_does_not_import_scikit_learn(tmp_path, ca
         f"p = Path({str(tmp_path / 'ix.pkl')!r}); persist.save(Matcher().fit(calls), p); "
         "m = persist.load(p, persist.fingerprint(calls)); "
         f"m.rank(json.loads(Path({str(tmp_path / 'p.json')!r}).read_text()), "
-        "top=5, today=date(2026, 12, 1)); print('sklearn' in sys.modules, m.title_chars_ is not None)"
+        "top=5, today=date(2026, 12, 1)); "
+        "print('sklearn' in sys.modules, 'pandas' in sys.modules, m.title_chars_ is not None)"
     )
     short = dict(calls[0], id="short", summary="")  # a title-only call: the char-gram part is fitted
     (tmp_path / "c.json").write_text(json.dumps([*calls, short]))
     (tmp_path / "p.json").write_text(json.dumps(youth_profile))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "True"]
+    assert out.stdout.split() == ["False", "False", "True"]
 
 
 def _en(id_, title, summary, **kw):
