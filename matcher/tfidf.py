@@ -842,16 +842,13 @@ class Matcher:
         profile = as_profile(profile)
         today = today or date.today()
         q, parts, _display, disp = self._queries(profile)
-        if feedback:
+        marked = [self.index_[cid] for cid in feedback or () if cid in self.index_]
+        plain_q = q
+        if marked:
             q = self._rocchio(q, feedback)
-        scores, ok, _, head = self._scores(profile, q, today, parts)
-        marked = []
-        if feedback:
-            for cid, rel in feedback.items():
-                i = self.index_.get(cid)
-                if i is not None:
-                    scores[i] += 1.0 if rel else -2.0
-                    marked.append(i)
+        scores, ok, _, head = self._scores(profile, q, today, parts, plain_q)
+        for i in marked:
+            scores[i] += 1.0 if feedback[self.calls_[i].id] else -2.0
         if head is not None and top is not None and len(head) - len(marked) >= top:
             # the best calls are among the re-ranked ones (and the marked ones, lifted or lowered):
             # no second pass over every eligible call
@@ -871,17 +868,19 @@ class Matcher:
         return [self._match(profile, int(i), _logistic(float(scores[i])), qa, disp, today) for i in order]
 
     def _scores(self, profile: NgoProfile, q: dict[int, float], today: date,
-                parts: Mapping[str, dict[int, float]] | None = None):
+                parts: Mapping[str, dict[int, float]] | None = None,
+                plain_q: dict[int, float] | None = None):
         """(logit of "good fit" for every call, eligible mask, features by name, head): ``head`` is the
         re-ranked calls when they are sure to hold every higher-scoring call (per-field weights are not
-        negative, so a call left out scores no more than any of them), else None.
+        negative, so a call left out scores no more than any of them), else None. ``plain_q``: the
+        query before feedback changed it (see :meth:`_features`).
 
         The logit is ``bias`` plus each feature times its weight (:meth:`feature_weights`). The
         whole-profile features are vector operations over all calls; the per-field relevances are then
         added for the best ``rerank_depth`` eligible calls only (all of them in a corpus of that size or
         less), which keeps a ranking fast at 100,000 calls."""
         ok, close = self._eligibility_masks(profile, today)
-        cols = self._features(profile, q, ok, close)
+        cols = self._features(profile, q, ok, close, plain_q)
         w = self.feature_weights()
         scores = np.full(len(ok), self.bias, dtype=np.float32)
         for name, col in cols.items():
@@ -899,12 +898,19 @@ class Matcher:
             cols.update(late)
         return scores, ok, cols, head
 
-    def _features(self, profile: NgoProfile, q: dict[int, float], ok: np.ndarray,
-                  close: np.ndarray) -> dict[str, np.ndarray | tuple[np.ndarray, np.ndarray]]:
+    def _features(self, profile: NgoProfile, q: dict[int, float], ok: np.ndarray, close: np.ndarray,
+                  plain_q: dict[int, float] | None = None) -> dict[str, np.ndarray | tuple[np.ndarray, np.ndarray]]:
         """The whole-profile features (see ``FEATURES``): a value for every call, or (call rows, values)
-        for a feature only some calls have; features a profile cannot have are left out (zero)."""
+        for a feature only some calls have; features a profile cannot have are left out (zero).
+
+        Text relevance is scaled so that the best eligible call is 1 for the profile's own query
+        (``plain_q`` when feedback has changed ``q``). Feedback adds the relevant calls' words to the
+        query and takes the not-relevant calls' words away: against the unchanged scale, calls like the
+        relevant ones rise, calls like the others fall, and the rest keep their score. (Scaled by the
+        changed query's best call, the marked call itself, every other call fell after a thumbs-up.)"""
         text = self._text_scores(q)
-        top_text = float((text * ok).max()) if len(text) else 0.0  # text >= 0; a masked max is slower
+        scale = text if plain_q is None or plain_q is q else self._text_scores(plain_q)
+        top_text = float((scale * ok).max()) if len(scale) else 0.0  # text >= 0; a masked max is slower
         cols: dict[str, np.ndarray | tuple[np.ndarray, np.ndarray]] = {
             "text": text * np.float32(1.0 / top_text if top_text > 0 else 0.0),
             "geo": close,

@@ -42,6 +42,19 @@ def test_feedback_moves_similar_unmarked_calls():
     assert after[0] == "music-1"
 
 
+def test_a_relevant_mark_raises_the_scores_of_calls_like_it():
+    """Scores, not only the order: the marked call's own words join the query, and its relevance must
+    not become the scale that every other call is measured against (it pushed them all down, and good
+    matches fell to "fair" after a thumbs-up)."""
+    m = Matcher().fit(FEEDBACK_CALLS)
+    before = {x.call_id: x.score for x in m.rank(PROFILE, top=None, today=TODAY)}
+    after = {x.call_id: x.score for x in m.rank(PROFILE, top=None, today=TODAY, feedback={"music-1": True})}
+    assert after["music-1"] > before["music-1"]
+    for like in ("music-2", "music-3"):
+        assert after[like] > before[like]
+    assert max(after[c] for c in after if c != "music-1") >= max(before[c] for c in before if c != "music-1")
+
+
 def test_feedback_for_unknown_calls_is_ignored():
     m = Matcher().fit(FEEDBACK_CALLS)
     a = [x.call_id for x in m.rank(PROFILE, top=None, today=TODAY)]
