@@ -20,7 +20,10 @@ def _open() -> services.Store:
 
 
 def _summary(kind: str, stats: UpsertStats) -> str:
-    return f"{kind}: {len(stats.new)} new, {len(stats.changed)} changed, {stats.unchanged} unchanged"
+    text = f"{kind}: {len(stats.new)} new, {len(stats.changed)} changed, {stats.unchanged} unchanged"
+    if stats.kept:
+        text += f", {len(stats.kept)} kept as edited ({', '.join(stats.kept)}; --reset-profiles replaces them)"
+    return text
 
 
 def _write(lines, out: Path | None) -> None:
@@ -47,14 +50,18 @@ def register(app: typer.Typer) -> None:
     @app.command("seed")
     def seed(
         if_empty: bool = typer.Option(False, "--if-empty", help="Only when the database has no calls and profiles."),
+        reset_profiles: bool = typer.Option(
+            False, "--reset-profiles", help="Replace stored profiles with the bundled ones (undoes edits in the app)."
+        ),
     ) -> None:
-        """Load the bundled incubator profiles and sample calls (safe to run again)."""
+        """Load the bundled incubator profiles and sample calls (safe to run again: profiles edited in the
+        app are kept)."""
         store = _open()
         if if_empty and (store.count_calls() or store.list_profiles()):
             typer.echo("database already has data; not seeding")
             return
         try:
-            profiles, calls = services.seed(store)
+            profiles, calls = services.seed(store, reset_profiles=reset_profiles)
         except services.InputFileError as exc:
             typer.secho(f"error: {exc}", err=True, fg="red")
             raise typer.Exit(2) from None

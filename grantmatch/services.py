@@ -59,11 +59,14 @@ def ensure_seeded(store: Store) -> bool:
     return True
 
 
-def seed(store: Store) -> tuple[UpsertStats, UpsertStats]:
-    """Load the bundled incubator profiles and sample calls (idempotent)."""
+def seed(store: Store, *, reset_profiles: bool = False) -> tuple[UpsertStats, UpsertStats]:
+    """Load the bundled incubator profiles and sample calls.
+
+    Profiles already stored are left as they are (the NGOs and mentors edit them in the app), unless
+    ``reset_profiles``; the sample calls are added or brought up to date."""
     profiles = read_profiles(SAMPLE_PROFILES)
     calls = read_calls(SAMPLE_CALLS)
-    return store.upsert_profiles(profiles), store.upsert_calls(calls)
+    return store.upsert_profiles(profiles, keep_stored=not reset_profiles), store.upsert_calls(calls)
 
 
 # --------------------------------------------------------------------------- files

@@ -190,6 +190,8 @@ class UpsertStats:
     new: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     unchanged: int = 0
+    kept: list[str] = field(default_factory=list)
+    """Stored records that differ from the ones given and were left as stored (``keep_stored``)."""
 
 
 def now_utc() -> datetime:
@@ -438,7 +440,9 @@ class Store:
 
     # ------------------------------------------------------------------ profiles
 
-    def upsert_profiles(self, items: Iterable[NgoProfile]) -> UpsertStats:
+    def upsert_profiles(self, items: Iterable[NgoProfile], *, keep_stored: bool = False) -> UpsertStats:
+        """Add the profiles not stored yet and update the stored ones that differ, or, with
+        ``keep_stored``, leave those as they are (the bundled profiles must not undo an NGO's edits)."""
         stats = UpsertStats()
         stamp = now_utc()
         with self.engine.begin() as conn:
@@ -450,6 +454,8 @@ class Store:
                         insert(profiles).values(id=profile.id, name=profile.name, data=data, updated_at=stamp)
                     )
                     stats.new.append(profile.id)
+                elif row.data != data and keep_stored:
+                    stats.kept.append(profile.id)
                 elif row.data != data:
                     conn.execute(
                         update(profiles)

@@ -86,6 +86,23 @@ def test_seed_is_idempotent():
     assert "not seeding" in runner.invoke(app, ["seed", "--if-empty"]).output
 
 
+def test_seed_again_keeps_profiles_edited_in_the_app_unless_reset():
+    from dataclasses import replace
+
+    assert runner.invoke(app, ["seed"]).exit_code == 0
+    store = open_store()
+    first = store.list_profiles()[0]
+    store.upsert_profiles([replace(first, annual_budget_eur=12500.5, keywords=(*first.keywords, "fotogrāfija"))])
+    again = runner.invoke(app, ["seed"])
+    assert again.exit_code == 0, again.output
+    assert f"1 kept as edited ({first.id};" in again.output
+    kept = store.get_profile(first.id)
+    assert kept.annual_budget_eur == 12500.5 and "fotogrāfija" in kept.keywords
+    reset = runner.invoke(app, ["seed", "--reset-profiles"])
+    assert "profiles: 0 new, 1 changed" in reset.output, reset.output
+    assert store.get_profile(first.id) == first
+
+
 def test_index_builds_and_reuses_the_saved_matcher():
     from grantmatch.services import index_path
 
