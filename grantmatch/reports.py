@@ -2,12 +2,13 @@
 
 What the cohort, brief, calendar and matches pages show or offer for download:
 
-- :func:`relative_fit` / :func:`fit_level` / :func:`good_matches` — a score as a share of the best
-  match in its list, and "high / medium / low" (by that share, floored by the score itself);
+- :func:`relative_fit` / :func:`fit_level` / :func:`good_matches` / :func:`fair_matches` — a score as
+  a share of the best match in its list, and "high / medium / low" (by that share, floored by the
+  score itself); the strong fits, and the fits at least fair;
 - :func:`cohort_table` — each incubator NGO with its best current calls and good matches;
 - :func:`competing_calls` / :func:`joint_bid_calls` — calls that several NGOs fit (they would compete
   for it) and calls that suit a joint bid (NGOs of different areas fit it, or it asks for partners);
-- :func:`upcoming_deadlines` — deadlines of ranked and tracked calls, one row per call;
+- :func:`upcoming_deadlines` — deadlines of fair-or-better matches and tracked calls, one row per call;
 - :func:`open_funding_by_area` — open funding per priority area (for the chart);
 - :func:`build_brief`, :func:`brief_markdown`, :func:`brief_docx` — the consultation brief;
 - :func:`deadlines_ics` — an iCalendar file, one all-day event per deadline with a reminder;
@@ -192,6 +193,17 @@ def good_matches(items: Sequence[RankedLike], *, share: float = FIT_HIGH, limit:
     ]
 
 
+def fair_matches(items: Sequence[RankedLike], *, limit: int | None = None) -> list[Any]:
+    """The matches (of the first ``limit``; all when None) that are at least a "fair" fit
+    (:func:`fit_level` medium or high): what the deadline lists and the brief count as matched. A
+    call at the bottom of a list (a score of 0.01) is not a match to plan a consultation around."""
+    best = best_score(items)
+    if best is None:
+        return []
+    head = list(items) if limit is None else list(items)[:limit]
+    return [r for r in head if fit_level(relative_fit(r.match.score, best), float(r.match.score)) != "low"]
+
+
 @dataclass(frozen=True)
 class CohortRow:
     """One NGO of the cohort with its best current calls."""
@@ -332,16 +344,21 @@ class DeadlineItem:
     tracked_by: tuple[str, ...] = ()  # profile ids that track the call in their pipeline
 
 
+DEADLINE_TOP = 10
+"""How many of an NGO's best-ranked calls the deadline lists look at (the Cohort page and the brief)."""
+
+
 def upcoming_deadlines(
     ranked: Mapping[str, Sequence[RankedLike]],
     *,
     today: date,
     days: int | None = 30,
     tracked: Mapping[str, Sequence[GrantCall]] | None = None,
-    top: int | None = 10,
+    top: int | None = DEADLINE_TOP,
 ) -> list[DeadlineItem]:
     """Deadlines from ``today`` to ``today + days`` (all future ones when ``days`` is None) of each
-    NGO's top ``top`` ranked calls and of the calls it tracks; one item per call, soonest first."""
+    NGO's matches among its first ``top`` ranked calls that are at least a fair fit
+    (:func:`fair_matches`), and of the calls it tracks; one item per call, soonest first."""
     end = None if days is None else today + timedelta(days=days)
     hits: dict[str, dict[str, Any]] = {}
 
@@ -355,7 +372,7 @@ def upcoming_deadlines(
             entry["tracked"].append(pid)
 
     for pid, items in ranked.items():
-        for item in list(items)[:top] if top is not None else items:
+        for item in fair_matches(items, limit=top):
             add(item.call, pid, False)
     for pid, calls in (tracked or {}).items():
         for call in calls:
@@ -471,10 +488,9 @@ def build_brief(
     call_meta = call_meta or {}
     held = sorted((c for c in consultations if c.get("held_at")), key=lambda c: c["held_at"], reverse=True)
     since = held[0]["held_at"] if held else None
-    if since is None:
-        new = list(ranked)
-    else:
-        new = [r for r in ranked if _after(call_meta.get(r.call.id, {}).get("first_seen"), since)]
+    # only fair-or-better matches; after a consultation, those first seen since
+    new = [r for r in fair_matches(ranked)
+           if since is None or _after(call_meta.get(r.call.id, {}).get("first_seen"), since)]
     by_id = {r.call.id: r.call for r in ranked}
     lines = []
     active: list[GrantCall] = []
@@ -495,7 +511,8 @@ def build_brief(
         )
         if call is not None and stage not in TERMINAL_STAGES:
             active.append(call)
-    deadlines = upcoming_deadlines({profile.id: ranked}, today=today, days=60, tracked={profile.id: active}, top=None)
+    deadlines = upcoming_deadlines({profile.id: ranked}, today=today, days=60, tracked={profile.id: active},
+                                   top=DEADLINE_TOP)
     return Brief(
         profile=profile,
         today=today,

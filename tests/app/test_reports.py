@@ -147,7 +147,18 @@ def test_upcoming_deadlines_window_and_tracked_calls():
     assert items[0].profile_ids == ("p1", "p2") and items[0].days_left == 10
     items = reports.upcoming_deadlines(RANKED, today=TODAY, days=None, tracked={"p4": [D, OLD]})
     assert [d.call.id for d in items] == ["a", "b", "d"]  # soonest first, no rolling, nothing past
-    assert items[2].tracked_by == ("p4",) and set(items[2].profile_ids) == {"p2", "p4"}
+    # d is p2's weak match (0.3 against its best 0.7): listed for p4, who tracks it, not for p2
+    assert items[2].tracked_by == ("p4",) and items[2].profile_ids == ("p4",)
+    assert [d.call.id for d in reports.upcoming_deadlines(RANKED, today=TODAY, days=None)] == ["a", "b"]
+    tracked_by_p2 = reports.upcoming_deadlines(RANKED, today=TODAY, days=None, tracked={"p2": [D]})
+    assert [(d.call.id, d.profile_ids) for d in tracked_by_p2][-1] == ("d", ("p2",))
+
+
+def test_fair_matches_leave_out_weak_ones():
+    assert [r.call.id for r in reports.fair_matches(RANKED["p1"])] == ["a", "b"]  # c: 0.2 of best 0.9
+    assert [r.call.id for r in reports.fair_matches(RANKED["p1"], limit=1)] == ["a"]
+    poor = ranked((A, 0.15), (B, 0.12))  # the best of a poor list is no fair fit either
+    assert reports.fair_matches(poor) == [] and reports.fair_matches([]) == []
 
 
 def test_open_funding_by_area_splits_amounts_and_skips_closed():
@@ -183,7 +194,8 @@ def _brief(consultations=(), tracked=None, meta=None):
 def test_brief_without_consultation_lists_all_matches_and_deadlines():
     brief = _brief()
     assert brief.since is None
-    assert [r.call.id for r in brief.new_matches] == ["a", "b", "c"]
+    assert [r.call.id for r in brief.new_matches] == ["a", "b"]  # c is a weak match
+    assert [r.call.id for r in brief.top_matches] == ["a", "b", "c"]
     assert [d.call.id for d in brief.deadlines_30] == ["a"]
     assert [d.call.id for d in brief.deadlines_60] == ["b"]  # d is 90 days away
     assert [(p.call_id, p.stage) for p in brief.pipeline] == [("d", "preparing"), ("old", "dropped")]
@@ -192,14 +204,14 @@ def test_brief_without_consultation_lists_all_matches_and_deadlines():
 def test_brief_new_matches_since_last_consultation():
     meta = {
         "a": {"first_seen": datetime(2027, 1, 1, tzinfo=UTC)},
-        "b": {"first_seen": datetime(2027, 1, 20, tzinfo=UTC)},
-        "c": {"first_seen": datetime(2027, 1, 25, tzinfo=UTC)},
+        "b": {"first_seen": datetime(2027, 1, 25, tzinfo=UTC)},
+        "c": {"first_seen": datetime(2027, 1, 25, tzinfo=UTC)},  # new too, but a weak match
     }
     held = [{"held_at": datetime(2027, 1, 10, tzinfo=UTC), "notes": "vecās"},
             {"held_at": datetime(2027, 1, 22, tzinfo=UTC), "notes": "runājām par budžetu"}]
     brief = _brief(consultations=held, meta=meta)
     assert brief.since == datetime(2027, 1, 22, tzinfo=UTC)
-    assert [r.call.id for r in brief.new_matches] == ["c"]
+    assert [r.call.id for r in brief.new_matches] == ["b"]
     assert brief.past_notes[0][1] == "runājām par budžetu"
 
 
@@ -262,7 +274,7 @@ def _events(data: bytes):
 
 
 def test_ics_one_all_day_event_per_deadline_with_alarm():
-    items = reports.upcoming_deadlines(RANKED, today=TODAY, days=None)
+    items = reports.upcoming_deadlines(RANKED, today=TODAY, days=None, tracked={"p4": [D]})
     data = reports.deadlines_ics(items, names={"p1": "Kultūras biedrība"}, scope="cohort")
     events = _events(data)
     assert [str(e["summary"]) for e in events] == ["Termiņš: Konkurss a", "Termiņš: Konkurss b", "Termiņš: Konkurss d"]
