@@ -1039,11 +1039,15 @@ class Matcher:
         # the row's entries that are query terms (one vectorised membership test), heaviest first
         q_cols, q_w = q
         contrib: dict[str, float] = {}
+        written: dict[int, str] | None = None
         if len(q_cols) and len(idx):
             at = np.minimum(np.searchsorted(q_cols, idx), len(q_cols) - 1)
             hit = np.flatnonzero(q_cols[at] == idx)
             for j, c in zip(idx[hit].tolist(), (q_w[at[hit]] * val[hit]).tolist(), strict=True):
-                word = disp.get(j) or self._surface(j)
+                word = disp.get(j)
+                if word is None:  # not the profile's word (feedback brought it): as this call writes it
+                    written = self._written(call) if written is None else written
+                    word = written.get(j) or self._surface(j)
                 contrib[word] = contrib.get(word, 0.0) + c
         terms = tuple(t for t, _ in sorted(contrib.items(), key=lambda kv: -kv[1])[:6])
         area_vals = self.area_matrix_[i]
@@ -1069,6 +1073,25 @@ class Matcher:
             reasons.append(f"Līdz termiņam {days} dienas / {days} days to deadline")
         return Match(call_id=call.id, score=round(score, 6), reasons=tuple(reasons), terms=terms,
                      area=best_area, facts=facts, days_left=days)
+
+    def _written(self, call: GrantCall) -> dict[int, str]:
+        """Column -> the word (or adjacent pair) as ``call`` writes it, lower-cased: "kurzemes kultūras",
+        where the corpus-wide most common forms of each word would read "kurzeme kultūra"."""
+        nu, codes = self.n_unigrams_, self.bigram_codes_
+        out: dict[int, str] = {}
+        for text in (call.title, call.programme or "", call.summary):
+            pairs = [(self.vocabulary_.get(k), w.lower())
+                     for k, w in self.analyzer_.key_words(text, call.language or guess_language(call.text))]
+            for (a, wa), (b, wb) in zip(pairs, [*pairs[1:], (None, "")], strict=False):
+                if a is None:
+                    continue
+                out.setdefault(a, wa)
+                if b is not None and codes is not None and len(codes):
+                    code = a * nu + b
+                    at = int(np.searchsorted(codes, code))
+                    if at < len(codes) and int(codes[at]) == code:
+                        out.setdefault(nu + at, f"{wa} {wb}")
+        return out
 
     def _surface(self, j: int) -> str:
         """A word as written in the calls for column ``j`` (two words for a bigram column); saved with

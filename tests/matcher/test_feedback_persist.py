@@ -55,6 +55,25 @@ def test_a_relevant_mark_raises_the_scores_of_calls_like_it():
     assert max(after[c] for c in after if c != "music-1") >= max(before[c] for c in before if c != "music-1")
 
 
+def test_words_that_feedback_brings_are_shown_as_the_call_writes_them():
+    """A relevant mark adds the marked call's words to the query; a call they match explains itself
+    with its own words ("kurzemes kultūras"), not with each word's most common form in the corpus."""
+    def lv(id_, title, summary):
+        return dict(_c(id_, title, summary), language="lv", geography=["Kurzeme"])
+
+    calls = [
+        lv("a", "Kurzemes kultūras programma", "Atbalsts Kurzemes kultūras pasākumiem un kultūrai Kurzemē."),
+        lv("b", "Kurzemes kultūras iniciatīvas", "Kultūra Kurzemē: Kurzemes kultūras biedrību projekti."),
+        lv("c", "Sporta sacensības", "Kultūra un sports Kurzemē, kultūra visiem."),
+    ]
+    profile = {"id": "p", "name": "Foto klubs", "legal_form": "association", "city": "Liepāja",
+               "mission": "Fotogrāfijas izstādes un kultūra"}
+    m = Matcher().fit(calls)
+    got = {x.call_id: x.terms for x in m.rank(profile, top=None, today=TODAY, feedback={"a": True})}
+    assert "kurzemes kultūras" in got["b"]
+    assert not any(t in ("kurzeme kultūra", "kurzeme kultūras") for terms in got.values() for t in terms)
+
+
 def test_feedback_for_unknown_calls_is_ignored():
     m = Matcher().fit(FEEDBACK_CALLS)
     a = [x.call_id for x in m.rank(PROFILE, top=None, today=TODAY)]
