@@ -696,11 +696,13 @@ def deadlines_ics(
 ) -> bytes:
     """An iCalendar file: one all-day VEVENT per deadline with a stable UID and a reminder
     ``alarm_days`` before. ``names`` maps profile ids to names for the event text; ``scope`` (e.g. a
-    profile id or ``"cohort"``) keeps UIDs of different exports apart."""
+    profile id or ``"cohort"``) keeps UIDs of different exports apart. ``stamp`` (DTSTAMP, default: now)
+    is when the file was made: a calendar that imports it again takes a moved deadline (same UID) as
+    the newer version by it; a fixed stamp could leave the old date in place."""
     from icalendar import Alarm, Calendar, Event
 
     names = names or {}
-    stamp = stamp or datetime(2000, 1, 1, tzinfo=UTC)
+    stamp = stamp or datetime.now(UTC).replace(microsecond=0)
     cal = Calendar()
     cal.add("prodid", "-//grantmatch//Liepaja NGO incubator//LV")
     cal.add("version", "2.0")

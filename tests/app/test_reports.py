@@ -294,7 +294,10 @@ def test_ics_uid_is_stable_and_follows_a_moved_deadline():
     moved = call("a", deadline=A.deadline + timedelta(days=5), areas=["culture"])
     assert str(_events(reports.deadlines_ics([moved]))[0]["uid"]) == uid
     assert str(_events(reports.deadlines_ics([A], scope="p1"))[0]["uid"]) != uid
-    assert reports.deadlines_ics([A]) == reports.deadlines_ics([A])  # byte-identical exports
+    at = datetime(2027, 1, 5, 9, 30, tzinfo=UTC)
+    assert reports.deadlines_ics([A], stamp=at) == reports.deadlines_ics([A], stamp=at)  # byte-identical
+    stamps = [e.decoded("dtstamp") for e in _events(reports.deadlines_ics([A]))]
+    assert abs(stamps[0] - datetime.now(UTC)) < timedelta(minutes=5)  # when the file was made
 
 
 def test_ics_skips_rolling_and_duplicates_and_handles_hostile_text():
