@@ -128,8 +128,8 @@ k = f"d{draft_id}r{rev}_"
 call = content.get("call", {})
 st.subheader(tr("draft.page.for_call"))
 st.text(f"{call.get('title', '')}\n{call.get('funder', '')}\n{call.get('url', '')}")
-st.caption(tr("draft.page.meta", template=content.get("template_title", ""), version=record["version"],
-              language=common.language_label(dlang)))  # fmt: skip
+# filled after the autosave below, so that it names the version this run saved, not the one before it
+meta_slot = st.empty()
 
 # --------------------------------------------------------------------------- checklist and facts
 
@@ -246,6 +246,8 @@ new_content = {**content, "checklist": checklist, "sections": sections, "logfram
 version, saved = services.save_draft(store, draft_id, new_content)
 if saved:
     st.toast(tr("draft.page.saved", version=version))
+meta_slot.caption(tr("draft.page.meta", template=content.get("template_title", ""), version=version,
+                     language=common.language_label(dlang)))  # fmt: skip
 st.caption(tr("draft.page.autosaved", version=version))
 
 # --------------------------------------------------------------------------- versions and export
