@@ -16,20 +16,16 @@ from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from grantmatch.drafting.budget import BudgetLine, compute_budget
-from grantmatch.drafting.extract import extract_requirements, split_sentences
+from grantmatch.drafting.extract import extract_requirements, pick_sentences, split_sentences
 from grantmatch.drafting.labels import APPLICANT_NAMES, fmt_date, fmt_money, fmt_pct, label
 from grantmatch.drafting.templates import Template, choose_template, load_templates
 from grantmatch.models import EligibilityFact, GrantCall, NgoProfile
-from grantmatch.text import fold
 
 logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 LANGS = ("lv", "en")
 
-_AIM_WORDS = ("merk", "aim", "objective", "goal", "purpose", "veicin", "stiprin", "support", "atbalst", "promot")
-_ACTIVITY_WORDS = ("aktivitat", "activit", "pasakum", "event", "darbib", "action", "atbalstam", "eligible", "workshop",
-                   "darbnic", "nometn", "camp", "festival")
 
 
 class DraftError(ValueError):
@@ -54,19 +50,6 @@ def _in_lang(detail: str, lang: str) -> str:
     return lv if lang == "lv" else en
 
 
-def _pick(sentences: list[str], words: tuple[str, ...], skip: set[str], n: int) -> list[str]:
-    scored = []
-    for i, s in enumerate(sentences):
-        if s in skip:
-            continue
-        f = fold(s)
-        hits = sum(w in f for w in words)
-        if hits:
-            scored.append((-hits, i, s))
-    scored.sort()
-    return [s for _, _, s in sorted(scored[:n], key=lambda t: t[1])]
-
-
 def _bullets(items: tuple[str, ...] | list[str]) -> str:
     return "\n".join(f"- {x}" for x in items)
 
@@ -81,11 +64,10 @@ def _prefill(source: str, profile: NgoProfile, call: GrantCall, lang: str, sente
     if source == "profile.activities":
         return f"{label('activities', lang)}:\n{_bullets(profile.activities)}" if profile.activities else ""
     if source == "call.aims":
-        aims = _pick(sentences, _AIM_WORDS, set(), 2) or sentences[:1]
+        aims = pick_sentences(sentences, "aims")
         return f"{label('call_aims', lang)}: {' '.join(aims)}" if aims else ""
     if source == "call.activities":
-        aims = set(_pick(sentences, _AIM_WORDS, set(), 2))
-        acts = _pick(sentences, _ACTIVITY_WORDS, aims, 2)
+        acts = pick_sentences(sentences, "activities", skip=set(pick_sentences(sentences, "aims")))
         return f"{label('call_activities', lang)}: {' '.join(acts)}" if acts else ""
     if source == "call.amounts":
         parts = []
@@ -136,7 +118,7 @@ def checklist_items(call: GrantCall, lang: str, *, top: int = 8) -> list[dict[st
 
 
 def _logframe(profile: NgoProfile, call: GrantCall, lang: str, sentences: list[str]) -> list[dict[str, str]]:
-    aims = _pick(sentences, _AIM_WORDS, set(), 1)
+    aims = pick_sentences(sentences, "aims", n=1)
     goal = aims[0] if aims else call.title
     rows = [{"level": "goal", "description": goal, "indicators": "", "verification": "", "assumptions": ""}]
     for n in (1, 2):
