@@ -15,6 +15,7 @@ from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
+from grantmatch import i18n
 from grantmatch.drafting.budget import BudgetLine, compute_budget
 from grantmatch.drafting.extract import extract_requirements, pick_sentences, split_sentences
 from grantmatch.drafting.labels import APPLICANT_NAMES, fmt_date, fmt_money, fmt_pct, label
@@ -50,6 +51,15 @@ def _in_lang(detail: str, lang: str) -> str:
     return lv if lang == "lv" else en
 
 
+def call_words(text: str, call: GrantCall, lang: str) -> str:
+    """The call's own sentences stay in the call's language; in a draft in another language they are
+    quoted and marked as the call's words, so that a Latvian sentence in an English draft is not taken
+    for an untranslated part of the draft."""
+    if not text or not call.language or call.language == lang:
+        return text
+    return label("call_words", lang, language=i18n.language_name(call.language, lang), text=text)
+
+
 def _bullets(items: tuple[str, ...] | list[str]) -> str:
     return "\n".join(f"- {x}" for x in items)
 
@@ -65,10 +75,10 @@ def _prefill(source: str, profile: NgoProfile, call: GrantCall, lang: str, sente
         return f"{label('activities', lang)}:\n{_bullets(profile.activities)}" if profile.activities else ""
     if source == "call.aims":
         aims = pick_sentences(sentences, "aims")
-        return f"{label('call_aims', lang)}: {' '.join(aims)}" if aims else ""
+        return f"{label('call_aims', lang)}: {call_words(' '.join(aims), call, lang)}" if aims else ""
     if source == "call.activities":
         acts = pick_sentences(sentences, "activities", skip=set(pick_sentences(sentences, "aims")))
-        return f"{label('call_activities', lang)}: {' '.join(acts)}" if acts else ""
+        return f"{label('call_activities', lang)}: {call_words(' '.join(acts), call, lang)}" if acts else ""
     if source == "call.amounts":
         parts = []
         for key, value in (
@@ -109,9 +119,10 @@ def checklist_items(call: GrantCall, lang: str, *, top: int = 8) -> list[dict[st
         who = ", ".join(APPLICANT_NAMES[a.value][lang] for a in call.eligible_applicants)
         items.append({"text": label("check_applicants", lang, who=who), "source": "call"})
     if call.geography:
-        items.append({"text": label("check_geography", lang, where=", ".join(call.geography)), "source": "call"})
+        where = ", ".join(i18n.place_label(p, lang) for p in call.geography)
+        items.append({"text": label("check_geography", lang, where=where), "source": "call"})
     for req in extract_requirements(call.summary, top=top):
-        items.append({"text": req.text, "source": "text", "score": req.score})
+        items.append({"text": call_words(req.text, call, lang), "source": "text", "score": req.score})
     for item in items:
         item["done"] = False
     return items
@@ -144,13 +155,15 @@ def _logframe(profile: NgoProfile, call: GrantCall, lang: str, sentences: list[s
     return rows
 
 
-def _budget_lines(template: Template, call: GrantCall) -> list[dict[str, str]]:
+def _budget_lines(template: Template, call: GrantCall, lang: str) -> list[dict[str, str]]:
     target = Decimal(str(call.max_amount_eur)) if call.max_amount_eur else Decimal(0)
     lines = []
     for cat in template.budget_categories:
         cost = (target * Decimal(str(cat.share))).quantize(Decimal(1), rounding=ROUND_FLOOR)
         lines.append(
-            BudgetLine(category=cat.name, description="", unit=cat.unit, quantity=Decimal(1), unit_cost=cost).to_dict()
+            BudgetLine(
+                category=cat.name[lang], description="", unit=cat.unit[lang], quantity=Decimal(1), unit_cost=cost
+            ).to_dict()
         )
     return lines
 
@@ -199,7 +212,7 @@ def build_draft(
             blocks = [_prefill(src, profile, call, lang, sentences) for src in sec.prefill]
             text = "\n\n".join(b for b in blocks if b)
         sections.append(
-            {"key": sec.key, "kind": sec.kind, "title": sec.title_in(lang), "guidance": sec.guidance, "text": text}
+            {"key": sec.key, "kind": sec.kind, "title": sec.title[lang], "guidance": sec.guidance[lang], "text": text}
         )
 
     return {
@@ -229,7 +242,7 @@ def build_draft(
         ],
         "sections": sections,
         "logframe": _logframe(profile, call, lang, sentences),
-        "budget": {"lines": _budget_lines(tpl, call), "own_contribution": None},
+        "budget": {"lines": _budget_lines(tpl, call, lang), "own_contribution": None},
     }
 
 

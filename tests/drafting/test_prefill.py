@@ -110,3 +110,41 @@ def test_vkkf_draft_in_english_has_no_wrong_aims(profile):
     # no aim sentence in this call: the objectives section is left to its guidance
     assert texts["objectives"] == ""
     assert d["logframe"][0]["description"] == call.title
+
+
+_LV_LETTERS = re.compile("[āčēģīķļņšūž]", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("name", ["vkkf", "sif-nvo-fonds", "lv-generic", "liepaja-nvo", "eu-generic", "erasmus-youth"])
+def test_english_draft_has_english_guidance_and_budget_lines(profile, name):
+    call = next(c for c in _bundled_calls() if c.id == "kkf-projektu-konkurss-2027-1")
+    en = build_draft(profile, call, template=name, lang="en", today=TODAY)
+    lv = build_draft(profile, call, template=name, lang="lv", today=TODAY)
+    for sec_en, sec_lv in zip(en["sections"], lv["sections"], strict=True):
+        assert sec_en["guidance"] != sec_lv["guidance"], sec_en["key"]
+        assert not _LV_LETTERS.search(sec_en["guidance"].replace("Liepāja", "")), sec_en["guidance"]
+    for line in en["budget"]["lines"]:
+        assert not _LV_LETTERS.search(line["category"] + line["unit"]), line
+    assert [ln["unit_cost"] for ln in en["budget"]["lines"]] == [ln["unit_cost"] for ln in lv["budget"]["lines"]]
+
+
+def test_english_checklist_names_places_and_quotes_the_calls_own_words(profile):
+    call = next(c for c in _bundled_calls() if c.id == "kkf-projektu-konkurss-2027-1")
+    en = [i["text"] for i in build_draft(profile, call, lang="en", today=TODAY)["checklist"]]
+    assert "Where: Latvia" in en
+    quoted = [t for t in en if "Pieteikties var" in t]
+    assert quoted == ["In the call's words (Latvian): “Pieteikties var fiziskas un juridiskas personas, tostarp "
+                      "biedrības, nodibinājumi un kultūras iestādes.”"]  # fmt: skip
+    assert all(t.startswith("In the call's words") for t in en if _LV_LETTERS.search(t))
+    lv = [i["text"] for i in build_draft(profile, call, lang="lv", today=TODAY)["checklist"]]
+    assert "Darbības vieta: Latvija" in lv
+    assert "Pieteikties var fiziskas un juridiskas personas, tostarp biedrības, nodibinājumi un kultūras " \
+        "iestādes." in lv
+
+
+def test_call_aims_in_another_language_are_quoted(profile):
+    call = next(c for c in _bundled_calls() if c.id == "sif-nvo-fonds-2027")
+    en = {s["key"]: s["text"] for s in build_draft(profile, call, lang="en", today=TODAY)["sections"]}
+    assert en["objectives"].startswith("Aims of the call: In the call's words (Latvian): “Programmas mērķis ir")
+    lv = {s["key"]: s["text"] for s in build_draft(profile, call, lang="lv", today=TODAY)["sections"]}
+    assert lv["objectives"].startswith("Konkursa mērķi: Programmas mērķis ir")
