@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import math
-import re
 from typing import Any
 
 import pandas as pd
@@ -21,7 +20,7 @@ from app_pages.common import safe_text, tr
 from grantmatch import i18n, services
 from grantmatch.drafting.budget import BudgetError, BudgetLine
 from grantmatch.drafting.export import to_docx, to_markdown
-from grantmatch.drafting.labels import fmt_money, fmt_pct, label
+from grantmatch.drafting.labels import dates_in_text, fmt_money, fmt_pct, label
 from grantmatch.drafting.outline import budget_flag_messages, draft_budget
 
 DRAFT_KEY = "draft_id"
@@ -32,18 +31,6 @@ lang = common.lang()
 st.title(tr("draft.page.title"))
 profile = common.require_profile()
 store = common.get_store()
-
-
-def _dates(text: str, code: str) -> str:
-    """ISO dates in a text written as the language writes them (2027-03-20 -> 20.03.2027.)."""
-
-    def one(m: re.Match) -> str:
-        try:
-            return i18n.fmt_date(m.group(1), code)
-        except ValueError:  # not a real date: keep it as written
-            return m.group(1)
-
-    return re.sub(r"\b(\d{4}-\d{2}-\d{2})\b", one, text)
 
 
 def _clean(value: Any) -> str:
@@ -128,8 +115,8 @@ k = f"d{draft_id}r{rev}_"
 call = content.get("call", {})
 st.subheader(tr("draft.page.for_call"))
 st.text(f"{call.get('title', '')}\n{call.get('funder', '')}\n{call.get('url', '')}")
-st.caption(tr("draft.page.meta", template=content.get("template_title", ""), version=record["version"],
-              language=common.language_label(dlang)))  # fmt: skip
+# filled after the autosave below, so that it names the version this run saved, not the one before it
+meta_slot = st.empty()
 
 # --------------------------------------------------------------------------- checklist and facts
 
@@ -146,7 +133,7 @@ if facts:
     st.text(
         "\n".join(
             f"{common.fact_icon(f.get('outcome'))} {i18n.t('fact.' + str(f.get('name')), dlang)} "
-            f"({i18n.t('fact.' + str(f.get('outcome')), dlang)}): {_dates(str(f.get('detail', '')), dlang)}"
+            f"({i18n.t('fact.' + str(f.get('outcome')), dlang)}): {dates_in_text(str(f.get('detail', '')), dlang)}"
             for f in facts
         )
     )
@@ -246,6 +233,8 @@ new_content = {**content, "checklist": checklist, "sections": sections, "logfram
 version, saved = services.save_draft(store, draft_id, new_content)
 if saved:
     st.toast(tr("draft.page.saved", version=version))
+meta_slot.caption(tr("draft.page.meta", template=content.get("template_title", ""), version=version,
+                     language=common.language_label(dlang)))  # fmt: skip
 st.caption(tr("draft.page.autosaved", version=version))
 
 # --------------------------------------------------------------------------- versions and export

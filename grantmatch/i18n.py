@@ -64,6 +64,18 @@ def fmt_date(value: date | str | None, lang: str = DEFAULT_LANG, *, empty: str =
     return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
 
 
+def place_label(name: str, lang: str = DEFAULT_LANG) -> str:
+    """A place name in ``lang`` when the table has it (``LV`` -> Latvija / Latvia), else as written."""
+    key = f"place.{name}"
+    return t(key, lang) if key in table() else name
+
+
+def language_name(code: str, lang: str = DEFAULT_LANG) -> str:
+    """A language's name in ``lang`` (``lv`` -> latviešu / Latvian); an unknown code as written."""
+    key = f"lang.{code}"
+    return t(key, lang) if key in table() else code
+
+
 def fmt_eur(value: Decimal | float | None, lang: str = DEFAULT_LANG, *, symbol: bool = True, empty: str = "—") -> str:
     """``30 000 €`` (Latvian: no-break space between thousands, comma for cents) or ``€30,000``;
     cents only when there are any."""

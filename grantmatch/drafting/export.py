@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from grantmatch.drafting.budget import BudgetSummary
-from grantmatch.drafting.labels import fmt_date, fmt_money, fmt_pct, label
+from grantmatch.drafting.labels import dates_in_text, fmt_date, fmt_money, fmt_pct, label
 from grantmatch.drafting.outline import budget_flag_messages, draft_budget
 
 LOGFRAME_COLUMNS = ("level", "description", "indicators", "verification", "assumptions")
@@ -52,7 +52,7 @@ def _facts_rows(draft: dict[str, Any], lang: str) -> list[tuple[str, str, str]]:
             title = name
         outcome = f.get("outcome", "unknown")
         rows.append((title, label(outcome, lang) if outcome in ("met", "missed", "unknown") else outcome,
-                     f.get("detail", "")))  # fmt: skip
+                     dates_in_text(f.get("detail", ""), lang)))  # fmt: skip
     return rows
 
 

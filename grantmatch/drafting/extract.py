@@ -1,14 +1,18 @@
-"""Requirement and evaluation-criteria sentences of a call, ranked for the draft's checklist.
+"""Sentences of a call picked for the draft: requirement and evaluation-criteria sentences for the
+checklist, the call's aims and the activities it supports for the pre-filled sections.
 
 Offline and rule-based: the call text is split into sentences and each sentence is scored by the
-requirement / criteria words (Latvian and English, matched by word start so that inflected forms
-count: "jāiesniedz", "kritērijiem", "eligible") it contains. Sentences with no such word are left
-out; the best come first.
+cue words (Latvian and English, matched by word start so that inflected forms count:
+"jāiesniedz", "kritērijiem", "eligible") it contains. Sentences with no such word are left out;
+the best come first. The aims and activities pickers also leave out every sentence that is about
+something else (money, who may apply, how and when to apply, what applicants must do): the
+pre-fill is better empty, with the template's guidance, than quoting a wrong sentence.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from grantmatch.text import fold
@@ -143,3 +147,83 @@ def extract_requirements(text: str, *, top: int = 8, min_score: float = 2.0) -> 
             scored.append(Requirement(sentence, score, words, i))
     scored.sort(key=lambda r: (-r.score, r.position))
     return scored[:top]
+
+
+# --------------------------------------------------------------------------- aims and activities
+
+# The call's aims: "Programmas mērķis ir ...", "The call aims to ...", "Fonds atbalsta projektus, kas ...".
+# Whole folded words (a noun's case forms listed), so that "mērķa grupa", "mērķauditorija" and
+# "mērķprogramma" (target group, audience, targeted programme) are not aims.
+_AIM_NOUNS = frozenset((
+    "merkis", "merki", "merka", "merku", "merkim", "merkiem", "merke",
+    "aim", "aims", "aimed", "objective", "objectives", "goal", "goals", "purpose",
+))  # fmt: skip
+_NOT_AIM_AFTER = ("grup", "auditor", "teritor")  # "mērķa grupa", "mērķa auditorija", "mērķa teritorija"
+# what is supported / what the call is for (word starts)
+_AIM_VERBS = (
+    "atbalst", "veicin", "stiprin", "sekme", "attistit", "uzlabot", "mazinat", "palielinat", "saglabat",
+    "popularizet", "dazadot", "iesaistit", "support", "fund", "promot", "strengthen", "foster", "encourag",
+    "improv", "enhanc", "help", "empower", "build", "raise", "reduc", "increas", "preserv", "enabl",
+)  # fmt: skip
+# "atbalsta summa / apmērs / centrs ...", "ar ministrijas atbalstu": the noun "support", not the verb
+# "supports"; "atbalstāmās aktivitātes" (supported activities) are activities, not aims
+_SUPPORT_NOUN_AFTER = ("summ", "apmer", "intensit", "likm", "sanem", "pretend", "period", "lidzek", "veid", "centr")
+_SUPPORT_NOUNS = ("atbalsts", "atbalstu", "atbalstiem", "atbalstam")
+_ACTIVITY_CUES = (
+    "aktivitat", "activit", "pasakum", "event", "darbib", "action", "atbalstam", "eligible", "workshop",
+    "darbnic", "nometn", "camp", "festival", "koncert", "izstad", "apmain", "exchange", "training", "apmacib",
+)  # fmt: skip
+# A sentence about money, eligibility, the procedure or an obligation is not an aim or an activity.
+_MONEY = re.compile(
+    r"\d[\d\s.,]*\s*(?:€|eur|eiro|euro|milj|million|tukst|thousand)|€\s*\d|\beur\s*\d|%|procent|percent"
+)
+_OFF_TOPIC = (
+    "pieteik", "iesniedz", "iesniegsan", "termin", "lidzfinans", "registret", "submit", "submission",
+    "deadline", "applicant", "apply", "application", "co-financ", "cofinanc", "registered", "must", "shall",
+    "drikst", "nedrikst", "var sanemt", "pieskir", "award", "grant amount", "budget",
+    "budzet", "finansejum",
+)  # fmt: skip
+_DEBITIVE = re.compile(r"(?<!\w)jā\w{3,}", re.IGNORECASE)  # "jāiesniedz", "jānodrošina": an obligation
+
+
+def _off_topic(sentence: str, folded: str, tokens: list[str]) -> bool:
+    if _MONEY.search(folded) or _DEBITIVE.search(sentence):
+        return True
+    return any((" " in w and w in folded) or any(t.startswith(w) for t in tokens) for w in _OFF_TOPIC)
+
+
+def aim_score(sentence: str) -> float:
+    """How clearly a sentence states what the call is for: 3 for an aim noun ("mērķis", "aim"),
+    2 for each supporting / aim verb ("atbalsta", "veicināt", "supports", "promote"); 0 for a
+    sentence about money, eligibility, the procedure or an obligation."""
+    folded = fold(sentence)
+    tokens = _WORD.findall(folded)
+    if _off_topic(sentence, folded, tokens):
+        return 0.0
+    score = 0.0
+    for i, tok in enumerate(tokens):
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if tok in _AIM_NOUNS and not after.startswith(_NOT_AIM_AFTER):
+            score += 3.0
+        elif tok.startswith(_AIM_VERBS):
+            noun = tok.startswith(_SUPPORT_NOUNS) or (tok == "atbalsta" and after.startswith(_SUPPORT_NOUN_AFTER))
+            score += 0.0 if noun else 2.0
+    return score
+
+
+def activity_score(sentence: str) -> float:
+    """Activity words in a sentence ("aktivitātes", "pasākumi", "workshops"), 0 when off topic."""
+    folded = fold(sentence)
+    tokens = _WORD.findall(folded)
+    if _off_topic(sentence, folded, tokens) or any(t.startswith(("izsludin", "announc")) for t in tokens):
+        return 0.0  # "X izsludina konkursu ... aktivitātē": the programme's name, not an activity
+    return float(sum(any(t.startswith(w) for t in tokens) for w in _ACTIVITY_CUES))
+
+
+def pick_sentences(sentences: list[str], kind: str, *, n: int = 2, skip: Collection[str] = ()) -> list[str]:
+    """The ``n`` sentences that best state the call's ``kind`` ("aims" or "activities"), in text order;
+    none when no sentence does."""
+    scorer = {"aims": aim_score, "activities": activity_score}[kind]
+    scored = [(-scorer(s), i, s) for i, s in enumerate(sentences) if s not in skip]
+    best = sorted(t for t in scored if t[0] < 0)[:n]
+    return [s for _, _, s in sorted(best, key=lambda t: t[1])]

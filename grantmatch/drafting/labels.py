@@ -4,6 +4,7 @@ and number / date formatting, through the app's one translation table ``grantmat
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -32,6 +33,22 @@ APPLICANT_NAMES: dict[str, dict[str, str]] = {
 
 def fmt_date(d: date | str | None, lang: str) -> str:
     return i18n.fmt_date(d, lang, empty="")
+
+
+_ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+
+
+def dates_in_text(text: str, lang: str) -> str:
+    """ISO dates inside a text written as the rest of the draft writes dates (2027-03-20 ->
+    20.03.2027. / 20 March 2027): the eligibility facts come from the matcher with ISO dates."""
+
+    def one(m: re.Match) -> str:
+        try:
+            return fmt_date(m.group(1), lang)
+        except ValueError:  # not a real date (2027-13-40): keep it as written
+            return m.group(1)
+
+    return _ISO_DATE.sub(one, text or "")
 
 
 def fmt_money(x: Decimal | float | int | None, lang: str, *, symbol: bool = True) -> str:

@@ -15,21 +15,18 @@ from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
+from grantmatch import i18n
 from grantmatch.drafting.budget import BudgetLine, compute_budget
-from grantmatch.drafting.extract import extract_requirements, split_sentences
+from grantmatch.drafting.extract import extract_requirements, pick_sentences, split_sentences
 from grantmatch.drafting.labels import APPLICANT_NAMES, fmt_date, fmt_money, fmt_pct, label
 from grantmatch.drafting.templates import Template, choose_template, load_templates
 from grantmatch.models import EligibilityFact, GrantCall, NgoProfile
-from grantmatch.text import fold
 
 logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 LANGS = ("lv", "en")
 
-_AIM_WORDS = ("merk", "aim", "objective", "goal", "purpose", "veicin", "stiprin", "support", "atbalst", "promot")
-_ACTIVITY_WORDS = ("aktivitat", "activit", "pasakum", "event", "darbib", "action", "atbalstam", "eligible", "workshop",
-                   "darbnic", "nometn", "camp", "festival")
 
 
 class DraftError(ValueError):
@@ -54,17 +51,13 @@ def _in_lang(detail: str, lang: str) -> str:
     return lv if lang == "lv" else en
 
 
-def _pick(sentences: list[str], words: tuple[str, ...], skip: set[str], n: int) -> list[str]:
-    scored = []
-    for i, s in enumerate(sentences):
-        if s in skip:
-            continue
-        f = fold(s)
-        hits = sum(w in f for w in words)
-        if hits:
-            scored.append((-hits, i, s))
-    scored.sort()
-    return [s for _, _, s in sorted(scored[:n], key=lambda t: t[1])]
+def call_words(text: str, call: GrantCall, lang: str) -> str:
+    """The call's own sentences stay in the call's language; in a draft in another language they are
+    quoted and marked as the call's words, so that a Latvian sentence in an English draft is not taken
+    for an untranslated part of the draft."""
+    if not text or not call.language or call.language == lang:
+        return text
+    return label("call_words", lang, language=i18n.language_name(call.language, lang), text=text)
 
 
 def _bullets(items: tuple[str, ...] | list[str]) -> str:
@@ -81,12 +74,11 @@ def _prefill(source: str, profile: NgoProfile, call: GrantCall, lang: str, sente
     if source == "profile.activities":
         return f"{label('activities', lang)}:\n{_bullets(profile.activities)}" if profile.activities else ""
     if source == "call.aims":
-        aims = _pick(sentences, _AIM_WORDS, set(), 2) or sentences[:1]
-        return f"{label('call_aims', lang)}: {' '.join(aims)}" if aims else ""
+        aims = pick_sentences(sentences, "aims")
+        return f"{label('call_aims', lang)}: {call_words(' '.join(aims), call, lang)}" if aims else ""
     if source == "call.activities":
-        aims = set(_pick(sentences, _AIM_WORDS, set(), 2))
-        acts = _pick(sentences, _ACTIVITY_WORDS, aims, 2)
-        return f"{label('call_activities', lang)}: {' '.join(acts)}" if acts else ""
+        acts = pick_sentences(sentences, "activities", skip=set(pick_sentences(sentences, "aims")))
+        return f"{label('call_activities', lang)}: {call_words(' '.join(acts), call, lang)}" if acts else ""
     if source == "call.amounts":
         parts = []
         for key, value in (
@@ -127,16 +119,17 @@ def checklist_items(call: GrantCall, lang: str, *, top: int = 8) -> list[dict[st
         who = ", ".join(APPLICANT_NAMES[a.value][lang] for a in call.eligible_applicants)
         items.append({"text": label("check_applicants", lang, who=who), "source": "call"})
     if call.geography:
-        items.append({"text": label("check_geography", lang, where=", ".join(call.geography)), "source": "call"})
+        where = ", ".join(i18n.place_label(p, lang) for p in call.geography)
+        items.append({"text": label("check_geography", lang, where=where), "source": "call"})
     for req in extract_requirements(call.summary, top=top):
-        items.append({"text": req.text, "source": "text", "score": req.score})
+        items.append({"text": call_words(req.text, call, lang), "source": "text", "score": req.score})
     for item in items:
         item["done"] = False
     return items
 
 
 def _logframe(profile: NgoProfile, call: GrantCall, lang: str, sentences: list[str]) -> list[dict[str, str]]:
-    aims = _pick(sentences, _AIM_WORDS, set(), 1)
+    aims = pick_sentences(sentences, "aims", n=1)
     goal = aims[0] if aims else call.title
     rows = [{"level": "goal", "description": goal, "indicators": "", "verification": "", "assumptions": ""}]
     for n in (1, 2):
@@ -162,13 +155,15 @@ def _logframe(profile: NgoProfile, call: GrantCall, lang: str, sentences: list[s
     return rows
 
 
-def _budget_lines(template: Template, call: GrantCall) -> list[dict[str, str]]:
+def _budget_lines(template: Template, call: GrantCall, lang: str) -> list[dict[str, str]]:
     target = Decimal(str(call.max_amount_eur)) if call.max_amount_eur else Decimal(0)
     lines = []
     for cat in template.budget_categories:
         cost = (target * Decimal(str(cat.share))).quantize(Decimal(1), rounding=ROUND_FLOOR)
         lines.append(
-            BudgetLine(category=cat.name, description="", unit=cat.unit, quantity=Decimal(1), unit_cost=cost).to_dict()
+            BudgetLine(
+                category=cat.name[lang], description="", unit=cat.unit[lang], quantity=Decimal(1), unit_cost=cost
+            ).to_dict()
         )
     return lines
 
@@ -217,7 +212,7 @@ def build_draft(
             blocks = [_prefill(src, profile, call, lang, sentences) for src in sec.prefill]
             text = "\n\n".join(b for b in blocks if b)
         sections.append(
-            {"key": sec.key, "kind": sec.kind, "title": sec.title_in(lang), "guidance": sec.guidance, "text": text}
+            {"key": sec.key, "kind": sec.kind, "title": sec.title[lang], "guidance": sec.guidance[lang], "text": text}
         )
 
     return {
@@ -247,7 +242,7 @@ def build_draft(
         ],
         "sections": sections,
         "logframe": _logframe(profile, call, lang, sentences),
-        "budget": {"lines": _budget_lines(tpl, call), "own_contribution": None},
+        "budget": {"lines": _budget_lines(tpl, call, lang), "own_contribution": None},
     }
 
 

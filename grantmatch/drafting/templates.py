@@ -1,7 +1,9 @@
 """Proposal templates: TOML files in ``data/templates/``, validated when loaded.
 
-A template lists the funder's sections (with guidance in the template's language), the budget
-categories, and the rules that pick it for a call (see ``data/templates/README.md``). A broken file
+A template lists the funder's sections, the budget categories and the rules that pick it for a call
+(see ``data/templates/README.md``). Every text a draft shows (section titles, guidance, budget category
+names and units) is given in Latvian and in English, so that a draft in either language reads in that
+language whatever the funder's own language is. A broken file
 raises :class:`TemplateError` naming the file and the problem::
 
     sif-nvo-fonds.toml: sections[3]: kind 'tabel' is not one of: text, logframe, budget
@@ -48,18 +50,15 @@ class Section:
     key: str
     title: dict[str, str]  # {"lv": ..., "en": ...}
     kind: str  # text | logframe | budget
-    guidance: str
+    guidance: dict[str, str]  # {"lv": ..., "en": ...}
     prefill: tuple[str, ...] = ()
-
-    def title_in(self, lang: str) -> str:
-        return self.title.get(lang) or self.title["lv"]
 
 
 @dataclass(frozen=True, slots=True)
 class BudgetCategory:
     key: str
-    name: str
-    unit: str
+    name: dict[str, str]  # {"lv": ..., "en": ...}
+    unit: dict[str, str]
     share: float
 
 
@@ -107,6 +106,24 @@ def _text(rec: dict, key: str, where: str, *, required: bool = True) -> str:
     _need(isinstance(value, str), where, f"'{key}' must be text, found {type(value).__name__} {value!r}")
     _need(not required or bool(value.strip()), where, f"'{key}' is empty")
     return value.strip()
+
+
+def _both(rec: dict, key: str, where: str) -> dict[str, str]:
+    """A text given in both languages: ``key = { lv = "...", en = "..." }`` (or ``key.lv`` / ``key.en``)."""
+    value = rec.get(key)
+    _need(
+        isinstance(value, dict),
+        where,
+        f"{key} must be a table of texts in lv and en ({key}.lv = ..., {key}.en = ...), found {value!r}",
+    )
+    extra = sorted(set(value) - set(LANGUAGES))
+    _need(not extra, where, f"{key} has unknown language(s) {', '.join(extra)}; allowed: {', '.join(LANGUAGES)}")
+    for lg in LANGUAGES:
+        _need(lg in value, where, f"{key}.{lg} is missing; expected texts in both lv and en")
+        text = value[lg]
+        _need(isinstance(text, str), where, f"{key}.{lg} must be text, found {type(text).__name__} {text!r}")
+        _need(bool(text.strip()), where, f"{key}.{lg} is empty")
+    return {lg: value[lg].strip() for lg in LANGUAGES}
 
 
 def _words(value: Any, where: str) -> tuple[str, ...]:
@@ -170,8 +187,8 @@ def parse_template(data: dict[str, Any], where: str) -> Template:
         cats.append(
             BudgetCategory(
                 key=_text(cat, "key", cwhere),
-                name=_text(cat, "name", cwhere),
-                unit=_text(cat, "unit", cwhere),
+                name=_both(cat, "name", cwhere),
+                unit=_both(cat, "unit", cwhere),
                 share=float(share),
             )
         )
@@ -189,12 +206,6 @@ def parse_template(data: dict[str, Any], where: str) -> Template:
         key = _text(sec, "key", swhere)
         swhere = f"{where}: sections[{i}] ({key})"
         _need(bool(_SLUG.match(key)), swhere, f"key {key!r} must be a slug")
-        title = sec.get("title")
-        _need(
-            isinstance(title, dict) and all(isinstance(title.get(lg), str) and title[lg].strip() for lg in LANGUAGES),
-            swhere,
-            f"title must be a table with non-empty lv and en texts, found {title!r}",
-        )
         kind = sec.get("kind", "text")
         _need(kind in SECTION_KINDS, swhere, f"kind {kind!r} is not one of: {', '.join(SECTION_KINDS)}")
         prefill = sec.get("prefill", [])
@@ -208,9 +219,9 @@ def parse_template(data: dict[str, Any], where: str) -> Template:
         sections.append(
             Section(
                 key=key,
-                title={lg: title[lg].strip() for lg in LANGUAGES},
+                title=_both(sec, "title", swhere),
                 kind=kind,
-                guidance=_text(sec, "guidance", swhere),
+                guidance=_both(sec, "guidance", swhere),
                 prefill=prefill,
             )
         )

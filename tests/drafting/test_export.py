@@ -6,7 +6,7 @@ import docx
 import pytest
 
 from grantmatch.drafting import build_draft
-from grantmatch.drafting.export import export, md_escape, to_markdown
+from grantmatch.drafting.export import export, md_escape, to_docx, to_markdown
 
 from .conftest import LV_CHARS, TODAY
 
@@ -87,3 +87,14 @@ def test_untrusted_text_is_escaped_in_markdown(profile, sif_call):
 def test_unknown_suffix_is_refused(draft, tmp_path):
     with pytest.raises(ValueError, match="expected a .docx or .md file name, found 'x.pdf'"):
         export(draft, tmp_path / "x.pdf")
+
+
+@pytest.mark.parametrize(("lang", "want"), [("lv", "termiņš 22.02.2027., atlikušas 43 dienas"),
+                                             ("en", "deadline 22 February 2027, 43 days left")])  # fmt: skip
+def test_eligibility_dates_written_as_the_rest_of_the_document(profile, sif_call, lang, want):
+    d = build_draft(profile, sif_call, lang=lang, today=TODAY)
+    md = to_markdown(d)
+    assert want in md and "2027-02-22" not in md
+    doc = to_docx(d)
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert any(want in c for c in cells) and not any("2027-02-22" in c for c in cells)

@@ -100,3 +100,23 @@ def test_page_from_the_app_entrypoint(store, profile):
     _run(at)
     assert at.title[0].value == "Projekta pieteikuma melnraksts"
     assert len(at.text_area) == 12
+
+
+def _meta_version(at: AppTest) -> int:
+    meta = next(c.value for c in at.caption if c.value.startswith("Veidne:"))
+    return int(meta.split("versija ")[1].split(" ")[0])
+
+
+def test_version_caption_shows_the_version_just_saved(store, profile):
+    rec = service.create_draft(store, profile.id, "sif-nvo-fonds-2027")
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["profile_id"] = profile.id
+    at.session_state["draft_id"] = rec["id"]
+    _run(at)
+    assert _meta_version(at) == 1
+    for n in (2, 3):
+        at.text_area[0].input(f"Labojums {n}")
+        _run(at)
+        assert service.load_draft(store, rec["id"])["version"] == n
+        assert _meta_version(at) == n  # the caption above the edit, not the one before it
+        assert any(f"pašreizējā versija: {n}" in c.value for c in at.caption)
