@@ -328,7 +328,7 @@ def deadline_label(call: GrantCall, day: date | None = None) -> str:
 def place_label(name: str, lang_code: str | None = None) -> str:
     """A place of a call's ``geography`` in the session language (``LV`` -> Latvija / Latvia); names
     without a translation are shown as written."""
-    return reports.place_label(name, lang_code or lang())
+    return i18n.place_label(name, lang_code or lang())
 
 
 def applicant_label(kind: object, lang_code: str | None = None) -> str:

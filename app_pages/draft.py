@@ -98,8 +98,8 @@ picked = st.selectbox(
     format_func=lambda i: tr("draft.page.new")
     if i == NEW
     else tr("draft.page.draft_item", title=next(d["title"] for d in mine if d["id"] == i),
-            version=next(d["version"] for d in mine if d["id"] == i)),
-)  # fmt: skip
+            created=i18n.fmt_date(next(d["created_at"] for d in mine if d["id"] == i).date(), lang)),
+)  # fmt: skip (no version in the label: it is drawn before this run's autosave, and would lag by one)
 if picked == NEW:
     st.session_state.pop(DRAFT_KEY, None)
     _new_draft_form()

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
-from grantmatch.i18n import fmt_date, fmt_eur, fmt_range, t, table
+from grantmatch.i18n import fmt_date, fmt_eur, fmt_range, place_label, t
 from grantmatch.models import PRIORITY_AREA_KEYS, GrantCall, Match, NgoProfile
 
 TERMINAL_STAGES = ("awarded", "rejected", "dropped")
@@ -122,12 +122,6 @@ def area_label(area: Any, lang: str = "lv") -> str:
     """The user-visible name of a priority area (``""``/None is "no area")."""
     key = str(getattr(area, "value", area) or "none")
     return t(f"area.{key}", lang)  # the app's shared labels (data/i18n/app.json)
-
-
-def place_label(name: str, lang: str = "lv") -> str:
-    """A place name in ``lang`` when the translation table has it (``LV`` -> Latvija), else as written."""
-    key = f"place.{name}"
-    return t(key, lang) if key in table() else name
 
 
 def stage_label(stage: str, lang: str = "lv") -> str:

@@ -120,3 +120,5 @@ def test_version_caption_shows_the_version_just_saved(store, profile):
         assert service.load_draft(store, rec["id"])["version"] == n
         assert _meta_version(at) == n  # the caption above the edit, not the one before it
         assert any(f"pašreizējā versija: {n}" in c.value for c in at.caption)
+        # the draft picker names no version (drawn before the autosave, it would name the one before)
+        assert all("(v" not in str(o) for o in at.selectbox[0].options)
