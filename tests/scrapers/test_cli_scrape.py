@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,8 @@ def test_scrape_exit_code_1_when_a_source_fails(served):
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert report["failed"] == ["e2e-loop"] and report["sources"]["eu-ft"]["found"] == 2
+    # the log line on stderr says which source failed and why, not only "source failed"
+    assert re.search(r"WARNING scrapers\.runner: source failed source=e2e-loop error=\S", result.stderr)
 
 
 def test_scrape_unknown_source_is_a_usage_error(served):
