@@ -19,7 +19,7 @@ _RECORD_FIELDS = frozenset(vars(logging.makeLogRecord({}))) | {"message", "ascti
 """Attributes every LogRecord has; anything else on a record came from ``extra``."""
 
 
-def _value(value: Any) -> str:
+def format_value(value: Any) -> str:
     """One ``extra`` value as text that keeps the line one line and splits on spaces only between fields."""
     if isinstance(value, (list, tuple, set, frozenset)):
         value = ",".join(str(v) for v in value)
@@ -42,11 +42,11 @@ class KeyValueFormatter(logging.Formatter):
         parts = [f"{stamp} {record.levelname} {record.name}: {record.getMessage()}"]
         for key, value in vars(record).items():
             if key not in _RECORD_FIELDS and not key.startswith("_"):
-                parts.append(f"{key}={_value(value)}")
+                parts.append(f"{key}={format_value(value)}")
         line = " ".join(parts)
         if record.exc_info and record.exc_info[1] is not None:
             exc = record.exc_info[1]
-            line += f" exc={_value(f'{type(exc).__name__}: {exc}')}"
+            line += f" exc={format_value(f'{type(exc).__name__}: {exc}')}"
             trace = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
             line += "\n" + "\n".join("    " + t for t in trace.splitlines())
         return line

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 import typer
 
 from grantmatch import scrape_job, services
+from grantmatch.cli_log import format_value
 from grantmatch.store import StoreError
 from scrapers.errors import ScrapeError
 
@@ -22,8 +25,101 @@ def _today(value: str | None) -> date:
         raise typer.Exit(2) from None
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+"""Line breaks and other control characters in an error text (kept on its one line)."""
+
+
 def _fmt_time(value) -> str:
     return value.strftime("%d.%m.%Y. %H:%M") if value else "—"
+
+
+def _show(table, plain: list[str], errors: dict[str, Sequence[str]]) -> None:
+    """Print ``table``, then each source's errors in full, on a terminal wide enough for the table
+    as it is; else (cron, a pipe, a narrow terminal) the ``plain`` lines. Rich would shrink every
+    column of a table wider than the terminal to a few letters and wrap text one word per line."""
+    from rich.console import Console
+    from rich.markup import escape as rich_escape
+    from rich.measure import Measurement
+
+    console = Console()
+    natural = Measurement.get(console, console.options.update_width(10_000), table).maximum
+    if not (console.is_terminal and natural <= console.width):
+        typer.echo("\n".join(plain))
+        return
+    console.print(table)
+    if any(errors.values()):
+        console.print("Kļūdas / Errors:")
+    for source, texts in errors.items():
+        for text in texts:  # a scraper's error text starts with its source key
+            text = text if text.startswith(f"{source}:") else f"{source}: {text}"
+            # soft wrap: the terminal wraps a long line, so a URL stays one piece to copy
+            console.print(f"  {rich_escape(_CONTROL.sub(' ', text))}", soft_wrap=True)
+
+
+def _plain_line(name: str, width: int, fields: dict[str, object], errors: Sequence[str] = ()) -> list[str]:
+    """``name  key=value ...``, then each error in full on its own indented line."""
+    line = f"{name:<{width}}  " + " ".join(f"{k}={format_value(v)}" for k, v in fields.items())
+    return [line, *(f"    {_CONTROL.sub(' ', e)}" for e in errors)]
+
+
+def _table(title: str, columns: Sequence[str], right: Sequence[str] = ()):
+    """A rich table whose headers are "LV\\nEN" (two lines, so a header is no wider than its cells)."""
+    from rich.table import Table
+
+    table = Table(title=title)
+    table.add_column(columns[0], no_wrap=True)
+    for col in columns[1:]:
+        table.add_column(col, justify="right" if col in right else "left")
+    return table
+
+
+def _print_report(report: scrape_job.ScrapeReport, ref: date) -> None:
+    """The scrape report: a table (see :func:`_show`) or one line per source with its errors."""
+    title = f"Skrāpēšana / Scrape {ref:%d.%m.%Y.}"
+    numbers = ("Lapas\nPages", "\n304", "Atrasti\nFound", "Jauni\nNew", "Mainīti\nChanged", "Kļūdas\nErrors", "\ns")
+    table = _table(title, ("Avots\nSource", "Statuss\nStatus", *numbers), right=numbers)
+    ok = len(report.outcomes) - len(report.failed)
+    plain = [f"{title} — {len(report.outcomes)} sources: {ok} ok, {len(report.failed)} failed"]
+    width = max((len(k) for k in report.outcomes), default=0)
+    for key, o in report.outcomes.items():
+        status = "[green]ok[/]" if o.status == "ok" else "[red]kļūda / failed[/]"
+        table.add_row(key, status, str(o.pages), str(o.not_modified), str(o.found), str(o.new),
+                      str(o.changed), str(len(o.errors)), f"{o.seconds:.1f}")  # fmt: skip
+        fields = {"status": o.status, "pages": o.pages, "not_modified": o.not_modified, "found": o.found,
+                  "new": o.new, "changed": o.changed, "seconds": f"{o.seconds:.1f}"}  # fmt: skip
+        plain += _plain_line(key, width, fields, o.errors)
+    _show(table, plain, {k: o.errors for k, o in report.outcomes.items()})
+    typer.echo(f"dublikāti apvienoti / duplicates merged: {report.duplicates}"
+               f" (jau saglabāti / already stored: {report.stored_duplicates})")  # fmt: skip
+    if report.index.startswith("failed"):
+        typer.secho(f"meklēšanas indekss nav atjaunots / matcher index not refreshed: {report.index}",
+                    fg="yellow", err=True)  # fmt: skip
+    if report.failed:
+        typer.secho(
+            "neizdevās / failed: " + ", ".join(report.failed) + " — saglabātie konkursi nav mainīti / "
+            "stored calls were kept",
+            fg="red",
+            err=True,
+        )
+
+
+def _print_health(rows: list[scrape_job.SourceHealth]) -> None:
+    """Source health: a table (see :func:`_show`) or one line per source with a failing one's errors."""
+    title = "Avotu stāvoklis / Source health"
+    table = _table(title, ("Avots\nSource", "Stāvoklis\nState", "Veiksmīgi\nLast ok", "Skaits\nCount",
+                           "Parasti\nUsual", "Glabāti\nStored", "Kļūda kopš\nFailing since"))  # fmt: skip
+    colours = {"failing": "red", "never": "yellow", "low": "yellow", "stale": "yellow", "ok": "green"}
+    plain = [title]
+    width = max((len(h.source) for h in rows), default=0)
+    for h in rows:
+        count = "—" if h.last_count is None else str(h.last_count)
+        usual = "—" if h.usual_count is None else f"{h.usual_count:g}"
+        last_ok, since = _fmt_time(h.last_success), _fmt_time(h.failing_since)
+        table.add_row(h.source, f"[{colours[h.state]}]{h.state}[/]", last_ok, count, usual, str(h.calls_stored), since)
+        fields = {"state": h.state, "last_ok": last_ok, "count": count, "usual": usual,
+                  "stored": h.calls_stored, "failing_since": since}  # fmt: skip
+        plain += _plain_line(h.source, width, fields, h.errors if h.state == "failing" else ())
+    _show(table, plain, {h.source: h.errors for h in rows if h.state == "failing"})
 
 
 def register(app: typer.Typer) -> None:
@@ -46,7 +142,6 @@ def register(app: typer.Typer) -> None:
         """
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-        from rich.table import Table
 
         from scrapers import registry
 
@@ -88,29 +183,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
         else:
-            table = Table(title=f"Skrāpēšana / Scrape {ref:%d.%m.%Y.}")
-            table.add_column("Avots / Source", no_wrap=True)
-            for col in ("Statuss / Status", "Lapas / Pages", "304", "Atrasti / Found",
-                        "Jauni / New", "Mainīti / Changed", "Kļūdas / Errors", "s"):  # fmt: skip
-                table.add_column(col, justify="left" if col.startswith(("Avots", "Statuss", "Kļūdas")) else "right")
-            for key, o in report.outcomes.items():
-                status = "[green]ok[/]" if o.status == "ok" else "[red]kļūda / failed[/]"
-                errors = "" if not o.errors else f"{len(o.errors)}: {o.errors[0][:90]}"
-                table.add_row(key, status, str(o.pages), str(o.not_modified), str(o.found), str(o.new),
-                              str(o.changed), errors, f"{o.seconds:.1f}")  # fmt: skip
-            Console().print(table)
-            typer.echo(f"dublikāti apvienoti / duplicates merged: {report.duplicates}"
-                       f" (jau saglabāti / already stored: {report.stored_duplicates})")
-            if report.index.startswith("failed"):
-                typer.secho(f"meklēšanas indekss nav atjaunots / matcher index not refreshed: {report.index}",
-                            fg="yellow", err=True)
-            if report.failed:
-                typer.secho(
-                    "neizdevās / failed: " + ", ".join(report.failed) + " — saglabātie konkursi nav mainīti / "
-                    "stored calls were kept",
-                    fg="red",
-                    err=True,
-                )
+            _print_report(report, ref)
         if report.failed:
             raise typer.Exit(1)
 
@@ -120,10 +193,6 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON lines instead of a table."),
     ) -> None:
         """Avotu stāvoklis / Source health: last success, counts, failing since, flags."""
-        from rich.console import Console
-        from rich.markup import escape as rich_escape
-        from rich.table import Table
-
         try:
             store = services.open_store()
         except StoreError as exc:
@@ -134,24 +203,7 @@ def register(app: typer.Typer) -> None:
             for row in rows:
                 sys.stdout.write(json.dumps(row.to_dict(), ensure_ascii=False, default=str) + "\n")
             return
-        table = Table(title="Avotu stāvoklis / Source health")
-        table.add_column("Avots / Source", no_wrap=True)
-        for col in ("Stāvoklis / State", "Veiksmīgi / Last ok", "Skaits / Count", "Parasti / Usual",
-                    "Glabāti / Stored", "Kļūda kopš / Failing since", "Kļūda / Error"):  # fmt: skip
-            table.add_column(col)
-        colours = {"failing": "red", "never": "yellow", "low": "yellow", "stale": "yellow", "ok": "green"}
-        for h in rows:
-            table.add_row(
-                h.source,
-                f"[{colours[h.state]}]{h.state}[/]",
-                _fmt_time(h.last_success),
-                "—" if h.last_count is None else str(h.last_count),
-                "—" if h.usual_count is None else f"{h.usual_count:g}",
-                str(h.calls_stored),
-                _fmt_time(h.failing_since),
-                rich_escape(h.errors[0][:120]) if h.state == "failing" and h.errors else "",
-            )
-        Console().print(table)
+        _print_health(rows)
 
     @app.command("parse")
     def parse(
