@@ -12,18 +12,10 @@ from pathlib import Path
 import typer
 
 from grantmatch import scrape_job, services
+from grantmatch.cli_common import fail, parse_today
 from grantmatch.cli_log import format_value
 from grantmatch.store import StoreError
 from scrapers.errors import ScrapeError
-
-
-def _today(value: str | None) -> date:
-    try:
-        return services.parse_today(value)
-    except Exception as exc:
-        typer.secho(f"kļūda / error: --today {value!r}: {exc}", err=True, fg="red")
-        raise typer.Exit(2) from None
-
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 """Line breaks and other control characters in an error text (kept on its one line)."""
@@ -145,19 +137,17 @@ def register(app: typer.Typer) -> None:
 
         from scrapers import registry
 
-        ref = _today(today)
+        ref = parse_today(today)
         try:
             keys = list(source) if source else list(registry.all_scrapers())
             for key in keys:
                 registry.get(key)
         except ScrapeError as exc:
-            typer.secho(f"kļūda / error: {exc}", err=True, fg="red")
-            raise typer.Exit(2) from None
+            raise fail(str(exc)) from None
         try:
             store = services.open_store()
         except StoreError as exc:
-            typer.secho(f"kļūda / error: {exc}", err=True, fg="red")
-            raise typer.Exit(2) from None
+            raise fail(str(exc)) from None
         console = Console(stderr=True)
         client = scrape_job.default_client(delay=delay, cache=not no_cache)
         with Progress(
@@ -193,12 +183,12 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON lines instead of a table."),
     ) -> None:
         """Avotu stāvoklis / Source health: last success, counts, failing since, flags."""
+        day = parse_today(today)
         try:
             store = services.open_store()
         except StoreError as exc:
-            typer.secho(f"kļūda / error: {exc}", err=True, fg="red")
-            raise typer.Exit(2) from None
-        rows = scrape_job.source_health(store, _today(today))
+            raise fail(str(exc)) from None
+        rows = scrape_job.source_health(store, day)
         if as_json:
             for row in rows:
                 sys.stdout.write(json.dumps(row.to_dict(), ensure_ascii=False, default=str) + "\n")
@@ -214,18 +204,17 @@ def register(app: typer.Typer) -> None:
         today: str = typer.Option(None, "--today", help="Reference date YYYY-MM-DD given to the parser."),
     ) -> None:
         """Parsēt saglabātu lapu / Print what a saved page yields, as JSONL (follow-up requests on stderr)."""
+        day = parse_today(today) if today else None
         try:
             text = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            typer.secho(f"kļūda / error: cannot read {file}: {exc}", err=True, fg="red")
-            raise typer.Exit(2) from None
+            raise fail(f"cannot read {file}: {exc}") from None
         try:
             calls, requests = scrape_job.parse_saved_page(
-                source, text, url=url, callback=callback, today=_today(today) if today else None
+                source, text, url=url, callback=callback, today=day
             )
         except ScrapeError as exc:
-            typer.secho(f"kļūda / error: {exc}", err=True, fg="red")
-            raise typer.Exit(1) from None
+            raise fail(str(exc), 1) from None
         for call in calls:
             sys.stdout.write(json.dumps(call.to_dict(), ensure_ascii=False) + "\n")
         for req in requests:
@@ -244,6 +233,5 @@ def register(app: typer.Typer) -> None:
             url, out = scrape_job.fixture_target(source, url, out)
             size = scrape_job.save_fixture(source, url, out)
         except ScrapeError as exc:
-            typer.secho(f"kļūda / error: {exc}", err=True, fg="red")
-            raise typer.Exit(1) from None
+            raise fail(str(exc), 1) from None
         typer.echo(f"saved {size} bytes to {out}")
