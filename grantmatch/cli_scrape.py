@@ -199,21 +199,41 @@ def register(app: typer.Typer) -> None:
     def parse(
         source: str = typer.Argument(..., help="Source key, e.g. liepaja, eu-ft."),
         file: Path = typer.Argument(..., help="A saved page (HTML, XML or JSON)."),
-        url: str = typer.Option(None, "--url", help="The page's real URL (default: the source's first start URL)."),
-        callback: str = typer.Option("parse", "--callback", help="Parser method, e.g. parse_detail."),
+        url: str = typer.Option(
+            None, "--url", help="The page's real URL (default: the source's start URL read by --callback)."
+        ),
+        callback: str = typer.Option(
+            "parse", "--callback", help="Parser method: parse for a start page, parse_<kind> for a linked page."
+        ),
         today: str = typer.Option(None, "--today", help="Reference date YYYY-MM-DD given to the parser."),
     ) -> None:
-        """Parsēt saglabātu lapu / Print what a saved page yields, as JSONL (follow-up requests on stderr)."""
+        """Print what a saved page yields, as JSONL (follow-up requests on stderr).
+
+        A page the scraper reaches through a link (an article, a call's own page) needs its parser
+        and its URL: --callback parse_article --url https://...
+        """
         day = parse_today(today) if today else None
+        try:
+            callbacks = scrape_job.parser_callbacks(source)
+        except ScrapeError as exc:
+            raise fail(str(exc)) from None
+        if callback not in callbacks:
+            raise fail(f"--callback: expected one of {source}'s parsers ({', '.join(callbacks)}), found {callback!r}")
+        url = url or scrape_job.start_url(source, callback)
+        if not url:
+            raise fail(f"--url: {source}.{callback} reads pages linked from the start pages, not a start page; "
+                       "give the saved page's URL (ids and links are made from it)")  # fmt: skip
         try:
             text = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise fail(f"cannot read {file}: {exc}") from None
         try:
-            calls, requests = scrape_job.parse_saved_page(
-                source, text, url=url, callback=callback, today=day
-            )
+            calls, requests = scrape_job.parse_saved_page(source, text, url=url, callback=callback, today=day)
         except ScrapeError as exc:
+            others = [c for c in callbacks if c != callback]
+            if others:  # the usual cause: a linked page given to the start page's parser, or the reverse
+                exc = f"{exc}\nIs it another kind of page? {source}'s parsers: {', '.join(callbacks)}; " \
+                      f"try --callback {others[0]} --url <the page's URL>"  # fmt: skip
             raise fail(str(exc), 1) from None
         for call in calls:
             sys.stdout.write(json.dumps(call.to_dict(), ensure_ascii=False) + "\n")

@@ -161,3 +161,28 @@ def test_report_is_a_table_on_a_wide_terminal_with_errors_in_full_below(served, 
     assert errors[0].startswith("  e2e-loop: ") and len(errors[0]) > 60  # one line, not a word per line
     health = _no_style(runner.invoke(app, ["sources", "--today", "2026-05-01"]).stdout)
     assert "┃ Avots" in health and "Failing since" in health and "…" not in health
+
+
+KKF_DETAIL = FIXTURES / "kkf" / "detail_2027-1-konkurss.html"
+KKF_URL = "https://www.kkf.lv/lv/aktualitates/izsludinats-2027-gada-1-projektu-konkurss"
+
+
+def test_parse_a_linked_page_with_the_start_pages_parser_names_the_other_parsers():
+    result = runner.invoke(app, ["parse", "kkf", str(KKF_DETAIL)])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "kkf's parsers: parse, parse_article; try --callback parse_article --url <the page's URL>" in result.stderr
+
+
+def test_parse_a_linked_page_needs_its_url():
+    result = runner.invoke(app, ["parse", "kkf", str(KKF_DETAIL), "--callback", "parse_article"])
+    assert result.exit_code == 2 and result.stdout == ""  # not a call with the listing's id kkf-aktualitates
+    assert "--url: kkf.parse_article reads pages linked from the start pages" in result.stderr
+    ok = runner.invoke(app, ["parse", "kkf", str(KKF_DETAIL), "--callback", "parse_article", "--url", KKF_URL])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout)["id"] == "kkf-izsludinats-2027-gada-1-projektu-konkurss"
+
+
+def test_parse_unknown_callback_lists_the_parsers():
+    result = runner.invoke(app, ["parse", "kkf", str(KKF_DETAIL), "--callback", "parse_detail"])
+    assert result.exit_code == 2
+    assert "--callback: expected one of kkf's parsers (parse, parse_article), found 'parse_detail'" in result.stderr
