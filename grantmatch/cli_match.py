@@ -77,7 +77,7 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option("jsonl", "--format", help="jsonl (one line per profile) or table."),
         skip_invalid: bool = typer.Option(False, "--skip-invalid", help=SKIP_HELP),
     ) -> None:
-        """Rank the calls each organisation may apply for, best first / Piemērotākie konkursi katrai NVO."""
+        """Rank the calls each organisation may apply for, best first."""
         from matcher import Matcher
 
         if fmt not in ("jsonl", "table"):

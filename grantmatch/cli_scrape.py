@@ -128,7 +128,7 @@ def register(app: typer.Typer) -> None:
         today: str = typer.Option(None, "--today", help="Reference date YYYY-MM-DD (default: the real date)."),
         as_json: bool = typer.Option(False, "--json", help="Print the report as JSON instead of a table."),
     ) -> None:
-        """Skrāpēt avotus / Scrape the funding sources and store new and changed calls.
+        """Scrape the funding sources and store new and changed calls.
 
         Exit code 1 when any source failed; calls stored before are never removed.
         """
@@ -182,7 +182,7 @@ def register(app: typer.Typer) -> None:
         today: str = typer.Option(None, "--today", help="Reference date YYYY-MM-DD (default: the real date)."),
         as_json: bool = typer.Option(False, "--json", help="Print JSON lines instead of a table."),
     ) -> None:
-        """Avotu stāvoklis / Source health: last success, counts, failing since, flags."""
+        """Source health: last success, counts, failing since, flags."""
         day = parse_today(today)
         try:
             store = services.open_store()
@@ -248,7 +248,7 @@ def register(app: typer.Typer) -> None:
             None, "--out", help="Where to write it (default: the page's fixture file under tests/fixtures/<key>/)."
         ),
     ) -> None:
-        """Saglabāt lapu testiem / Fetch one page once and save it as a test fixture (for maintainers)."""
+        """Fetch one page once and save it as a test fixture (for maintainers)."""
         try:
             url, out = scrape_job.fixture_target(source, url, out)
             size = scrape_job.save_fixture(source, url, out)

@@ -48,3 +48,22 @@ def test_a_bad_today_is_named_once(args):
     result = runner.invoke(app, [*args, "--today", "tomorrow"])
     assert result.exit_code == 2
     assert result.stderr.strip() == "error: --today 'tomorrow' is not a date (expected YYYY-MM-DD)"
+
+
+def test_version():
+    from importlib.metadata import version
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout == f"grantmatch {version('grantmatch')}\n"
+
+
+def test_help_is_english_and_flags_have_no_placeholder():
+    import typer
+
+    group = typer.main.get_command(app)
+    names = [None, *group.commands]
+    for name in names:
+        out = runner.invoke(app, [name, "--help"] if name else ["--help"]).stdout
+        assert "<bool>" not in out, name
+        assert not any(c in out for c in "āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽ"), (name, out)  # English help throughout
+    assert len(names) > 15
