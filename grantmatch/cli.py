@@ -2,16 +2,47 @@
 
 from __future__ import annotations
 
+import logging
+
 import typer
 
 from grantmatch import cli_app, cli_data, cli_draft, cli_match, cli_scrape
+from grantmatch.cli_log import configure_logging
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"grantmatch {version('grantmatch')}")
+        raise typer.Exit()
 
 
 def new_app(name: str, help_text: str) -> typer.Typer:
-    """A Typer app with the house settings (help when run bare, plain tracebacks, no completion)."""
-    return typer.Typer(
-        name=name, help=help_text, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False
+    """A Typer app with the house settings (help when run bare, plain tracebacks, no completion) and
+    the options every command shares: where log records go and how much of them."""
+    # rich_markup_mode=None: click's plain help (a flag shows no "<bool>" placeholder, reads the same in a pipe)
+    app = typer.Typer(
+        name=name,
+        help=help_text,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
     )
+
+    @app.callback()
+    def common(
+        verbose: bool = typer.Option(
+            False, "--verbose", "-v", help="Also log progress (INFO records), not only warnings and errors."
+        ),
+        version: bool = typer.Option(
+            False, "--version", is_eager=True, callback=_print_version, help="Print the version and exit."
+        ),
+    ) -> None:
+        configure_logging(logging.INFO if verbose else logging.WARNING)
+
+    return app
 
 
 app = new_app("grantmatch", "Funding-opportunity matcher and proposal drafting assistant for NGOs.")

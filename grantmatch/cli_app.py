@@ -18,14 +18,22 @@ def _warm_up() -> None:
 
     import altair  # noqa: F401
     import pandas  # noqa: F401
+    import streamlit  # noqa: F401  (makes its loggers, with its own levels, before the levels below are set)
+
+    # This runs before Streamlit's runtime exists, and Streamlit warns about it twice; both are
+    # expected here, so they are quieted before the import that triggers the first: importing the
+    # pages' module applies its @st.cache_data decorators, which check their settings against the
+    # runtime's cache storage and, without a runtime, log "No runtime found, using
+    # MemoryCacheStorageManager" (harmless: a function's cache is made at its first call, which the
+    # warm-up does not make for them). The second: cached functions called outside a page run warn
+    # that there is no script context.
+    logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
 
     from app_pages import common
 
     # Fill the app's own caches (the same cached functions the pages call): the database, the saved
-    # matcher index, and the ranking of the NGO the sidebar opens with. Outside a page run Streamlit
-    # warns that there is no script context; that is expected here.
-    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
-    logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
+    # matcher index, and the ranking of the NGO the sidebar opens with.
     common.get_calls()
     profiles = common.profiles()
     if profiles:

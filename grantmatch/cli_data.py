@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from grantmatch import services
+from grantmatch.cli_common import fail
 from grantmatch.store import StoreError, UpsertStats
 
 
@@ -15,8 +16,7 @@ def _open() -> services.Store:
     try:
         return services.open_store()
     except StoreError as exc:
-        typer.secho(f"error: {exc}", err=True, fg="red")
-        raise typer.Exit(2) from None
+        raise fail(str(exc)) from None
 
 
 def _summary(kind: str, stats: UpsertStats) -> str:
@@ -63,8 +63,7 @@ def register(app: typer.Typer) -> None:
         try:
             profiles, calls = services.seed(store, reset_profiles=reset_profiles)
         except services.InputFileError as exc:
-            typer.secho(f"error: {exc}", err=True, fg="red")
-            raise typer.Exit(2) from None
+            raise fail(str(exc)) from None
         typer.echo(_summary("profiles", profiles))
         typer.echo(_summary("calls", calls))
 
@@ -88,8 +87,7 @@ def register(app: typer.Typer) -> None:
         try:
             stats = services.import_calls(store, file)
         except services.InputFileError as exc:
-            typer.secho(f"error: {exc}\nnothing was imported.", err=True, fg="red")
-            raise typer.Exit(2) from None
+            raise fail(f"{exc}\nnothing was imported.") from None
         typer.echo(_summary("calls", stats))
 
     @app.command("import-profiles")
@@ -101,8 +99,7 @@ def register(app: typer.Typer) -> None:
         try:
             stats = services.import_profiles(store, file)
         except services.InputFileError as exc:
-            typer.secho(f"error: {exc}\nnothing was imported.", err=True, fg="red")
-            raise typer.Exit(2) from None
+            raise fail(f"{exc}\nnothing was imported.") from None
         typer.echo(_summary("profiles", stats))
 
     @app.command("export-calls")

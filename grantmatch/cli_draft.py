@@ -7,17 +7,13 @@ from pathlib import Path
 import typer
 
 from grantmatch import services
+from grantmatch.cli_common import fail
 from grantmatch.drafting import service as drafting
 from grantmatch.drafting.budget import BudgetError
 from grantmatch.drafting.export import export
 from grantmatch.drafting.outline import DraftError
 from grantmatch.drafting.templates import TemplateError
 from grantmatch.store import StoreError
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.secho(f"error: {message}", err=True, fg="red")
-    return typer.Exit(code)
 
 
 def register(app: typer.Typer) -> None:
@@ -38,13 +34,13 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write a first proposal draft for one NGO and one call (DOCX or Markdown)."""
         if out.suffix.lower() not in (".docx", ".md", ".markdown"):
-            raise _fail(f"--out: expected a .docx or .md file name, found {out.name!r}")
+            raise fail(f"--out: expected a .docx or .md file name, found {out.name!r}")
         if lang is not None and lang not in ("lv", "en"):
-            raise _fail(f"--lang: expected lv or en, found {lang!r}")
+            raise fail(f"--lang: expected lv or en, found {lang!r}")
         if draft_id is not None and (lang or template):
-            raise _fail("--lang and --template apply to new drafts; a saved draft (--draft) keeps its own")
+            raise fail("--lang and --template apply to new drafts; a saved draft (--draft) keeps its own")
         if draft_id is None and (not profile or not call):
-            raise _fail("give --profile and --call (or --draft ID to export a saved draft)")
+            raise fail("give --profile and --call (or --draft ID to export a saved draft)")
         try:
             store = services.open_store()
             if draft_id is not None:
@@ -62,7 +58,7 @@ def register(app: typer.Typer) -> None:
                 )
             export(content, out, guidance=guidance)
         except (DraftError, TemplateError, BudgetError, services.InputFileError, StoreError) as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         except OSError as exc:
-            raise _fail(f"cannot write {out}: {exc.strerror}") from None
+            raise fail(f"cannot write {out}: {exc.strerror}") from None
         typer.echo(f"{out}: {content['template']} template, {content['lang']}, {len(content['sections'])} sections")

@@ -4,28 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 import typer
 
 from grantmatch import services
+from grantmatch.cli_common import fail, parse_today
 from grantmatch.models import GrantCall, NgoProfile
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.secho(f"error: {message}", err=True, fg="red")
-    return typer.Exit(2)
-
-
-def _today(value: str | None) -> date:
-    if not value:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise _fail(f"--today: expected a date YYYY-MM-DD, found {value!r}") from None
-
 
 SKIP_HELP = "Report and leave out records that break the contract or repeat an id (default: stop at the first)."
 
@@ -36,12 +21,18 @@ def _skipped(message: str) -> None:
 
 def _read(profiles: Path, calls: Path, skip_invalid: bool = False) -> tuple[list[NgoProfile], list[GrantCall]]:
     """Profiles and calls; with ``skip_invalid`` a record that breaks the contract (or repeats an id)
-    is reported on stderr and left out, else the first one stops the command."""
+    is reported on stderr and left out, else the first one stops the command. Either file without a
+    record stops the command too."""
     skip = _skipped if skip_invalid else None
     try:
-        return services.read_profiles(profiles, skip=skip), services.read_calls(calls, skip=skip)
+        profs, cs = services.read_profiles(profiles, skip=skip), services.read_calls(calls, skip=skip)
     except services.InputFileError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
+    # an empty file (or one whose every record was skipped) would make a command print nothing and succeed
+    for path, records, kind in ((profiles, profs, "profile"), (calls, cs, "call")):
+        if not records:
+            raise fail(f"{path}: expected at least one {kind}, found none")
+    return profs, cs
 
 
 def _splits(path: Path) -> dict[str, str]:
@@ -65,12 +56,12 @@ def _read_judged(profiles: Path, calls: Path, qrels: Path, split: str | None,
     try:
         judged = read_qrels(qrels)
     except MatcherError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if split:
         splits = _splits(profiles)
         profs = [p for p in profs if splits.get(p.id) == split]
         if not profs:
-            raise _fail(f"--split {split!r}: expected profiles with that 'split' field in {profiles}, found none")
+            raise fail(f"--split {split!r}: expected profiles with that 'split' field in {profiles}, found none")
     return profs, cs, judged
 
 
@@ -86,15 +77,13 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option("jsonl", "--format", help="jsonl (one line per profile) or table."),
         skip_invalid: bool = typer.Option(False, "--skip-invalid", help=SKIP_HELP),
     ) -> None:
-        """Rank the calls each organisation may apply for, best first / Piemērotākie konkursi katrai NVO."""
+        """Rank the calls each organisation may apply for, best first."""
         from matcher import Matcher
 
         if fmt not in ("jsonl", "table"):
-            raise _fail(f"--format: expected 'jsonl' or 'table', found {fmt!r}")
-        day = _today(today)
+            raise fail(f"--format: expected 'jsonl' or 'table', found {fmt!r}")
+        day = parse_today(today)
         profs, cs = _read(profiles, calls, skip_invalid)
-        if not cs:
-            raise _fail(f"{calls}: expected at least one call, found none")
         m = Matcher().fit(cs)
         titles = {c.id: c.title for c in cs}
         for p in profs:
@@ -124,7 +113,7 @@ def register(app: typer.Typer) -> None:
         """nDCG@10, MRR, P@5, Recall@20 for grantmatch and a plain BM25 baseline (same run, same input)."""
         from matcher.evaluate import METRICS, evaluate
 
-        day = _today(today)
+        day = parse_today(today)
         profs, cs, judged = _read_judged(profiles, calls, qrels, split, skip_invalid)
         result = evaluate(profs, cs, judged, day)
         if as_json:
@@ -154,12 +143,12 @@ def register(app: typer.Typer) -> None:
         from matcher.tune import as_parameters
         from matcher.tune import tune as tune_weights
 
-        day = _today(today)
+        day = parse_today(today)
         profs, cs, judged = _read_judged(profiles, calls, qrels, split, skip_invalid)
         try:
             result = tune_weights(profs, cs, judged, day, c=c, keep=keep)
         except MatcherError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         if as_json:
             typer.echo(json.dumps({"weights": result.weights, "current": result.current,
                                    "parameters": as_parameters(result.weights),
@@ -190,7 +179,5 @@ def register(app: typer.Typer) -> None:
         src = source or services.SAMPLE_CALLS
         prof = profiles or services.SAMPLE_PROFILES
         profs, cs = _read(prof, src)
-        if not cs or not profs:
-            raise _fail(f"bench: expected calls in {src} and profiles in {prof}, found {len(cs)} and {len(profs)}")
         for line in bench_mod.run(cs, profs, n_calls, repeats=repeats, seed=seed):
             typer.echo(line)

@@ -514,18 +514,41 @@ def source_health(
 # --------------------------------------------------------------------------- maintainer helpers
 
 
+def parser_callbacks(key: str) -> list[str]:
+    """The parser methods of a source (``parse`` and each ``parse_<kind>``), ``parse`` first."""
+    cls = registry.get(key)
+    names = [n for n in dir(cls) if (n == "parse" or n.startswith("parse_")) and callable(getattr(cls, n))]
+    return sorted(names, key=lambda n: (n != "parse", n))
+
+
+def start_url(key: str, callback: str = "parse") -> str | None:
+    """The URL of the source's first start request read by ``callback``; None when ``callback``
+    reads only pages the scraper finds itself (an article linked from a listing)."""
+    for req in registry.get(key)().start_requests():
+        if req.callback == callback:
+            return req.url
+    return None
+
+
 def parse_saved_page(
     key: str, text: str, *, url: str | None = None, callback: str = "parse", today: date | None = None
 ) -> tuple[list[GrantCall], list[Any]]:
-    """What a saved page yields: (calls, follow-up requests). Uses the source's pure parser only."""
+    """What a saved page yields: (calls, follow-up requests). Uses the source's pure parser only.
+
+    ``url`` defaults to :func:`start_url` (the parser makes ids and links from it, so a page reached
+    through a link needs its own).
+    """
     scraper = registry.get(key)()
-    url = url or (scraper.start_urls[0] if scraper.start_urls else "")
+    if callback not in parser_callbacks(key):
+        raise ScrapeError(
+            f"{key}: expected a parser method ({', '.join(parser_callbacks(key))}), found {callback!r}", source=key
+        )
+    url = url or start_url(key, callback)
+    if not url:
+        raise ScrapeError(f"{key}: expected the URL of the page {callback} reads, found none", source=key)
     meta: dict[str, Any] = {"today": today} if today else {}
-    method = getattr(scraper, callback, None)
-    if method is None:
-        raise ScrapeError(f"{key}: expected a method {callback!r}, found none", source=key)
     calls, requests = [], []
-    for item in method(text, url, meta):
+    for item in getattr(scraper, callback)(text, url, meta):
         (calls if isinstance(item, GrantCall) else requests).append(item)
     return calls, requests
 

@@ -52,3 +52,14 @@ def test_serve_starts_the_app_on_a_fresh_database(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_warm_up_logs_no_warning(tmp_path):
+    """Streamlit's "No runtime found" warning at `serve` start came from importing the pages before
+    the runtime exists; the warm-up expects it and must not print it (nor any other warning)."""
+    env = {**os.environ, "GRANTMATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'w.db'}"}
+    env["GRANTMATCH_VAR_DIR"] = str(tmp_path)
+    code = "from grantmatch.cli_app import _warm_up; _warm_up()"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "No runtime found" not in proc.stderr and "WARNING" not in proc.stderr, proc.stderr

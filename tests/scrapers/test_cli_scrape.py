@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,8 @@ def test_scrape_exit_code_1_when_a_source_fails(served):
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert report["failed"] == ["e2e-loop"] and report["sources"]["eu-ft"]["found"] == 2
+    # the log line on stderr says which source failed and why, not only "source failed"
+    assert re.search(r"WARNING scrapers\.runner: source failed source=e2e-loop error=\S", result.stderr)
 
 
 def test_scrape_unknown_source_is_a_usage_error(served):
@@ -116,3 +119,70 @@ def test_scrapers_cli_module_has_the_scrape_commands():
     assert result.returncode == 0, result.stderr
     for command in ("scrape", "sources", "parse", "save-fixture"):
         assert command in result.stdout
+
+
+def _terminal(monkeypatch, columns: int | None) -> None:
+    """Make rich see a terminal of ``columns`` columns (None: not a terminal, as under cron)."""
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setenv("TTY_COMPATIBLE", "0" if columns is None else "1")
+    monkeypatch.setenv("COLUMNS", str(columns or 80))
+
+
+def _no_style(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+@pytest.mark.parametrize("columns", [None, 80])
+def test_report_is_plain_lines_in_a_log_or_a_narrow_terminal(served, monkeypatch, columns):
+    _terminal(monkeypatch, columns)
+    result = runner.invoke(app, ["scrape", "--source", "eu-ft", "--source", "e2e-loop", "--today", "2026-05-01"])
+    assert result.exit_code == 1
+    out = result.stdout.splitlines()
+    assert out[0] == "Skrāpēšana / Scrape 01.05.2026. — 2 sources: 1 ok, 1 failed"
+    assert re.fullmatch(r"eu-ft +status=ok pages=1 not_modified=0 found=2 new=2 changed=0 seconds=\d+\.\d", out[1])
+    assert out[2].startswith("e2e-loop  status=failed pages=")
+    # the error in full on its own line (the same text `sources` shows below the failing source)
+    assert out[3].startswith("    e2e-loop: ") and "…" not in result.stdout and "┃" not in result.stdout
+    health = runner.invoke(app, ["sources", "--today", "2026-05-01"])
+    lines = health.stdout.splitlines()
+    assert lines[0] == "Avotu stāvoklis / Source health"
+    failing = next(i for i, line in enumerate(lines) if line.startswith("e2e-loop "))
+    assert "state=failing" in lines[failing] and lines[failing + 1] == out[3]
+    assert any(re.match(r"eu-ft +state=ok last_ok=\"\d\d\.\d\d\.\d{4}\. \d\d:\d\d\" count=2 ", x) for x in lines)
+
+
+def test_report_is_a_table_on_a_wide_terminal_with_errors_in_full_below(served, monkeypatch):
+    _terminal(monkeypatch, 120)
+    result = runner.invoke(app, ["scrape", "--source", "eu-ft", "--source", "e2e-loop", "--today", "2026-05-01"])
+    assert result.exit_code == 1
+    out = _no_style(result.stdout)
+    assert "┃ Avots" in out and "…" not in out
+    errors = out.split("Kļūdas / Errors:\n")[1].splitlines()
+    assert errors[0].startswith("  e2e-loop: ") and len(errors[0]) > 60  # one line, not a word per line
+    health = _no_style(runner.invoke(app, ["sources", "--today", "2026-05-01"]).stdout)
+    assert "┃ Avots" in health and "Failing since" in health and "…" not in health
+
+
+KKF_DETAIL = FIXTURES / "kkf" / "detail_2027-1-konkurss.html"
+KKF_URL = "https://www.kkf.lv/lv/aktualitates/izsludinats-2027-gada-1-projektu-konkurss"
+
+
+def test_parse_a_linked_page_with_the_start_pages_parser_names_the_other_parsers():
+    result = runner.invoke(app, ["parse", "kkf", str(KKF_DETAIL)])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "kkf's parsers: parse, parse_article; try --callback parse_article --url <the page's URL>" in result.stderr
+
+
+def test_parse_a_linked_page_needs_its_url():
+    result = runner.invoke(app, ["parse", "kkf", str(KKF_DETAIL), "--callback", "parse_article"])
+    assert result.exit_code == 2 and result.stdout == ""  # not a call with the listing's id kkf-aktualitates
+    assert "--url: kkf.parse_article reads pages linked from the start pages" in result.stderr
+    ok = runner.invoke(app, ["parse", "kkf", str(KKF_DETAIL), "--callback", "parse_article", "--url", KKF_URL])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout)["id"] == "kkf-izsludinats-2027-gada-1-projektu-konkurss"
+
+
+def test_parse_unknown_callback_lists_the_parsers():
+    result = runner.invoke(app, ["parse", "kkf", str(KKF_DETAIL), "--callback", "parse_detail"])
+    assert result.exit_code == 2
+    assert "--callback: expected one of kkf's parsers (parse, parse_article), found 'parse_detail'" in result.stderr

@@ -1,0 +1,69 @@
+"""The `grantmatch` command line as a whole: errors, --today, help and --version."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from grantmatch.cli import app
+
+runner = CliRunner()
+
+CALL = {"id": "c1", "source": "t", "url": "u", "title": "Jauniešu projekti", "deadline": "2027-03-01"}
+PROFILE = {"id": "p1", "name": "Jaunieši", "legal_form": "association", "city": "Liepāja", "mission": "jaunieši"}
+
+
+@pytest.fixture()
+def files(tmp_path):
+    calls, profiles, empty = tmp_path / "calls.jsonl", tmp_path / "profiles.jsonl", tmp_path / "empty.jsonl"
+    calls.write_text(json.dumps(CALL) + "\n", encoding="utf-8")
+    profiles.write_text(json.dumps(PROFILE) + "\n", encoding="utf-8")
+    empty.write_text("\n", encoding="utf-8")
+    return calls, profiles, empty
+
+
+@pytest.mark.parametrize("which", ["profiles", "calls"])
+def test_rank_with_an_empty_file_is_an_error(files, which):
+    calls, profiles, empty = files
+    args = {"profiles": profiles, "calls": calls, which: empty}
+    result = runner.invoke(app, ["rank", "--profiles", str(args["profiles"]), "--calls", str(args["calls"])])
+    assert result.exit_code == 2 and result.stdout == ""
+    kind = which[:-1]
+    assert f"error: {empty}: expected at least one {kind}, found none" in result.stderr
+
+
+def test_rank_prints_a_line_per_profile(files):
+    calls, profiles, _ = files
+    result = runner.invoke(app, ["rank", "--profiles", str(profiles), "--calls", str(calls), "--today", "2027-01-01"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["profile_id"] == "p1"
+
+
+@pytest.mark.parametrize(
+    "args", [["rank", "--profiles", "p", "--calls", "c"], ["sources"], ["parse", "eu-ft", "f.json"]]
+)
+def test_a_bad_today_is_named_once(args):
+    result = runner.invoke(app, [*args, "--today", "tomorrow"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: --today 'tomorrow' is not a date (expected YYYY-MM-DD)"
+
+
+def test_version():
+    from importlib.metadata import version
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout == f"grantmatch {version('grantmatch')}\n"
+
+
+def test_help_is_english_and_flags_have_no_placeholder():
+    import typer
+
+    group = typer.main.get_command(app)
+    names = [None, *group.commands]
+    for name in names:
+        out = runner.invoke(app, [name, "--help"] if name else ["--help"]).stdout
+        assert "<bool>" not in out, name
+        assert not any(c in out for c in "āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽ"), (name, out)  # English help throughout
+    assert len(names) > 15
