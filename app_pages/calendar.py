@@ -21,8 +21,9 @@ def main() -> None:
     profile = common.current_profile()
     c1, c2 = st.columns(2)
     scopes = ["ngo", "cohort"] if profile is not None else ["cohort"]
-    scope = c1.radio(
-        tr("calendar.scope"), scopes, format_func=common.labeller("calendar.scope."), horizontal=True, key="cal_scope"
+    scope = common.choice(
+        c1.radio, tr("calendar.scope"), scopes, format_func=common.labeller("calendar.scope."), horizontal=True,
+        key="cal_scope",
     )
     top = c2.slider(tr("calendar.top"), min_value=0, max_value=20, value=5, key="cal_top")
     everyone = common.profiles()

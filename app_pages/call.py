@@ -120,7 +120,8 @@ def _pick_call() -> None:
     else:
         options = sorted(calls, key=lambda cid: calls[cid].title.casefold())
     st.info(tr("call.none"))
-    st.selectbox(
+    common.choice(
+        st.selectbox,
         tr("call.pick") if profile is not None else tr("call.pick_any"),
         options,
         index=None,

@@ -77,7 +77,8 @@ def _cohort_section(rows, names) -> None:
             "3.": wide,
         },
     )
-    choice = st.selectbox(
+    choice = common.choice(
+        st.selectbox,
         common.tr("mentor.cohort.open_ngo"),
         options=[r.profile.id for r in rows],
         format_func=lambda pid: names.get(pid, pid),
@@ -92,9 +93,10 @@ def _cohort_section(rows, names) -> None:
 
 def _deadline_section(ranked, tracked, names, profiles) -> None:
     st.subheader(common.tr("mentor.cohort.deadlines"))
-    days = st.segmented_control(
+    days = common.choice(
+        st.segmented_control,
         common.tr("mentor.cohort.window"),
-        options=[14, 30, 60, 90],
+        [14, 30, 60, 90],
         default=30,
         format_func=lambda n: common.tr("mentor.cohort.days", n=n),
         key="cohort_window",

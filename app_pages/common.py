@@ -296,6 +296,33 @@ def labeller(prefix: str = "", fn: Callable[[str, str], str] | None = None) -> C
     return lambda value: i18n.t(f"{prefix}{getattr(value, 'value', value)}", code)
 
 
+_DRAWN_IN = "_gm_widget_lang"
+
+
+def choice(widget: Callable[..., Any], label: str, options: Any, *, key: str, format_func: Callable[[Any], str],
+           default: Any = None, **kwargs: Any) -> Any:
+    """Draw a choice widget (``st.selectbox``, ``st.radio``, ``st.multiselect``,
+    ``st.segmented_control``, or the same on a column or the sidebar) whose ``options`` are stable
+    codes and whose labels come from ``format_func`` in the session language.
+
+    Streamlit sends a choice to the browser as its label and keeps a keyed widget across runs, so
+    after a language switch the browser holds a label of the old language that matches no option:
+    a selectbox kept showing it, a radio lost its selection. Re-setting the widget's value (the
+    code, read with the labels it was drawn with) when the language changed makes Streamlit send
+    it again in the new language. ``default`` is the first value (a code, a list of codes for a
+    multiselect, or None for the widget's own default); later runs keep what the user chose.
+    """
+    drawn = st.session_state.setdefault(_DRAWN_IN, {})
+    code = lang()
+    if key in st.session_state:
+        if drawn.get(key, code) != code:
+            st.session_state[key] = st.session_state[key]
+    elif default is not None:
+        st.session_state[key] = default
+    drawn[key] = code
+    return widget(label, options, format_func=format_func, key=key, **kwargs)
+
+
 def why_terms(terms: Any, limit: int = 8) -> list[str]:
     """The matcher's terms for "why this matches" without repeats (``reports.reason_terms``)."""
     return reports.reason_terms(terms, limit)

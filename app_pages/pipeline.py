@@ -32,10 +32,11 @@ def _entry(entry: dict, profile_id: str) -> None:
             )
         with st.form(f"pl_form_{cid}"):
             c1, c2, c3 = st.columns(3)
-            new_stage = c1.selectbox(
+            new_stage = common.choice(
+                c1.selectbox,
                 tr("pipeline.stage"),
                 services.PIPELINE_STAGES,
-                index=services.PIPELINE_STAGES.index(stage) if stage in services.PIPELINE_STAGES else 0,
+                default=stage if stage in services.PIPELINE_STAGES else None,
                 format_func=common.labeller("stage."),
                 key=f"pl_stage_{cid}",
             )

@@ -40,17 +40,19 @@ def _form(profile: NgoProfile | None, new: bool) -> None:
         )
         name = st.text_input(tr("profile.name"), value=p.get("name", ""), key=f"pf_name_{suffix}")
         c1, c2 = st.columns(2)
-        legal = c1.selectbox(
+        legal = common.choice(
+            c1.selectbox,
             tr("profile.legal_form"),
             LEGAL_FORMS,
-            index=LEGAL_FORMS.index(p.get("legal_form")) if p.get("legal_form") in LEGAL_FORMS else 0,
+            default=p.get("legal_form") if p.get("legal_form") in LEGAL_FORMS else None,
             format_func=_legal_label(code),
             key=f"pf_legal_{suffix}",
         )
-        area = c2.selectbox(
+        area = common.choice(
+            c2.selectbox,
             tr("profile.priority_area"),
             AREAS,
-            index=AREAS.index(p.get("priority_area")) if p.get("priority_area") in AREAS else 0,
+            default=p.get("priority_area") if p.get("priority_area") in AREAS else None,
             format_func=_area_label(code),
             key=f"pf_area_{suffix}",
         )
@@ -167,7 +169,8 @@ def main() -> None:
         st.session_state["_profile_mode"] = st.session_state.pop("_profile_mode_next")
     if st.session_state.get("_profile_mode") not in modes:
         st.session_state["_profile_mode"] = modes[0]
-    mode = st.radio(
+    mode = common.choice(
+        st.radio,
         tr("profile.mode"),
         modes,
         format_func=common.labeller("profile.mode."),
