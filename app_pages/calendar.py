@@ -14,6 +14,14 @@ from grantmatch import reports, services
 WARN_DAYS = 14
 
 
+def _live(store: services.Store, profile, day) -> list[services.RankedCall]:
+    """The NGO's ranking without the calls it closed in its pipeline (awarded, rejected, dropped)
+    or marked "not relevant": neither is a deadline to keep (as on the Cohort page)."""
+    closed = {r["call_id"] for r in services.tracked_rows(store, profile.id) if r["stage"] in reports.TERMINAL_STAGES}
+    hidden = services.not_relevant(services.feedback(store, profile.id)) | closed
+    return services.filter_ranked(common.get_ranking(profile), services.MatchFilters(hidden=hidden), today=day)
+
+
 def main() -> None:
     store = common.guarded(common.get_store, "app.db_error")
     st.title(tr("calendar.title"))
@@ -33,10 +41,10 @@ def main() -> None:
     chosen = [profile] if scope == "ngo" and profile is not None else everyone
     names = {p.id: p.name for p in everyone}
     day = common.today()
-    ranked = common.guarded(
-        lambda: {p.id: common.get_ranking(p, top=max(top, 1)) for p in chosen} if top else {}, "app.matcher_error"
-    )
-    tracked = {p.id: services.tracked_calls(store, p.id) for p in chosen}
+    calls = common.guarded(common.get_calls, "app.db_error")
+    ranked = common.guarded(lambda: {p.id: _live(store, p, day) for p in chosen} if top else {}, "app.matcher_error")
+    active = services.active_tracked_calls(store, calls)
+    tracked = {p.id: active.get(p.id, []) for p in chosen}
     items = reports.upcoming_deadlines(ranked, today=day, days=None, tracked=tracked, top=top)
     if not items:
         st.info(tr("calendar.empty"))

@@ -47,6 +47,21 @@ def test_ngo_scope_warns_and_lists(custom_env, run_app):
     assert at.get("download_button")
 
 
+def test_closed_pipeline_calls_are_no_deadlines(custom_env, run_app):
+    """Awarded, rejected and dropped calls left the calendar neither as tracked nor as matched."""
+    env = custom_env(profiles=[PROFILE, OTHER], calls=CALLS)
+    store = services.open_store(env.url)
+    for cid in ("soon", "later"):
+        store.track("p", cid)
+    services.update_pipeline(store, "p", "later", stage="awarded", amount_awarded="1000")
+    services.update_pipeline(store, "p", "soon", stage="dropped", reason="Nav laika")
+    at = run_app("calendar", session={"profile_id": "p"})
+    assert not at.exception
+    titles = set(at.dataframe[0].value["Nosaukums"])
+    assert not titles & {"Koncerti vēlāk", "Koncerti un teātris drīz"}, titles
+    assert not any("drīz" in w.value for w in at.warning)
+
+
 def test_ics_of_the_items(custom_env):
     env = custom_env(profiles=[PROFILE], calls=CALLS)
     store = services.open_store(env.url)
