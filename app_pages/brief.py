@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
-from grantmatch import reports, services
+from grantmatch import i18n, reports, services
 
 RANK_TOP = 50
 _DONE_KEY = "brief_recorded"
@@ -56,7 +56,8 @@ def _render(brief: reports.Brief) -> None:
 def _record_form(store, profile) -> None:
     st.subheader(common.tr("mentor.brief.record"))
     with st.form("brief_record_form", clear_on_submit=True):
-        held = st.date_input(common.tr("mentor.brief.held_on"), value=common.today(), format="DD.MM.YYYY")
+        held = st.date_input(common.tr("mentor.brief.held_on"), value=common.today(),
+                             format=i18n.date_pattern(common.lang(), "picker"))
         notes = st.text_area(common.tr("mentor.brief.notes_input"), max_chars=5000)
         submitted = st.form_submit_button(common.tr("mentor.brief.record_button"), type="primary")
     if submitted:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from app_pages import common
 from app_pages.common import tr
-from grantmatch import reports, services
+from grantmatch import i18n, reports, services
 
 WARN_DAYS = 14
 
@@ -80,16 +80,38 @@ def main() -> None:
 
     st.subheader(tr("calendar.chart"), anchor=False)
     deadline, title, ngo, kind = tr("common.deadline"), tr("common.title"), tr("common.ngo"), tr("calendar.kind")
-    chart = (
-        alt.Chart(frame)
-        .mark_circle(size=140)
-        .encode(
-            x=alt.X(f"{deadline}:T", title=deadline, axis=alt.Axis(format="%d.%m.%Y")),
-            y=alt.Y(f"{ngo}:N", title=ngo) if scope == "cohort" else alt.Y(f"{kind}:N", title=kind),
-            color=alt.Color(f"{kind}:N", title=kind, legend=alt.Legend(orient="bottom")),
-            tooltip=[alt.Tooltip(f"{deadline}:T", format="%d.%m.%Y"), title, ngo, kind],
+    day_format = i18n.date_pattern(lang, "d3")
+    if scope == "cohort":
+        # One row per organisation (a call several NGOs share is a dot on each of their rows): a row
+        # per call named by all its NGOs at once could not be told apart once cut to the axis width.
+        dots = pd.DataFrame(
+            [
+                {
+                    deadline: pd.Timestamp(item.deadline),
+                    title: reports.clean_text(item.call.title, 120),
+                    ngo: names.get(pid, pid),
+                    kind: tr("calendar.kind.tracked" if pid in item.tracked_by else "calendar.kind.matched"),
+                }
+                for item in items
+                for pid in item.profile_ids
+            ]
         )
-        .properties(height=max(220, 40 * (len(chosen) if scope == "cohort" else 2)))
+        y = alt.Y(f"{ngo}:N", title=None, sort="ascending", axis=alt.Axis(labelLimit=360))
+        rows_shown = dots[ngo].nunique()
+    else:
+        dots = frame
+        y = alt.Y(f"{kind}:N", title=kind)
+        rows_shown = 2
+    chart = (
+        alt.Chart(dots)
+        .mark_circle(size=140, opacity=0.8)
+        .encode(
+            x=alt.X(f"{deadline}:T", title=deadline, axis=alt.Axis(format=day_format)),
+            y=y,
+            color=alt.Color(f"{kind}:N", title=kind, legend=alt.Legend(orient="bottom")),
+            tooltip=[alt.Tooltip(f"{deadline}:T", format=day_format), title, ngo, kind],
+        )
+        .properties(height=max(220, 34 * rows_shown))
     )
     today_rule = alt.Chart(pd.DataFrame({"x": [pd.Timestamp(day)]})).mark_rule(color="red").encode(x="x:T")
     layers = chart + today_rule
@@ -111,7 +133,7 @@ def main() -> None:
         table,
         hide_index=True,
         width="stretch",
-        column_config={deadline: st.column_config.DateColumn(deadline, format="DD.MM.YYYY.")},
+        column_config={deadline: st.column_config.DateColumn(deadline, format=i18n.date_pattern(lang, "moment"))},
     )
 
     scope_key = profile.id if scope == "ngo" and profile is not None else "cohort"

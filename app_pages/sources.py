@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
-from grantmatch import reports, services
+from grantmatch import i18n, reports, services
 
 ICONS = {"failing": "🔴", "low": "🟠", "stale": "🟡", "never": "⚪", "ok": "🟢"}
 
@@ -20,7 +20,7 @@ def _when(value: datetime | date | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        return f"{common.fmt_date(value.date())} {value.strftime('%H:%M')}"
+        return i18n.fmt_datetime(value, common.lang())
     return common.fmt_date(value)
 
 

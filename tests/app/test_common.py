@@ -143,3 +143,16 @@ def test_a_language_switch_keeps_every_choice_and_resends_it_in_the_new_language
         assert widgets[key].value == value, key
     not_resent = [key for key, w in widgets.items() if not w.proto.set_value]
     assert not not_resent, f"expected every choice re-sent after the switch, these were not: {not_resent}"
+
+
+def test_dates_and_times_follow_the_language():
+    from datetime import datetime
+
+    from grantmatch import i18n
+
+    when = datetime(2026, 12, 5, 1, 23)
+    assert i18n.fmt_datetime(when, "lv") == "05.12.2026. 01:23"
+    assert i18n.fmt_datetime(when, "en") == "5 December 2026 01:23"
+    assert i18n.fmt_datetime(None, "en") == "—"
+    assert i18n.date_pattern("en", "moment") == "D MMM YYYY"
+    assert i18n.date_pattern("xx", "d3") == i18n.date_pattern("lv", "d3")
