@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -267,14 +268,27 @@ def area_label(area: object, lang_code: str | None = None) -> str:
     return i18n.t(f"area.{getattr(area, 'value', area)}", code)
 
 
-@st.cache_data(show_spinner=False)
-def _source_names() -> dict[str, str]:
-    return services.source_names()
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _source_names_for(url: str, fp: str) -> dict[str, str]:
+    names = services.source_names()
+    funders: dict[str, Counter] = {}
+    for call in _calls_for(url, fp).values():
+        if call.funder:
+            funders.setdefault(call.source, Counter())[call.funder] += 1
+    for key, seen in funders.items():
+        names.setdefault(key, seen.most_common(1)[0][0])
+    return names
+
+
+def source_names() -> dict[str, str]:
+    """Each source's readable name by key: the scraper's ``source_name``, or for sources without a
+    scraper (imported or bundled calls, e.g. ``ncp``) the usual funder of their calls. Shared, read-only."""
+    return _source_names_for(get_store().url, fingerprint())
 
 
 def source_label(key: str) -> str:
-    """The readable name of a scrape source (``kkf`` -> Valsts kultūrkapitāla fonds), else the key."""
-    return _source_names().get(key) or key
+    """The readable name of a source (``kkf`` -> Valsts kultūrkapitāla fonds), else the key."""
+    return source_names().get(key) or key
 
 
 def language_label(code: str, lang_code: str | None = None) -> str:

@@ -26,7 +26,8 @@ def _entry(entry: dict, profile_id: str) -> None:
             st.markdown(f"**{common.safe_text(call.title[:300])}** — {common.safe_text(common.stage_label(stage))}")
             st.caption(
                 common.safe_text(
-                    f"{call.funder or call.source} · {tr('common.deadline')}: {common.deadline_label(call)} · "
+                    f"{call.funder or common.source_label(call.source)} · "
+                    f"{tr('common.deadline')}: {common.deadline_label(call)} · "
                     f"{tr('common.amount')}: {common.fmt_range(call.min_amount_eur, call.max_amount_eur)}"
                 )
             )
