@@ -72,7 +72,7 @@ def main() -> None:
         st.success(tr("calendar.no_warning"))
     for item in soon:
         who = ", ".join(names.get(pid, pid) for pid in item.profile_ids)
-        left = tr("common.today") if item.days_left == 0 else tr("common.days_left", days=item.days_left)
+        left = tr("common.today") if item.days_left == 0 else common.trn("common.days_left", item.days_left)
         st.warning(
             common.safe_text(f"{common.fmt_date(item.deadline)} ({left}) — {item.call.title[:200]} · {who[:200]}"),
             icon="⏰",

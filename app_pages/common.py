@@ -128,6 +128,11 @@ def tr(key: str, **fmt: object) -> str:
     return i18n.t(key, lang(), **fmt)
 
 
+def trn(key: str, n: int, **fmt: object) -> str:
+    """The UI string ``key`` for the count ``n`` (``key.one`` / ``key.other``) in the session language."""
+    return i18n.plural(key, n, lang(), **fmt)
+
+
 def today() -> date:
     """Today's date, or ``GRANTMATCH_TODAY`` (YYYY-MM-DD) when set, so tests are deterministic."""
     value = os.environ.get(TODAY_ENV, "").strip()
@@ -360,7 +365,7 @@ def deadline_label(call: GrantCall, day: date | None = None) -> str:
     if status == Status.CLOSED:
         return f"{text} ({tr('common.closed')})"
     days = call.days_left(day)
-    left = tr("common.today") if days == 0 else tr("common.days_left", days=days)
+    left = tr("common.today") if days == 0 else trn("common.days_left", days)
     if status == Status.FORTHCOMING:
         return f"{text} ({tr('common.forthcoming')}, {left})"
     return f"{text} ({left})"
@@ -413,7 +418,7 @@ def fact_text(fact: Any, call: GrantCall, profile: NgoProfile | None, day: date 
         days = (call.deadline - day).days
         if days < 0:
             return tr("fact.deadline.closed", date=fmt_date(call.deadline))
-        left = tr("common.today") if days == 0 else tr("common.days_left", days=days)
+        left = tr("common.today") if days == 0 else trn("common.days_left", days)
         return tr("fact.deadline.open", date=fmt_date(call.deadline), left=left)
     return bilingual(str(getattr(fact, "detail", "")))
 

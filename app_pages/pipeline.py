@@ -113,12 +113,13 @@ def main() -> None:
     requested = sum(e.get("amount_requested") or 0 for e in entries)
     awarded = sum(e.get("amount_awarded") or 0 for e in entries)
     totals = {"requested": common.fmt_eur(requested), "awarded": common.fmt_eur(awarded)}
-    st.write(tr("pipeline.summary", n=len(entries), **totals))
+    st.write(common.trn("pipeline.summary", len(entries), **totals))
     for stage in services.PIPELINE_STAGES:
         group = [e for e in entries if e["stage"] == stage]
         if not group:
             continue
-        st.subheader(f"{common.stage_label(stage)} ({len(group)})", anchor=False)
+        label = common.stage_label(stage)
+        st.subheader(f"{label[:1].upper()}{label[1:]} ({len(group)})", anchor=False)
         for entry in group:
             _entry(entry, profile.id)
 

@@ -53,6 +53,14 @@ def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
     return text.format(**fmt) if fmt else text
 
 
+def plural(key: str, n: int, lang: str = DEFAULT_LANG, **fmt: object) -> str:
+    """``key.one`` or ``key.other`` for the count ``n``, formatted with ``n``. Latvian uses the
+    singular for numbers ending in 1 except 11 (``1 konkurss``, ``21 konkurss``, ``11 konkursi``);
+    English for 1 only."""
+    one = n % 10 == 1 and n % 100 != 11 if lang == "lv" else n == 1
+    return t(f"{key}.{'one' if one else 'other'}", lang, n=n, **fmt)
+
+
 def fmt_date(value: date | str | None, lang: str = DEFAULT_LANG, *, empty: str = "—") -> str:
     """``22.02.2027.`` in Latvian, ``22 February 2027`` in English; ``empty`` for none."""
     if value is None or value == "":

@@ -156,3 +156,14 @@ def test_dates_and_times_follow_the_language():
     assert i18n.fmt_datetime(None, "en") == "—"
     assert i18n.date_pattern("en", "moment") == "D MMM YYYY"
     assert i18n.date_pattern("xx", "d3") == i18n.date_pattern("lv", "d3")
+
+
+@pytest.mark.parametrize(
+    ("n", "lv", "en"),
+    [(1, "atlikusi 1 d.", "1 day left"), (2, "atlikušas 2 d.", "2 days left"), (11, "atlikušas 11 d.", "11 days left"),
+     (21, "atlikusi 21 d.", "21 days left")],
+)
+def test_plural_follows_each_language(n, lv, en):
+    from grantmatch import i18n
+
+    assert (i18n.plural("common.days_left", n, "lv"), i18n.plural("common.days_left", n, "en")) == (lv, en)
