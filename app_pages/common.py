@@ -254,6 +254,14 @@ def long_text(text: str, *, limit: int = 20000, name: str = "call.txt", key: str
 # --------------------------------------------------------------------------- formatting
 
 
+def fit_width(texts: Any, *, low: int = 80, high: int = 420) -> int:
+    """A table column width (px) that shows the longest of ``texts`` whole (at the app's 14 px
+    font, about 7.3 px a character and the cell's padding), kept within ``low``..``high``; a
+    fixed width cut a longer organisation name or an English date."""
+    longest = max((len(str(t)) for t in texts), default=0)
+    return round(min(high, max(low, 20 + 7.3 * longest)))
+
+
 def fmt_date(value: date | None) -> str:
     return i18n.fmt_date(value, lang())
 
