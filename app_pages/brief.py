@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
-from grantmatch import reports, services
+from grantmatch import i18n, reports, services
 
 RANK_TOP = 50
 _DONE_KEY = "brief_recorded"
@@ -21,11 +21,12 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "ngo"
 
 
-# Fixed widths (px) so that amounts and deadlines are not pushed out of sight by a long call title.
+# Fixed widths (px) so that a long call title does not push the rest out of sight.
 _WIDTHS = {
-    "mentor.col.call": 360,
-    "mentor.col.funder": 200,
-    "mentor.col.amount": 170,
+    "mentor.col.call": 320,
+    "mentor.col.why": 280,
+    "mentor.col.funder": 180,
+    "mentor.col.amount": 150,
     "mentor.col.deadline": 170,
     "mentor.col.days": 90,
     "mentor.col.stage": 110,
@@ -40,6 +41,16 @@ def _widths(head: list[str]) -> dict:
     return {h: st.column_config.TextColumn(width=by_label[h]) for h in head if h in by_label}
 
 
+def _why_first(frame: pd.DataFrame) -> pd.DataFrame:
+    """The reason a call matches right after its title: as the last of five wide columns it was off
+    screen (the downloads keep the documents' order)."""
+    why = common.tr("mentor.col.why")
+    if why not in frame.columns or frame.columns[0] == why:
+        return frame
+    order = [frame.columns[0], why, *(c for c in frame.columns[1:] if c != why)]
+    return frame[order]
+
+
 def _render(brief: reports.Brief) -> None:
     for heading, head, rows, empty in reports.brief_sections(brief, common.lang()):
         st.markdown(f"#### {common.safe_text(heading)}")
@@ -47,7 +58,7 @@ def _render(brief: reports.Brief) -> None:
             st.caption(empty)
         elif head:
             frame = pd.DataFrame([[reports.clean_text(c, 300) for c in row] for row in rows], columns=head)
-            st.dataframe(frame, hide_index=True, width="stretch", column_config=_widths(head))
+            st.dataframe(_why_first(frame), hide_index=True, width="stretch", column_config=_widths(head))
         else:
             for label, value in rows:
                 st.markdown(f"**{common.safe_text(label)}:** {common.safe_text(reports.clean_text(value, 1000))}")
@@ -56,7 +67,8 @@ def _render(brief: reports.Brief) -> None:
 def _record_form(store, profile) -> None:
     st.subheader(common.tr("mentor.brief.record"))
     with st.form("brief_record_form", clear_on_submit=True):
-        held = st.date_input(common.tr("mentor.brief.held_on"), value=common.today(), format="DD.MM.YYYY")
+        held = st.date_input(common.tr("mentor.brief.held_on"), value=common.today(),
+                             format=i18n.date_pattern(common.lang(), "picker"))
         notes = st.text_area(common.tr("mentor.brief.notes_input"), max_chars=5000)
         submitted = st.form_submit_button(common.tr("mentor.brief.record_button"), type="primary")
     if submitted:

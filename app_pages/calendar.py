@@ -9,9 +9,17 @@ import streamlit as st
 
 from app_pages import common
 from app_pages.common import tr
-from grantmatch import reports, services
+from grantmatch import i18n, reports, services
 
 WARN_DAYS = 14
+
+
+def _live(store: services.Store, profile, day) -> list[services.RankedCall]:
+    """The NGO's ranking without the calls it closed in its pipeline (awarded, rejected, dropped)
+    or marked "not relevant": neither is a deadline to keep (as on the Cohort page)."""
+    closed = {r["call_id"] for r in services.tracked_rows(store, profile.id) if r["stage"] in reports.TERMINAL_STAGES}
+    hidden = services.not_relevant(services.feedback(store, profile.id)) | closed
+    return services.filter_ranked(common.get_ranking(profile), services.MatchFilters(hidden=hidden), today=day)
 
 
 def main() -> None:
@@ -21,8 +29,9 @@ def main() -> None:
     profile = common.current_profile()
     c1, c2 = st.columns(2)
     scopes = ["ngo", "cohort"] if profile is not None else ["cohort"]
-    scope = c1.radio(
-        tr("calendar.scope"), scopes, format_func=common.labeller("calendar.scope."), horizontal=True, key="cal_scope"
+    scope = common.choice(
+        c1.radio, tr("calendar.scope"), scopes, format_func=common.labeller("calendar.scope."), horizontal=True,
+        key="cal_scope",
     )
     top = c2.slider(tr("calendar.top"), min_value=0, max_value=20, value=5, key="cal_top")
     everyone = common.profiles()
@@ -32,10 +41,10 @@ def main() -> None:
     chosen = [profile] if scope == "ngo" and profile is not None else everyone
     names = {p.id: p.name for p in everyone}
     day = common.today()
-    ranked = common.guarded(
-        lambda: {p.id: common.get_ranking(p, top=max(top, 1)) for p in chosen} if top else {}, "app.matcher_error"
-    )
-    tracked = {p.id: services.tracked_calls(store, p.id) for p in chosen}
+    calls = common.guarded(common.get_calls, "app.db_error")
+    ranked = common.guarded(lambda: {p.id: _live(store, p, day) for p in chosen} if top else {}, "app.matcher_error")
+    active = services.active_tracked_calls(store, calls)
+    tracked = {p.id: active.get(p.id, []) for p in chosen}
     items = reports.upcoming_deadlines(ranked, today=day, days=None, tracked=tracked, top=top)
     if not items:
         st.info(tr("calendar.empty"))
@@ -63,7 +72,7 @@ def main() -> None:
         st.success(tr("calendar.no_warning"))
     for item in soon:
         who = ", ".join(names.get(pid, pid) for pid in item.profile_ids)
-        left = tr("common.today") if item.days_left == 0 else tr("common.days_left", days=item.days_left)
+        left = tr("common.today") if item.days_left == 0 else common.trn("common.days_left", item.days_left)
         st.warning(
             common.safe_text(f"{common.fmt_date(item.deadline)} ({left}) — {item.call.title[:200]} · {who[:200]}"),
             icon="⏰",
@@ -71,16 +80,38 @@ def main() -> None:
 
     st.subheader(tr("calendar.chart"), anchor=False)
     deadline, title, ngo, kind = tr("common.deadline"), tr("common.title"), tr("common.ngo"), tr("calendar.kind")
-    chart = (
-        alt.Chart(frame)
-        .mark_circle(size=140)
-        .encode(
-            x=alt.X(f"{deadline}:T", title=deadline, axis=alt.Axis(format="%d.%m.%Y")),
-            y=alt.Y(f"{ngo}:N", title=ngo) if scope == "cohort" else alt.Y(f"{kind}:N", title=kind),
-            color=alt.Color(f"{kind}:N", title=kind, legend=alt.Legend(orient="bottom")),
-            tooltip=[alt.Tooltip(f"{deadline}:T", format="%d.%m.%Y"), title, ngo, kind],
+    day_format = i18n.date_pattern(lang, "d3")
+    if scope == "cohort":
+        # One row per organisation (a call several NGOs share is a dot on each of their rows): a row
+        # per call named by all its NGOs at once could not be told apart once cut to the axis width.
+        dots = pd.DataFrame(
+            [
+                {
+                    deadline: pd.Timestamp(item.deadline),
+                    title: reports.clean_text(item.call.title, 120),
+                    ngo: names.get(pid, pid),
+                    kind: tr("calendar.kind.tracked" if pid in item.tracked_by else "calendar.kind.matched"),
+                }
+                for item in items
+                for pid in item.profile_ids
+            ]
         )
-        .properties(height=max(220, 40 * (len(chosen) if scope == "cohort" else 2)))
+        y = alt.Y(f"{ngo}:N", title=None, sort="ascending", axis=alt.Axis(labelLimit=360))
+        rows_shown = dots[ngo].nunique()
+    else:
+        dots = frame
+        y = alt.Y(f"{kind}:N", title=kind)
+        rows_shown = 2
+    chart = (
+        alt.Chart(dots)
+        .mark_circle(size=140, opacity=0.8)
+        .encode(
+            x=alt.X(f"{deadline}:T", title=deadline, axis=alt.Axis(format=day_format)),
+            y=y,
+            color=alt.Color(f"{kind}:N", title=kind, legend=alt.Legend(orient="bottom")),
+            tooltip=[alt.Tooltip(f"{deadline}:T", format=day_format), title, ngo, kind],
+        )
+        .properties(height=max(220, 34 * rows_shown))
     )
     today_rule = alt.Chart(pd.DataFrame({"x": [pd.Timestamp(day)]})).mark_rule(color="red").encode(x="x:T")
     layers = chart + today_rule
@@ -102,7 +133,7 @@ def main() -> None:
         table,
         hide_index=True,
         width="stretch",
-        column_config={deadline: st.column_config.DateColumn(deadline, format="DD.MM.YYYY.")},
+        column_config={deadline: st.column_config.DateColumn(deadline, format=i18n.date_pattern(lang, "moment"))},
     )
 
     scope_key = profile.id if scope == "ngo" and profile is not None else "cohort"

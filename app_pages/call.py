@@ -102,6 +102,10 @@ def _actions(store, call, profile) -> None:
         common.go("draft")
 
 
+def _who(call) -> str:
+    return call.funder or common.source_label(call.source)
+
+
 def _picked() -> None:
     st.session_state[common.CALL_KEY] = st.session_state.get("call_pick")
 
@@ -120,11 +124,12 @@ def _pick_call() -> None:
     else:
         options = sorted(calls, key=lambda cid: calls[cid].title.casefold())
     st.info(tr("call.none"))
-    st.selectbox(
+    common.choice(
+        st.selectbox,
         tr("call.pick") if profile is not None else tr("call.pick_any"),
         options,
         index=None,
-        format_func=lambda cid: f"{calls[cid].title[:150]} ({calls[cid].funder or calls[cid].source})",
+        format_func=lambda cid: f"{calls[cid].title[:150]} ({_who(calls[cid])})",
         placeholder=tr("call.pick_placeholder"),
         key="call_pick",
         on_change=_picked,

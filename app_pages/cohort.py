@@ -60,24 +60,29 @@ def _cohort_section(rows, names) -> None:
     # What a mentor reads first (good matches, the next deadline and its call) comes first.
     wide = st.column_config.TextColumn(width="large")
     small = st.column_config.NumberColumn(width="small")
+    ngo_col, deadline_col = common.tr("mentor.col.ngo"), common.tr("mentor.col.next_deadline")
     st.dataframe(
         pd.DataFrame(data),
         hide_index=True,
         width="stretch",
         height=38 + 35 * len(data),
         column_config={
-            # Wide enough for a whole 'biedrība "…"' name and for the column titles (px).
-            common.tr("mentor.col.ngo"): st.column_config.TextColumn(width=300, pinned=True),
+            # Whole organisation names and deadlines (with the days left), whatever the language.
+            ngo_col: st.column_config.TextColumn(width=common.fit_width([ngo_col, *(d[ngo_col] for d in data)]),
+                                                 pinned=True),
             common.tr("mentor.col.good"): st.column_config.NumberColumn(width=130),
             common.tr("mentor.col.tracked"): small,
-            common.tr("mentor.col.next_deadline"): st.column_config.TextColumn(width=130),
+            deadline_col: st.column_config.TextColumn(
+                width=common.fit_width([deadline_col, *(d[deadline_col] for d in data)], high=240)
+            ),
             common.tr("mentor.col.next_call"): wide,
             "1.": wide,
             "2.": wide,
             "3.": wide,
         },
     )
-    choice = st.selectbox(
+    choice = common.choice(
+        st.selectbox,
         common.tr("mentor.cohort.open_ngo"),
         options=[r.profile.id for r in rows],
         format_func=lambda pid: names.get(pid, pid),
@@ -92,9 +97,10 @@ def _cohort_section(rows, names) -> None:
 
 def _deadline_section(ranked, tracked, names, profiles) -> None:
     st.subheader(common.tr("mentor.cohort.deadlines"))
-    days = st.segmented_control(
+    days = common.choice(
+        st.segmented_control,
         common.tr("mentor.cohort.window"),
-        options=[14, 30, 60, 90],
+        [14, 30, 60, 90],
         default=30,
         format_func=lambda n: common.tr("mentor.cohort.days", n=n),
         key="cohort_window",

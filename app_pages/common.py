@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -125,6 +126,11 @@ def lang() -> str:
 def tr(key: str, **fmt: object) -> str:
     """The UI string ``key`` in the session language."""
     return i18n.t(key, lang(), **fmt)
+
+
+def trn(key: str, n: int, **fmt: object) -> str:
+    """The UI string ``key`` for the count ``n`` (``key.one`` / ``key.other``) in the session language."""
+    return i18n.plural(key, n, lang(), **fmt)
 
 
 def today() -> date:
@@ -248,6 +254,14 @@ def long_text(text: str, *, limit: int = 20000, name: str = "call.txt", key: str
 # --------------------------------------------------------------------------- formatting
 
 
+def fit_width(texts: Any, *, low: int = 80, high: int = 420) -> int:
+    """A table column width (px) that shows the longest of ``texts`` whole (at the app's 14 px
+    font, about 7.3 px a character and the cell's padding), kept within ``low``..``high``; a
+    fixed width cut a longer organisation name or an English date."""
+    longest = max((len(str(t)) for t in texts), default=0)
+    return round(min(high, max(low, 20 + 7.3 * longest)))
+
+
 def fmt_date(value: date | None) -> str:
     return i18n.fmt_date(value, lang())
 
@@ -267,14 +281,27 @@ def area_label(area: object, lang_code: str | None = None) -> str:
     return i18n.t(f"area.{getattr(area, 'value', area)}", code)
 
 
-@st.cache_data(show_spinner=False)
-def _source_names() -> dict[str, str]:
-    return services.source_names()
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _source_names_for(url: str, fp: str) -> dict[str, str]:
+    names = services.source_names()
+    funders: dict[str, Counter] = {}
+    for call in _calls_for(url, fp).values():
+        if call.funder:
+            funders.setdefault(call.source, Counter())[call.funder] += 1
+    for key, seen in funders.items():
+        names.setdefault(key, seen.most_common(1)[0][0])
+    return names
+
+
+def source_names() -> dict[str, str]:
+    """Each source's readable name by key: the scraper's ``source_name``, or for sources without a
+    scraper (imported or bundled calls, e.g. ``ncp``) the usual funder of their calls. Shared, read-only."""
+    return _source_names_for(get_store().url, fingerprint())
 
 
 def source_label(key: str) -> str:
-    """The readable name of a scrape source (``kkf`` -> Valsts kultūrkapitāla fonds), else the key."""
-    return _source_names().get(key) or key
+    """The readable name of a source (``kkf`` -> Valsts kultūrkapitāla fonds), else the key."""
+    return source_names().get(key) or key
 
 
 def language_label(code: str, lang_code: str | None = None) -> str:
@@ -294,6 +321,33 @@ def labeller(prefix: str = "", fn: Callable[[str, str], str] | None = None) -> C
     if fn is not None:
         return lambda value: fn(value, code)
     return lambda value: i18n.t(f"{prefix}{getattr(value, 'value', value)}", code)
+
+
+_DRAWN_IN = "_gm_widget_lang"
+
+
+def choice(widget: Callable[..., Any], label: str, options: Any, *, key: str, format_func: Callable[[Any], str],
+           default: Any = None, **kwargs: Any) -> Any:
+    """Draw a choice widget (``st.selectbox``, ``st.radio``, ``st.multiselect``,
+    ``st.segmented_control``, or the same on a column or the sidebar) whose ``options`` are stable
+    codes and whose labels come from ``format_func`` in the session language.
+
+    Streamlit sends a choice to the browser as its label and keeps a keyed widget across runs, so
+    after a language switch the browser holds a label of the old language that matches no option:
+    a selectbox kept showing it, a radio lost its selection. Re-setting the widget's value (the
+    code, read with the labels it was drawn with) when the language changed makes Streamlit send
+    it again in the new language. ``default`` is the first value (a code, a list of codes for a
+    multiselect, or None for the widget's own default); later runs keep what the user chose.
+    """
+    drawn = st.session_state.setdefault(_DRAWN_IN, {})
+    code = lang()
+    if key in st.session_state:
+        if drawn.get(key, code) != code:
+            st.session_state[key] = st.session_state[key]
+    elif default is not None:
+        st.session_state[key] = default
+    drawn[key] = code
+    return widget(label, options, format_func=format_func, key=key, **kwargs)
 
 
 def why_terms(terms: Any, limit: int = 8) -> list[str]:
@@ -319,7 +373,7 @@ def deadline_label(call: GrantCall, day: date | None = None) -> str:
     if status == Status.CLOSED:
         return f"{text} ({tr('common.closed')})"
     days = call.days_left(day)
-    left = tr("common.today") if days == 0 else tr("common.days_left", days=days)
+    left = tr("common.today") if days == 0 else trn("common.days_left", days)
     if status == Status.FORTHCOMING:
         return f"{text} ({tr('common.forthcoming')}, {left})"
     return f"{text} ({left})"
@@ -372,7 +426,7 @@ def fact_text(fact: Any, call: GrantCall, profile: NgoProfile | None, day: date 
         days = (call.deadline - day).days
         if days < 0:
             return tr("fact.deadline.closed", date=fmt_date(call.deadline))
-        left = tr("common.today") if days == 0 else tr("common.days_left", days=days)
+        left = tr("common.today") if days == 0 else trn("common.days_left", days)
         return tr("fact.deadline.open", date=fmt_date(call.deadline), left=left)
     return bilingual(str(getattr(fact, "detail", "")))
 

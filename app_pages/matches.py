@@ -47,14 +47,16 @@ def _language_label(code: str, lang_code: str) -> str:
 def _filters(options: dict[str, list[str]], previous_visit, not_relevant: frozenset[str]) -> services.MatchFilters:
     with st.sidebar:
         st.subheader(tr("matches.filters"))
-        areas = st.multiselect(
+        areas = common.choice(
+            st.multiselect,
             tr("matches.filter.area"),
             PRIORITY_AREA_KEYS,
             format_func=common.labeller("area."),
             placeholder=tr("matches.filter.any_area"),
             key="mf_area",
         )
-        window = st.selectbox(
+        window = common.choice(
+            st.selectbox,
             tr("matches.filter.window"),
             WINDOWS,
             format_func=common.labeller(fn=_window_label),
@@ -64,14 +66,16 @@ def _filters(options: dict[str, list[str]], previous_visit, not_relevant: frozen
         min_amount = st.number_input(
             tr("matches.filter.min_amount"), min_value=0, value=0, step=1000, key="mf_amount"
         )
-        sources = st.multiselect(
+        sources = common.choice(
+            st.multiselect,
             tr("matches.filter.source"),
             options["sources"],
             format_func=common.source_label,
             placeholder=tr("matches.filter.any_source"),
             key="mf_source",
         )
-        languages = st.multiselect(
+        languages = common.choice(
+            st.multiselect,
             tr("matches.filter.language"),
             options["languages"],
             format_func=common.labeller(fn=_language_label),
@@ -83,7 +87,8 @@ def _filters(options: dict[str, list[str]], previous_visit, not_relevant: frozen
             st.caption(tr("matches.first_visit"))
         else:
             st.caption(tr("matches.last_visit", when=common.fmt_date(previous_visit.date())))
-        sort = st.radio(
+        sort = common.choice(
+            st.radio,
             tr("matches.sort"),
             ("score", "deadline"),
             format_func=common.labeller("matches.sort."),

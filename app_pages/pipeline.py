@@ -26,16 +26,18 @@ def _entry(entry: dict, profile_id: str) -> None:
             st.markdown(f"**{common.safe_text(call.title[:300])}** — {common.safe_text(common.stage_label(stage))}")
             st.caption(
                 common.safe_text(
-                    f"{call.funder or call.source} · {tr('common.deadline')}: {common.deadline_label(call)} · "
+                    f"{call.funder or common.source_label(call.source)} · "
+                    f"{tr('common.deadline')}: {common.deadline_label(call)} · "
                     f"{tr('common.amount')}: {common.fmt_range(call.min_amount_eur, call.max_amount_eur)}"
                 )
             )
         with st.form(f"pl_form_{cid}"):
             c1, c2, c3 = st.columns(3)
-            new_stage = c1.selectbox(
+            new_stage = common.choice(
+                c1.selectbox,
                 tr("pipeline.stage"),
                 services.PIPELINE_STAGES,
-                index=services.PIPELINE_STAGES.index(stage) if stage in services.PIPELINE_STAGES else 0,
+                default=stage if stage in services.PIPELINE_STAGES else None,
                 format_func=common.labeller("stage."),
                 key=f"pl_stage_{cid}",
             )
@@ -111,12 +113,13 @@ def main() -> None:
     requested = sum(e.get("amount_requested") or 0 for e in entries)
     awarded = sum(e.get("amount_awarded") or 0 for e in entries)
     totals = {"requested": common.fmt_eur(requested), "awarded": common.fmt_eur(awarded)}
-    st.write(tr("pipeline.summary", n=len(entries), **totals))
+    st.write(common.trn("pipeline.summary", len(entries), **totals))
     for stage in services.PIPELINE_STAGES:
         group = [e for e in entries if e["stage"] == stage]
         if not group:
             continue
-        st.subheader(f"{common.stage_label(stage)} ({len(group)})", anchor=False)
+        label = common.stage_label(stage)
+        st.subheader(f"{label[:1].upper()}{label[1:]} ({len(group)})", anchor=False)
         for entry in group:
             _entry(entry, profile.id)
 

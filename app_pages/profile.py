@@ -40,17 +40,19 @@ def _form(profile: NgoProfile | None, new: bool) -> None:
         )
         name = st.text_input(tr("profile.name"), value=p.get("name", ""), key=f"pf_name_{suffix}")
         c1, c2 = st.columns(2)
-        legal = c1.selectbox(
+        legal = common.choice(
+            c1.selectbox,
             tr("profile.legal_form"),
             LEGAL_FORMS,
-            index=LEGAL_FORMS.index(p.get("legal_form")) if p.get("legal_form") in LEGAL_FORMS else 0,
+            default=p.get("legal_form") if p.get("legal_form") in LEGAL_FORMS else None,
             format_func=_legal_label(code),
             key=f"pf_legal_{suffix}",
         )
-        area = c2.selectbox(
+        area = common.choice(
+            c2.selectbox,
             tr("profile.priority_area"),
             AREAS,
-            index=AREAS.index(p.get("priority_area")) if p.get("priority_area") in AREAS else 0,
+            default=p.get("priority_area") if p.get("priority_area") in AREAS else None,
             format_func=_area_label(code),
             key=f"pf_area_{suffix}",
         )
@@ -109,6 +111,22 @@ def _form(profile: NgoProfile | None, new: bool) -> None:
     st.rerun()
 
 
+def _imported(stats: services.UpsertStats) -> None:
+    """Report an import. One new profile is what the user meant to open: it becomes the NGO of the
+    sidebar and of the form at once (a rerun, since both are drawn already); after several new ones
+    the NGO stays as it was, and the message says which way it went."""
+    message = tr("profile.imported", new=len(stats.new), changed=len(stats.changed), unchanged=stats.unchanged)
+    if len(stats.new) != 1:
+        st.success(message)
+        return
+    common.select_profile(stats.new[0])
+    profile = services.get_profile(common.get_store(), stats.new[0])
+    name = profile.name if profile is not None else stats.new[0]
+    st.session_state["_profile_imported"] = f"{message} {tr('profile.imported_selected', name=name)}"
+    st.session_state["_profile_mode_next"] = "edit"
+    st.rerun()
+
+
 def _import_export(profile: NgoProfile | None) -> None:
     left, right = st.columns(2)
     with left:
@@ -128,11 +146,7 @@ def _import_export(profile: NgoProfile | None) -> None:
                 st.error(tr("profile.import_error", error=str(exc)))
                 st.caption(tr("profile.import_hint"))
             else:
-                st.success(
-                    tr("profile.imported", new=len(stats.new), changed=len(stats.changed), unchanged=stats.unchanged)
-                )
-                if stats.new:
-                    common.select_profile(stats.new[0])
+                _imported(stats)
     with right:
         st.subheader(tr("profile.export"), anchor=False)
         if profile is not None:
@@ -161,13 +175,17 @@ def main() -> None:
     saved = st.session_state.pop("_profile_saved", None)
     if saved:
         st.success(tr("profile.saved", name=saved))
+    imported = st.session_state.pop("_profile_imported", None)
+    if imported:
+        st.success(imported)
     profile = common.current_profile()
     modes = ["edit", "new"] if profile is not None else ["new"]
     if "_profile_mode_next" in st.session_state:  # a widget's key may change only before it is drawn
         st.session_state["_profile_mode"] = st.session_state.pop("_profile_mode_next")
     if st.session_state.get("_profile_mode") not in modes:
         st.session_state["_profile_mode"] = modes[0]
-    mode = st.radio(
+    mode = common.choice(
+        st.radio,
         tr("profile.mode"),
         modes,
         format_func=common.labeller("profile.mode."),

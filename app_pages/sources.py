@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
-from grantmatch import reports, services
+from grantmatch import i18n, reports, services
 
 ICONS = {"failing": "🔴", "low": "🟠", "stale": "🟡", "never": "⚪", "ok": "🟢"}
 
@@ -20,7 +20,7 @@ def _when(value: datetime | date | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        return f"{common.fmt_date(value.date())} {value.strftime('%H:%M')}"
+        return i18n.fmt_datetime(value, common.lang())
     return common.fmt_date(value)
 
 
@@ -73,14 +73,7 @@ def main() -> None:
         names = ", ".join(common.safe_text(h.source) for h in never)
         st.info(common.tr("mentor.sources.never_head", sources=names))
 
-    titles = services.source_names()
-    # Sources without a scraper (imported or bundled calls) are named after their calls' usual funder.
-    funders: dict[str, Counter] = {}
-    for c in calls.values() if isinstance(calls, dict) else calls:
-        if c.funder:
-            funders.setdefault(c.source, Counter())[c.funder] += 1
-    for key, seen in funders.items():
-        titles.setdefault(key, seen.most_common(1)[0][0])
+    titles = common.source_names()
     counts = Counter(h.state for h in rows)
     cols = st.columns(4)
     cols[0].metric(common.tr("mentor.sources.m_sources"), len(rows))

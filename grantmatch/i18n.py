@@ -2,14 +2,14 @@
 
 Strings live in ``data/i18n/*.json`` as ``{"key": {"lv": "...", "en": "..."}}``; every file there is
 merged into one table (each area of the app keeps its own file). ``t("key", lang, **fmt)`` looks a
-string up and formats it. Dates and amounts follow Latvian conventions: ``22.02.2027.`` and
-``30 000 €``.
+string up and formats it. Dates and amounts follow the language: ``22.02.2027.`` and ``30 000 €``
+in Latvian, ``22 February 2027`` and ``€30,000`` in English.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 
@@ -53,6 +53,14 @@ def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
     return text.format(**fmt) if fmt else text
 
 
+def plural(key: str, n: int, lang: str = DEFAULT_LANG, **fmt: object) -> str:
+    """``key.one`` or ``key.other`` for the count ``n``, formatted with ``n``. Latvian uses the
+    singular for numbers ending in 1 except 11 (``1 konkurss``, ``21 konkurss``, ``11 konkursi``);
+    English for 1 only."""
+    one = n % 10 == 1 and n % 100 != 11 if lang == "lv" else n == 1
+    return t(f"{key}.{'one' if one else 'other'}", lang, n=n, **fmt)
+
+
 def fmt_date(value: date | str | None, lang: str = DEFAULT_LANG, *, empty: str = "—") -> str:
     """``22.02.2027.`` in Latvian, ``22 February 2027`` in English; ``empty`` for none."""
     if value is None or value == "":
@@ -74,6 +82,27 @@ def language_name(code: str, lang: str = DEFAULT_LANG) -> str:
     """A language's name in ``lang`` (``lv`` -> latviešu / Latvian); an unknown code as written."""
     key = f"lang.{code}"
     return t(key, lang) if key in table() else code
+
+
+def fmt_datetime(value: datetime | None, lang: str = DEFAULT_LANG, *, empty: str = "—") -> str:
+    """``05.12.2026. 01:23`` in Latvian, ``5 December 2026 01:23`` in English; ``empty`` for none."""
+    if value is None:
+        return empty
+    return f"{fmt_date(value.date(), lang)} {value:%H:%M}"
+
+
+DATE_PATTERNS = {
+    "lv": {"d3": "%d.%m.%Y.", "moment": "DD.MM.YYYY.", "picker": "DD.MM.YYYY"},
+    "en": {"d3": "%-d %b %Y", "moment": "D MMM YYYY", "picker": "DD/MM/YYYY"},
+}
+"""A date as :func:`fmt_date` writes it, for what formats dates itself: ``d3`` for Altair / Vega
+axes and tooltips, ``moment`` for ``st.column_config.DateColumn``, ``picker`` for ``st.date_input``
+(which takes only day, month and year in some order). English charts use short month names."""
+
+
+def date_pattern(lang: str, syntax: str) -> str:
+    """The date pattern of ``lang`` in ``syntax`` (``d3``, ``moment`` or ``picker``)."""
+    return DATE_PATTERNS.get(lang, DATE_PATTERNS[DEFAULT_LANG])[syntax]
 
 
 def fmt_eur(value: Decimal | float | None, lang: str = DEFAULT_LANG, *, symbol: bool = True, empty: str = "—") -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
+import pyarrow as pa
+import pytest
 from icalendar import Calendar
 
 from grantmatch import reports, services
@@ -47,6 +50,21 @@ def test_ngo_scope_warns_and_lists(custom_env, run_app):
     assert at.get("download_button")
 
 
+def test_closed_pipeline_calls_are_no_deadlines(custom_env, run_app):
+    """Awarded, rejected and dropped calls left the calendar neither as tracked nor as matched."""
+    env = custom_env(profiles=[PROFILE, OTHER], calls=CALLS)
+    store = services.open_store(env.url)
+    for cid in ("soon", "later"):
+        store.track("p", cid)
+    services.update_pipeline(store, "p", "later", stage="awarded", amount_awarded="1000")
+    services.update_pipeline(store, "p", "soon", stage="dropped", reason="Nav laika")
+    at = run_app("calendar", session={"profile_id": "p"})
+    assert not at.exception
+    titles = set(at.dataframe[0].value["Nosaukums"])
+    assert not titles & {"Koncerti vēlāk", "Koncerti un teātris drīz"}, titles
+    assert not any("drīz" in w.value for w in at.warning)
+
+
 def test_ics_of_the_items(custom_env):
     env = custom_env(profiles=[PROFILE], calls=CALLS)
     store = services.open_store(env.url)
@@ -64,6 +82,40 @@ def test_cohort_scope(custom_env, run_app):
     assert not at.exception
     ngos = set(at.dataframe[0].value["Organizācija"])
     assert any("Biedrība Q" in n for n in ngos) and any("Biedrība P" in n for n in ngos)
+
+
+def _chart(at) -> tuple[dict, object]:
+    """The timeline's Vega-Lite spec and its dots (the first dataset) as a DataFrame."""
+    proto = at.get("vega_lite_chart")[0].proto
+    frame = pa.ipc.open_stream(proto.datasets[0].data.data).read_pandas()
+    return json.loads(proto.spec), frame
+
+
+def test_cohort_timeline_has_one_row_per_organisation(custom_env, run_app):
+    """A call several NGOs share is a dot on each NGO's row; rows were named by all the NGOs joined
+    (cut short on the axis, so rows could not be told apart)."""
+    custom_env(profiles=[PROFILE, OTHER], calls=CALLS)
+    at = run_app("calendar", session={"lang": "en"})
+    at.radio(key="cal_scope").set_value("cohort").run()
+    assert not at.exception
+    _spec, dots = _chart(at)
+    assert set(dots["Organisation"]) == {"Biedrība P", "Biedrība Q"}
+    shared = set(at.dataframe[0].value.query("Organisation.str.contains(',')")["Title"])
+    assert shared, "the test needs a call both NGOs match"
+    for call_title in shared:
+        assert sorted(dots[dots["Title"] == call_title]["Organisation"]) == ["Biedrība P", "Biedrība Q"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "axis", "column"), [("lv", "%d.%m.%Y.", "DD.MM.YYYY."), ("en", "%-d %b %Y", "D MMM YYYY")]
+)
+def test_dates_follow_the_language(custom_env, run_app, lang, axis, column):
+    custom_env(profiles=[PROFILE], calls=CALLS)
+    at = run_app("calendar", session={"lang": lang})
+    spec, _dots = _chart(at)
+    assert spec["layer"][0]["encoding"]["x"]["axis"]["format"] == axis
+    config = json.loads(at.dataframe[0].proto.columns)
+    assert next(iter(config.values()))["type_config"]["format"] == column
 
 
 def test_nothing_to_show(custom_env, run_app):

@@ -112,3 +112,17 @@ def test_cohort_opens_an_ngo_matches(custom_env, run_app):
     at.button(key="cohort_open_ngo_go").click().run()
     assert not at.exception
     assert at.session_state["profile_id"] == "jaun"
+
+
+def test_cohort_table_shows_whole_names_and_deadlines(make_app):
+    """Fixed widths cut 'nodibinājums "Centra MARTA Liepājas nodibinājum…' and '26 January 2027 (52 d…'."""
+    import json
+
+    at = make_app("cohort", lang="en")
+    assert not at.exception
+    frame = at.dataframe[0].value
+    widths = {name: col.get("width") for name, col in json.loads(at.dataframe[0].proto.columns).items()}
+    for key in ("mentor.col.ngo", "mentor.col.next_deadline"):
+        label = i18n.t(key, "en")
+        longest = max(frame[label], key=len)
+        assert widths[label] >= 16 + 7 * len(longest), (label, longest, widths[label])  # 14 px text

@@ -109,3 +109,61 @@ def test_why_terms_drop_words_of_longer_terms():
     assert common.why_terms(terms) == ["vizuālo mākslu", "kultūras mantojums", "Liepājā"]
     assert common.why_terms(["a", "A", "b"]) == ["a", "b"]
     assert len(common.why_terms([f"t{i}" for i in range(20)], limit=8)) == 8
+
+
+def _choices(at) -> list:
+    """Every choice widget of the page (not the sidebar's language and NGO pickers)."""
+    found = [*at.radio, *at.selectbox, *at.multiselect, *at.button_group]
+    return [w for w in found if w.key not in ("_lang_choice", "_profile_choice")]
+
+
+@pytest.mark.parametrize(
+    ("page", "pick"),
+    [
+        ("matches", {"mf_sort": "deadline", "mf_window": 30, "mf_area": ["culture"]}),
+        ("profile", {"_profile_mode": "new"}),
+        ("calendar", {"cal_scope": "cohort"}),
+        ("cohort", {"cohort_window": 60}),
+    ],
+)
+def test_a_language_switch_keeps_every_choice_and_resends_it_in_the_new_language(custom_env, run_app, page, pick):
+    """The browser keeps a choice as its label: after LV -> EN it held a Latvian label that matched no
+    option (a selectbox kept showing it, a radio showed nothing chosen). Each choice keeps its value
+    and is sent to the browser again (``set_value``), now with an English label."""
+    custom_env(profiles=[PROFILE, OTHER], calls=[CALL])
+    at = run_app(page)
+    for key, value in pick.items():
+        widget = next(w for w in _choices(at) if w.key == key)
+        widget.set_value(value).run()
+    assert not at.exception
+    at.sidebar.button_group[0].set_value("en").run()
+    assert not at.exception
+    widgets = {w.key: w for w in _choices(at)}
+    for key, value in pick.items():
+        assert widgets[key].value == value, key
+    not_resent = [key for key, w in widgets.items() if not w.proto.set_value]
+    assert not not_resent, f"expected every choice re-sent after the switch, these were not: {not_resent}"
+
+
+def test_dates_and_times_follow_the_language():
+    from datetime import datetime
+
+    from grantmatch import i18n
+
+    when = datetime(2026, 12, 5, 1, 23)
+    assert i18n.fmt_datetime(when, "lv") == "05.12.2026. 01:23"
+    assert i18n.fmt_datetime(when, "en") == "5 December 2026 01:23"
+    assert i18n.fmt_datetime(None, "en") == "—"
+    assert i18n.date_pattern("en", "moment") == "D MMM YYYY"
+    assert i18n.date_pattern("xx", "d3") == i18n.date_pattern("lv", "d3")
+
+
+@pytest.mark.parametrize(
+    ("n", "lv", "en"),
+    [(1, "atlikusi 1 d.", "1 day left"), (2, "atlikušas 2 d.", "2 days left"), (11, "atlikušas 11 d.", "11 days left"),
+     (21, "atlikusi 21 d.", "21 days left")],
+)
+def test_plural_follows_each_language(n, lv, en):
+    from grantmatch import i18n
+
+    assert (i18n.plural("common.days_left", n, "lv"), i18n.plural("common.days_left", n, "en")) == (lv, en)

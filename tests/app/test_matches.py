@@ -304,6 +304,19 @@ def test_card_names_the_source_and_dedupes_reasons(env, run_app):
             assert not any(t != o and f" {t.casefold()} " in f" {o.casefold()} " for o in terms)
 
 
+def test_a_source_without_a_scraper_is_named_after_its_funder(custom_env, run_app):
+    """Cards showed "Nordic Culture Point · ncp" and the Source filter listed "ncp"."""
+    ncp = _call(1, source="ncp", funder="Nordic Culture Point")
+    custom_env(profiles=[PROFILE], calls=[ncp, _call(3)])
+    at = run_app()
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert "Nordic Culture Point" in captions
+    assert not any("ncp" in c for c in captions), captions
+    options = set(at.sidebar.multiselect(key="mf_source").options)
+    assert options == {"Nordic Culture Point", "Valsts kultūrkapitāla fonds"}
+
+
 def test_a_list_of_poor_matches_says_so_and_calls_none_strong(custom_env, run_app):
     # a small social NGO and only research topics (as most of the EU portal is): open to it, since
     # they do not say who may apply, but the best of them is still a weak fit

@@ -34,7 +34,7 @@ def test_move_to_submitted_with_amount_and_notes(app_env, run_app):
     row = next(r for r in store.tracked(pid) if r["call_id"] == c1)
     assert (row["stage"], row["amount_requested"], row["notes"]) == ("submitted", 4500.5, "Iesniegts e-pastā")
     assert any("Saglabāts" in s.value for s in at.success)
-    assert any(s.value.startswith("iesniegts") for s in at.subheader)
+    assert any(s.value.startswith("Iesniegts") for s in at.subheader)
 
 
 @pytest.mark.parametrize(
@@ -89,3 +89,18 @@ def test_call_gone_from_database(custom_env, run_app):
     at = run_app("pipeline")
     assert not at.exception
     assert any("gone" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize(
+    ("lang", "total", "heading"),
+    [("lv", "Kopā: 1 konkurss;", "Interesē (1)"), ("en", "In total: 1 call;", "Interested (1)")],
+)
+def test_one_call_in_total_is_singular_and_stage_headings_start_upper_case(app_env, run_app, lang, total, heading):
+    store = services.open_store(app_env.url)
+    profile = store.list_profiles()[0]
+    call = next(c for c in store.list_calls() if c.deadline and c.deadline.isoformat() > app_env.today)
+    store.track(profile.id, call.id)
+    at = run_app("pipeline", session={"profile_id": profile.id, "lang": lang})
+    assert not at.exception
+    assert any(m.value.startswith(total) for m in at.markdown), [m.value for m in at.markdown][:3]
+    assert [s.value for s in at.subheader] == [heading]

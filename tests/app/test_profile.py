@@ -132,6 +132,34 @@ def test_import_and_export(env, run_app):
     assert services.open_store(env.url).get_profile("importeta").legal_form == "foundation"
 
 
+def test_importing_one_new_profile_opens_it_at_once(env, run_app):
+    """The sidebar and the form used to show the old NGO until the next unrelated click."""
+    at = run_app("profile")
+    before = at.sidebar.selectbox[0].value
+    good = json.dumps({"id": "importeta", "name": "Importētā biedrība", "legal_form": "foundation"})
+    at.file_uploader(key="pf_upload").upload("p.json", good.encode(), "application/json").run()
+    at.button(key="pf_import").click().run()
+    assert not at.exception
+    assert before != "importeta"
+    assert at.sidebar.selectbox[0].value == "importeta"
+    assert at.text_input(key="pf_name_edit_importeta").value == "Importētā biedrība"
+    assert any("1 jauni" in s.value and "Importētā biedrība" in s.value for s in at.success)
+
+
+def test_importing_several_new_profiles_keeps_the_ngo(env, run_app):
+    at = run_app("profile")
+    before = at.sidebar.selectbox[0].value
+    lines = [{"id": f"imp-{i}", "name": f"Importētā {i}", "legal_form": "association"} for i in (1, 2)]
+    text = "\n".join(json.dumps(line) for line in lines)
+    at.file_uploader(key="pf_upload").upload("p.jsonl", text.encode(), "application/json").run()
+    at.button(key="pf_import").click().run()
+    assert not at.exception
+    assert any("2 jauni" in s.value for s in at.success)
+    at.run()  # the next click: still the same NGO
+    assert at.sidebar.selectbox[0].value == before
+    assert at.session_state["profile_id"] == before
+
+
 def test_import_bad_file_shows_error(env, run_app):
     at = run_app("profile")
     bad = '{"id": "x", "name": "X", "annual_budget_eur": "daudz"}'

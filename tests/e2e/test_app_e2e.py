@@ -274,3 +274,23 @@ def test_switch_to_english(page, screenshots):
     go(page, i18n.t("page.cohort", "en"))
     assert i18n.t("mentor.cohort.title", "en") in page.locator("[data-testid='stMain']").inner_text()
     shot(page, screenshots, "12-cohort-en")
+
+
+CHECKED_RADIO = """els => els.filter(i => i.checked).map(i => i.closest('label').innerText.trim())"""
+
+
+def test_a_language_switch_keeps_the_choices_in_the_new_language(page, screenshots):
+    """The browser keeps a choice as its label: after a switch a selectbox kept its old-language label
+    and a radio lost its selection, until the page was left. Both now follow the language at once."""
+    en = lambda key: i18n.t(key, "en")  # noqa: E731 - a short local alias, like lv()
+    go(page, en("page.matches"))
+    page.locator(".st-key-mf_sort label").filter(has_text=en("matches.sort.deadline")).click()
+    wait_idle(page)
+    page.locator("[data-testid='stSidebar'] button").filter(has_text="LV").first.click()
+    wait_idle(page)
+    no_exception(page)
+    checked = page.locator(".st-key-mf_sort input[type='radio']").evaluate_all(CHECKED_RADIO)
+    assert checked == [lv("matches.sort.deadline")]
+    window = page.locator(".st-key-mf_window").inner_text() + page.locator(".st-key-mf_window input").input_value()
+    assert lv("matches.filter.window.any") in window and en("matches.filter.window.any") not in window, window
+    shot(page, screenshots, "13-matches-lv-after-switch")
