@@ -241,10 +241,10 @@ st.caption(tr("draft.page.autosaved", version=version))
 
 st.header(tr("draft.page.versions"))
 versions = services.draft_versions(store, draft_id)
-pick = st.selectbox(
-    tr("draft.page.version"), [v["version"] for v in versions], key=f"{k}version",
-    format_func=lambda n: tr("draft.page.version_item", version=n, saved=next(
-        v["saved_at"] for v in versions if v["version"] == n).strftime("%d.%m.%Y. %H:%M")),
+pick = common.choice(
+    st.selectbox, tr("draft.page.version"), [v["version"] for v in versions], key=f"{k}version",
+    format_func=lambda n: tr("draft.page.version_item", version=n, saved=i18n.fmt_datetime(next(
+        v["saved_at"] for v in versions if v["version"] == n), lang)),
 )  # fmt: skip
 if st.button(tr("draft.page.restore"), key=f"{k}restore", disabled=pick == version):
     restored = services.restore_version(store, draft_id, pick)

@@ -88,6 +88,10 @@ def test_budget_flags_and_english(store, profile):
     total = next(m for m in at.metric if m.label == "Total costs")
     assert total.value.startswith("€5")
     assert service.load_draft(store, rec["id"])["version"] == 2  # opening the page saved nothing new
+    versions = next(sb for sb in at.selectbox if sb.label == "Version")
+    months = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+              "October", "November", "December")
+    assert all(any(m in o for m in months) for o in versions.options), versions.options  # not 05.12.2026.
 
 
 def test_page_from_the_app_entrypoint(store, profile):
