@@ -272,9 +272,9 @@ def _brussels_date(value: str | None) -> date | None:
         return None
     text = value.strip()
     try:
-        if "T" in text:
-            stamp = datetime.strptime(text[:19] + text[23:] if len(text) > 23 else text, "%Y-%m-%dT%H:%M:%S%z")
-            return stamp.astimezone(BRUSSELS).date()
+        if "T" in text:  # "2027-03-04T17:00:00.000+0100" (fromisoformat: no _strptime import, 47 ms a process)
+            stamp = datetime.fromisoformat(text)
+            return stamp.astimezone(BRUSSELS).date() if stamp.tzinfo else stamp.date()
         return date.fromisoformat(text[:10])
     except ValueError:
         try:

@@ -206,3 +206,20 @@ def test_live_search_returns_calls(tmp_path):
     with HttpClient(cache_path=None, delay=1.0) as client:
         result = EuFtScraper().run(client, today=date.today())
     assert result.calls and all(c.url.startswith("https://ec.europa.eu/") for c in result.calls)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2027-03-04T23:30:00.000+0000", date(2027, 3, 5)),  # past midnight in Brussels (UTC+1)
+    ("2027-07-04T22:30:00.000Z", date(2027, 7, 5)),  # summer: UTC+2
+    ("2027-03-04T17:00:00.000+0100", date(2027, 3, 4)),
+    ("2027-03-04T17:00:00+01:00", date(2027, 3, 4)),
+    ("2027-03-04T17:00:00", date(2027, 3, 4)),  # no offset: the date as written
+    ("2027-03-04", date(2027, 3, 4)),
+    ("2027-03-04Tnonsense", date(2027, 3, 4)),
+    ("soon", None),
+    ("", None),
+])
+def test_deadline_stamps_are_brussels_dates(value, expected):
+    from scrapers.sources.eu_ft import _brussels_date
+
+    assert _brussels_date(value) == expected
