@@ -158,22 +158,27 @@ def test_title_grams_are_scikit_learns_bit_for_bit(calls, youth_profile):
         CharGramTfidf().fit_transform(["", "  "])
 
 
-def test_unit_rows_are_scikit_learns_bit_for_bit():
+@pytest.mark.parametrize("chunk", [1 << 18, 7, 1])  # one step, and steps that end inside rows
+def test_unit_rows_are_scikit_learns_bit_for_bit(chunk, monkeypatch):
     from sklearn.preprocessing import normalize
 
+    from matcher import chargrams
     from matcher.chargrams import unit_rows
+
+    monkeypatch.setattr(chargrams, "_CHUNK", chunk)
 
     rng = np.random.default_rng(7)
     for dtype in (np.float32, np.float64):
         m = sp.random(50, 40, density=0.2, format="lil", dtype=dtype, random_state=rng)
-        m[3] = 0  # an empty row stays empty
+        m[0] = 0
+        m[3] = 0  # an empty row stays empty (the first one too)
         m = m.tocsr()
         m.data *= 1000  # values far from 1: the rounding differs if the order of the sums does
         m.data[m.indptr[5]:m.indptr[6]] = 0  # so does a row of stored zeros
         want = normalize(m.copy(), norm="l2")
         got = unit_rows(m)
         assert got.dtype == dtype and np.array_equal(got.data, want.data)
-        assert not np.isnan(got.data).any() and got[3].nnz == 0 and not got[5].data.any()
+        assert not np.isnan(got.data).any() and got[0].nnz == got[3].nnz == 0 and not got[5].data.any()
 
 
 def test_fitting_and_loading_a_matcher_does_not_import_scikit_learn_or_pandas(tmp_path, calls, youth_profile):
