@@ -386,9 +386,7 @@ def place_label(name: str, lang_code: str | None = None) -> str:
 
 
 def applicant_label(kind: object, lang_code: str | None = None) -> str:
-    value = str(getattr(kind, "value", kind))
-    key = f"applicant.{value}"
-    return i18n.t(key, lang_code or lang()) if key in i18n.table() else value
+    return i18n.applicant_label(kind, lang_code or lang())
 
 
 def fit(score: float, best: float | None) -> tuple[float, str]:
@@ -399,36 +397,8 @@ def fit(score: float, best: float | None) -> tuple[float, str]:
 
 
 def fact_text(fact: Any, call: GrantCall, profile: NgoProfile | None, day: date | None = None) -> str:
-    """One eligibility fact in the session language, built from the call's and the profile's data
-    (the matcher's own detail text is bilingual and has ISO dates). Plain text: escape before markdown."""
-    name = str(getattr(fact, "name", ""))
-    outcome = str(getattr(getattr(fact, "outcome", ""), "value", getattr(fact, "outcome", "")))
-    day = day or today()
-    if name == "applicant":
-        allowed = ", ".join(applicant_label(a) for a in call.eligible_applicants)
-        form = applicant_label(profile.legal_form) if profile is not None and profile.legal_form else ""
-        if not call.eligible_applicants:
-            return tr("fact.applicant.not_stated")
-        if not form:
-            return tr("fact.applicant.no_form", allowed=allowed)
-        if outcome == "met":
-            return tr("fact.applicant.met", form=form)
-        return tr("fact.applicant.missed", allowed=allowed, form=form)
-    if name == "geography":
-        where = ", ".join(place_label(g) for g in call.geography)
-        if not call.geography:
-            return tr("fact.geography.not_stated")
-        key = {"met": "fact.geography.met", "missed": "fact.geography.missed"}.get(outcome, "fact.geography.check")
-        return tr(key, where=where)
-    if name == "deadline":
-        if call.deadline is None:
-            return tr("fact.deadline.rolling")
-        days = (call.deadline - day).days
-        if days < 0:
-            return tr("fact.deadline.closed", date=fmt_date(call.deadline))
-        left = tr("common.today") if days == 0 else trn("common.days_left", days)
-        return tr("fact.deadline.open", date=fmt_date(call.deadline), left=left)
-    return bilingual(str(getattr(fact, "detail", "")))
+    """One eligibility fact in the session language (:func:`grantmatch.i18n.fact_text`)."""
+    return i18n.fact_text(fact, call, profile, lang(), day or today())
 
 
 def fact_lines(facts: Any, call: GrantCall, profile: NgoProfile | None, day: date | None = None) -> str:

@@ -78,6 +78,47 @@ def place_label(name: str, lang: str = DEFAULT_LANG) -> str:
     return t(key, lang) if key in table() else name
 
 
+def applicant_label(kind: object, lang: str = DEFAULT_LANG) -> str:
+    """An applicant type in ``lang`` (``association`` -> biedrība / association); unknown ones as written."""
+    value = str(getattr(kind, "value", kind))
+    key = f"applicant.{value}"
+    return t(key, lang) if key in table() else value
+
+
+def fact_text(fact: object, call: object, profile: object | None, lang: str, day: date) -> str:
+    """One eligibility fact (a matcher ``EligibilityFact`` about ``call`` for ``profile``) in ``lang``,
+    written from the call's and the profile's data: place and applicant names, dates as ``fmt_date``
+    writes them. (The matcher's own detail text is bilingual, with codes and ISO dates.) Plain text."""
+    name = str(getattr(fact, "name", ""))
+    outcome = str(getattr(getattr(fact, "outcome", ""), "value", getattr(fact, "outcome", "")))
+    if name == "applicant":
+        allowed = ", ".join(applicant_label(a, lang) for a in call.eligible_applicants)
+        form = applicant_label(profile.legal_form, lang) if profile is not None and profile.legal_form else ""
+        if not call.eligible_applicants:
+            return t("fact.applicant.not_stated", lang)
+        if not form:
+            return t("fact.applicant.no_form", lang, allowed=allowed)
+        if outcome == "met":
+            return t("fact.applicant.met", lang, form=form)
+        return t("fact.applicant.missed", lang, allowed=allowed, form=form)
+    if name == "geography":
+        where = ", ".join(place_label(g, lang) for g in call.geography)
+        if not call.geography:
+            return t("fact.geography.not_stated", lang)
+        key = {"met": "fact.geography.met", "missed": "fact.geography.missed"}.get(outcome, "fact.geography.check")
+        return t(key, lang, where=where)
+    if name == "deadline":
+        if call.deadline is None:
+            return t("fact.deadline.rolling", lang)
+        days = (call.deadline - day).days
+        if days < 0:
+            return t("fact.deadline.closed", lang, date=fmt_date(call.deadline, lang))
+        left = t("common.today", lang) if days == 0 else plural("common.days_left", days, lang)
+        return t("fact.deadline.open", lang, date=fmt_date(call.deadline, lang), left=left)
+    detail = str(getattr(fact, "detail", ""))
+    return detail.split(" / ", 1)[0 if lang == "lv" else 1] if " / " in detail else detail
+
+
 def language_name(code: str, lang: str = DEFAULT_LANG) -> str:
     """A language's name in ``lang`` (``lv`` -> latviešu / Latvian); an unknown code as written."""
     key = f"lang.{code}"

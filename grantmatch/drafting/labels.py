@@ -18,19 +18,6 @@ def label(key: str, lang: str, **fmt: object) -> str:
     return i18n.t(_PREFIX + key, lang, **fmt)
 
 
-APPLICANT_NAMES: dict[str, dict[str, str]] = {
-    "association": {"lv": "biedrība", "en": "association"},
-    "foundation": {"lv": "nodibinājums", "en": "foundation"},
-    "religious_org": {"lv": "reliģiska organizācija", "en": "religious organisation"},
-    "municipality": {"lv": "pašvaldība", "en": "municipality"},
-    "school": {"lv": "izglītības iestāde", "en": "school"},
-    "company": {"lv": "komersants", "en": "company"},
-    "individual": {"lv": "fiziska persona", "en": "individual"},
-    "informal_group": {"lv": "neformāla grupa", "en": "informal group"},
-    "research_org": {"lv": "pētniecības organizācija", "en": "research organisation"},
-    "public_body": {"lv": "valsts iestāde", "en": "public body"},
-}
-
 def fmt_date(d: date | str | None, lang: str) -> str:
     return i18n.fmt_date(d, lang, empty="")
 

@@ -18,7 +18,7 @@ from typing import Any
 from grantmatch import i18n
 from grantmatch.drafting.budget import BudgetLine, compute_budget
 from grantmatch.drafting.extract import extract_requirements, pick_sentences, split_sentences
-from grantmatch.drafting.labels import APPLICANT_NAMES, fmt_date, fmt_money, fmt_pct, label
+from grantmatch.drafting.labels import fmt_date, fmt_money, fmt_pct, label
 from grantmatch.drafting.templates import Template, choose_template, load_templates
 from grantmatch.models import EligibilityFact, GrantCall, NgoProfile
 
@@ -41,14 +41,6 @@ def eligibility_facts(profile: NgoProfile, call: GrantCall, today: date) -> tupl
         logger.warning("eligibility check unavailable", extra={"call_id": call.id})
         return ()
     return tuple(check(profile, call, today))
-
-
-def _in_lang(detail: str, lang: str) -> str:
-    """The matcher writes details as "latviski / in English": keep the draft's language."""
-    if " / " not in detail:
-        return detail
-    lv, en = detail.split(" / ", 1)
-    return lv if lang == "lv" else en
 
 
 def call_words(text: str, call: GrantCall, lang: str) -> str:
@@ -116,7 +108,7 @@ def checklist_items(call: GrantCall, lang: str, *, top: int = 8) -> list[dict[st
             {"text": label("check_cofinancing", lang, pct=fmt_pct(call.cofinancing_pct, lang)), "source": "call"}
         )
     if call.eligible_applicants:
-        who = ", ".join(APPLICANT_NAMES[a.value][lang] for a in call.eligible_applicants)
+        who = ", ".join(i18n.applicant_label(a, lang) for a in call.eligible_applicants)
         items.append({"text": label("check_applicants", lang, who=who), "source": "call"})
     if call.geography:
         where = ", ".join(i18n.place_label(p, lang) for p in call.geography)
@@ -238,7 +230,8 @@ def build_draft(
         },
         "checklist": checklist_items(call, lang),
         "eligibility": [
-            {"name": f.name, "outcome": str(f.outcome), "detail": _in_lang(f.detail, lang)} for f in facts
+            {"name": f.name, "outcome": str(f.outcome), "detail": i18n.fact_text(f, call, profile, lang, today)}
+            for f in facts
         ],
         "sections": sections,
         "logframe": _logframe(profile, call, lang, sentences),

@@ -67,10 +67,12 @@ def test_eligibility_facts_are_carried_in_draft_language(profile, sif_call):
 
     late = build_draft(profile, sif_call, today=date(2027, 3, 1))
     deadline = next(f for f in late["eligibility"] if f["name"] == "deadline")
-    assert deadline["outcome"] == "missed" and "termiņš beidzās" in deadline["detail"]
-    given = (EligibilityFact("applicant", "unknown", "a / b"),)
+    assert deadline["outcome"] == "missed" and deadline["detail"] == "beidzās 22.02.2027."
+    en = build_draft(profile, sif_call, today=date(2027, 3, 1), lang="en")
+    assert next(f["detail"] for f in en["eligibility"] if f["name"] == "geography") == "within the call's area: Latvia"
+    given = (EligibilityFact("budget", "unknown", "a / b"),)  # a fact the app has no words of its own for
     d = build_draft(profile, sif_call, today=TODAY, facts=given, lang="en")
-    assert d["eligibility"] == [{"name": "applicant", "outcome": "unknown", "detail": "b"}]
+    assert d["eligibility"] == [{"name": "budget", "outcome": "unknown", "detail": "b"}]
 
 
 def test_suggested_budget_fits_the_call_and_edits_are_flagged(profile, sif_call):
