@@ -250,6 +250,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Fetch one page once and save it as a test fixture (for maintainers)."""
         try:
+            scrape_job.parser_callbacks(source)  # an unknown key is bad input (exit 2), as for parse
+        except ScrapeError as exc:
+            raise fail(str(exc)) from None
+        try:
             url, out = scrape_job.fixture_target(source, url, out)
             size = scrape_job.save_fixture(source, url, out)
         except ScrapeError as exc:

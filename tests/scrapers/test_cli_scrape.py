@@ -87,6 +87,12 @@ def test_save_fixture_uses_the_sources_own_request(served, tmp_path, monkeypatch
     assert served.hits[-1].method == "POST"
 
 
+@pytest.mark.parametrize("command", [["parse", "nope", "x.html"], ["save-fixture", "nope"]])
+def test_an_unknown_source_key_is_a_usage_error(command):
+    result = runner.invoke(app, command)
+    assert result.exit_code == 2 and "expected a known source key, found 'nope'" in result.output
+
+
 def test_fixture_target_defaults_to_the_start_page_and_its_fixture_file():
     url, out = scrape_job.fixture_target("sif", None, None)
     assert url == "https://www.sif.gov.lv/lv/rss/articles"
