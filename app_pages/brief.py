@@ -23,8 +23,8 @@ def _slug(text: str) -> str:
 
 # Fixed widths (px) so that a long call title does not push the rest out of sight.
 _WIDTHS = {
-    "mentor.col.call": 320,
-    "mentor.col.why": 280,
+    "mentor.col.call": 300,
+    "mentor.col.why": 260,
     "mentor.col.funder": 180,
     "mentor.col.amount": 150,
     "mentor.col.deadline": 170,
@@ -42,13 +42,13 @@ def _widths(head: list[str]) -> dict:
 
 
 def _why_first(frame: pd.DataFrame) -> pd.DataFrame:
-    """The reason a call matches right after its title: as the last of five wide columns it was off
-    screen (the downloads keep the documents' order)."""
-    why = common.tr("mentor.col.why")
-    if why not in frame.columns or frame.columns[0] == why:
+    """The reason a call matches, then its deadline, right after its title: in the documents' order
+    (funder, amount, deadline, reason) the deadline and the reason were off screen at 1400 px. The
+    funder, least needed in a consultation, goes last. (The downloads keep the documents' order.)"""
+    first = [common.tr("mentor.col.why"), common.tr("mentor.col.deadline"), common.tr("mentor.col.amount")]
+    if frame.columns[0] in first or not all(c in frame.columns for c in first):
         return frame
-    order = [frame.columns[0], why, *(c for c in frame.columns[1:] if c != why)]
-    return frame[order]
+    return frame[[frame.columns[0], *first, *(c for c in frame.columns[1:] if c not in first)]]
 
 
 def _render(brief: reports.Brief) -> None:

@@ -74,9 +74,10 @@ def test_brief_in_english(custom_env, run_app):
     assert "Deadlines in the next 30 days" in _markdown(at)
 
 
-def test_why_it_matches_is_next_to_the_call(make_app):
-    """It was the last of five fixed-width columns, off screen."""
+def test_why_it_matches_and_the_deadline_are_next_to_the_call(make_app):
+    """The reason and the deadline were the last of five fixed-width columns, off screen."""
     at = make_app("brief", lang="en")
     assert not at.exception
     frame = at.dataframe[0].value
-    assert list(frame.columns[:2]) == [i18n.t("mentor.col.call", "en"), i18n.t("mentor.col.why", "en")]
+    want = ["mentor.col.call", "mentor.col.why", "mentor.col.deadline", "mentor.col.amount", "mentor.col.funder"]
+    assert list(frame.columns) == [i18n.t(k, "en") for k in want]
