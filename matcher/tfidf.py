@@ -249,6 +249,8 @@ class Matcher:
     three times (it usually sums the mission up): eval set 0.850 / 0.842, cordis full 0.841 / 0.852,
     titles 0.314 / 0.309 (no steady direction: noise). Non-text features zeroed one at a time change
     no cordis figure (its profiles state no area, place, size or budget): its score is the text alone.
+    Query terms found in more than 50 / 30 / 10 % of the calls left out of the whole-profile query:
+    cordis full 0.839 / 0.818 / 0.788 (eval 0.851 / 0.851 / 0.854, titles unchanged).
 
     Latvian names: a capitalised word the dictionaries do not know is kept as written (a name). Such
     words with Latvian letters lemmatised and stemmed as usual instead (a sentence-initial
