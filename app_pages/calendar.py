@@ -14,14 +14,6 @@ from grantmatch import i18n, reports, services
 WARN_DAYS = 14
 
 
-def _live(store: services.Store, profile, day) -> list[services.RankedCall]:
-    """The NGO's ranking without the calls it closed in its pipeline (awarded, rejected, dropped)
-    or marked "not relevant": neither is a deadline to keep (as on the Cohort page)."""
-    closed = {r["call_id"] for r in services.tracked_rows(store, profile.id) if r["stage"] in reports.TERMINAL_STAGES}
-    hidden = services.not_relevant(services.feedback(store, profile.id)) | closed
-    return services.filter_ranked(common.get_ranking(profile), services.MatchFilters(hidden=hidden), today=day)
-
-
 def main() -> None:
     store = common.guarded(common.get_store, "app.db_error")
     st.title(tr("calendar.title"))
@@ -42,7 +34,11 @@ def main() -> None:
     names = {p.id: p.name for p in everyone}
     day = common.today()
     calls = common.guarded(common.get_calls, "app.db_error")
-    ranked = common.guarded(lambda: {p.id: _live(store, p, day) for p in chosen} if top else {}, "app.matcher_error")
+    ranked = common.guarded(  # neither the calls marked "not relevant" nor the closed ones are deadlines to keep
+        lambda: {p.id: services.without_not_relevant(store, p.id, common.get_ranking(p), today=day, closed_too=True)
+                 for p in chosen} if top else {},
+        "app.matcher_error",
+    )
     active = services.active_tracked_calls(store, calls)
     tracked = {p.id: active.get(p.id, []) for p in chosen}
     items = reports.upcoming_deadlines(ranked, today=day, days=None, tracked=tracked, top=top)

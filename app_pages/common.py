@@ -355,14 +355,6 @@ def why_terms(terms: Any, limit: int = 8) -> list[str]:
     return reports.reason_terms(terms, limit)
 
 
-def bilingual(text: str) -> str:
-    """Pick one side of a ``"latviski / in English"`` text (the matcher's facts and reasons)."""
-    if " / " not in text:
-        return text
-    lv_part, en_part = text.split(" / ", 1)
-    return lv_part if lang() == "lv" else en_part
-
-
 def deadline_label(call: GrantCall, day: date | None = None) -> str:
     """``22.02.2027. (atlikušas 12 d.)``, or rolling / closed / forthcoming."""
     day = day or today()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from grantmatch import scrape_job, services
+from grantmatch import i18n, scrape_job, services
 from grantmatch.cli_common import fail, parse_today
 from grantmatch.cli_log import format_value
 from grantmatch.store import StoreError
@@ -22,7 +22,17 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
 def _fmt_time(value) -> str:
-    return value.strftime("%d.%m.%Y. %H:%M") if value else "—"
+    return i18n.fmt_datetime(value, "lv")  # the CLI's reports write Latvian dates
+
+
+def _known_source(key: str) -> None:
+    """End the command as bad input (exit 2, the known keys listed) when ``key`` names no source."""
+    from scrapers import registry
+
+    try:
+        registry.get(key)
+    except ScrapeError as exc:
+        raise fail(str(exc)) from None
 
 
 def _show(table, plain: list[str], errors: dict[str, Sequence[str]]) -> None:
@@ -138,12 +148,9 @@ def register(app: typer.Typer) -> None:
         from scrapers import registry
 
         ref = parse_today(today)
-        try:
-            keys = list(source) if source else list(registry.all_scrapers())
-            for key in keys:
-                registry.get(key)
-        except ScrapeError as exc:
-            raise fail(str(exc)) from None
+        keys = list(source) if source else list(registry.all_scrapers())
+        for key in keys:
+            _known_source(key)
         try:
             store = services.open_store()
         except StoreError as exc:
@@ -213,10 +220,8 @@ def register(app: typer.Typer) -> None:
         and its URL: --callback parse_article --url https://...
         """
         day = parse_today(today) if today else None
-        try:
-            callbacks = scrape_job.parser_callbacks(source)
-        except ScrapeError as exc:
-            raise fail(str(exc)) from None
+        _known_source(source)
+        callbacks = scrape_job.parser_callbacks(source)
         if callback not in callbacks:
             raise fail(f"--callback: expected one of {source}'s parsers ({', '.join(callbacks)}), found {callback!r}")
         url = url or scrape_job.start_url(source, callback)
@@ -249,10 +254,7 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Fetch one page once and save it as a test fixture (for maintainers)."""
-        try:
-            scrape_job.parser_callbacks(source)  # an unknown key is bad input (exit 2), as for parse
-        except ScrapeError as exc:
-            raise fail(str(exc)) from None
+        _known_source(source)
         try:
             url, out = scrape_job.fixture_target(source, url, out)
             size = scrape_job.save_fixture(source, url, out)

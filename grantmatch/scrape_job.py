@@ -539,10 +539,9 @@ def parse_saved_page(
     through a link needs its own).
     """
     scraper = registry.get(key)()
-    if callback not in parser_callbacks(key):
-        raise ScrapeError(
-            f"{key}: expected a parser method ({', '.join(parser_callbacks(key))}), found {callback!r}", source=key
-        )
+    callbacks = parser_callbacks(key)
+    if callback not in callbacks:
+        raise ScrapeError(f"{key}: expected a parser method ({', '.join(callbacks)}), found {callback!r}", source=key)
     url = url or start_url(key, callback)
     if not url:
         raise ScrapeError(f"{key}: expected the URL of the page {callback} reads, found none", source=key)

@@ -393,9 +393,18 @@ def not_relevant(marks: dict[str, bool]) -> frozenset[str]:
     return frozenset(cid for cid, relevant in marks.items() if relevant is False)
 
 
-def without_not_relevant(store: Store, profile_id: str, ranked: list[RankedCall], *, today: date) -> list[RankedCall]:
-    """``ranked`` without the calls the NGO marked "not relevant" (briefs and the cohort overview)."""
-    return filter_ranked(ranked, MatchFilters(hidden=not_relevant(store.feedback(profile_id))), today=today)
+def without_not_relevant(
+    store: Store, profile_id: str, ranked: list[RankedCall], *, today: date, closed_too: bool = False
+) -> list[RankedCall]:
+    """``ranked`` without the calls the NGO marked "not relevant" (briefs and the cohort overview);
+    with ``closed_too``, also without the calls it closed in its pipeline (awarded, rejected, dropped:
+    the calendar, where neither is a deadline to keep)."""
+    hidden = not_relevant(store.feedback(profile_id))
+    if closed_too:
+        from grantmatch.reports import TERMINAL_STAGES
+
+        hidden |= {r["call_id"] for r in store.tracked(profile_id) if r["stage"] in TERMINAL_STAGES}
+    return filter_ranked(ranked, MatchFilters(hidden=hidden), today=today)
 
 
 def track(store: Store, profile_id: str, call_id: str) -> None:
@@ -639,11 +648,6 @@ def pipeline_entries(store: Store, profile_id: str) -> list[dict[str, Any]]:
         return (order.get(e["stage"], 99), deadline is None, deadline or date.max)
 
     return sorted(out, key=key)
-
-
-def tracked_calls(store: Store, profile_id: str) -> list[GrantCall]:
-    """The calls a profile tracks (still in the database)."""
-    return [e["call"] for e in pipeline_entries(store, profile_id) if e["call"] is not None]
 
 
 # --------------------------------------------------------------------------- mentor (Cohort, Brief, Sources)

@@ -909,7 +909,8 @@ class Matcher:
         (``plain_q`` when feedback has changed ``q``). Feedback adds the relevant calls' words to the
         query and takes the not-relevant calls' words away: against the unchanged scale, calls like the
         relevant ones rise, calls like the others fall, and the rest keep their score. (Scaled by the
-        changed query's best call, the marked call itself, every other call fell after a thumbs-up.)"""
+        changed query's best call, which is the marked call itself, every other call fell after a
+        thumbs-up.)"""
         text = self._text_scores(q)
         scale = text if plain_q is None or plain_q is q else self._text_scores(plain_q)
         top_text = float((scale * ok).max()) if len(scale) else 0.0  # text >= 0; a masked max is slower
@@ -1080,10 +1081,10 @@ class Matcher:
         """Column -> the word (or adjacent pair) as ``call`` writes it, lower-cased: "kurzemes kultūras",
         where the corpus-wide most common forms of each word would read "kurzeme kultūra"."""
         nu, codes = self.n_unigrams_, self.bigram_codes_
+        lang = call.language or guess_language(call.text)
         out: dict[int, str] = {}
         for text in (call.title, call.programme or "", call.summary):
-            pairs = [(self.vocabulary_.get(k), w.lower())
-                     for k, w in self.analyzer_.key_words(text, call.language or guess_language(call.text))]
+            pairs = [(self.vocabulary_.get(k), w.lower()) for k, w in self.analyzer_.key_words(text, lang)]
             for (a, wa), (b, wb) in zip(pairs, [*pairs[1:], (None, "")], strict=False):
                 if a is None:
                     continue
