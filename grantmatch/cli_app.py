@@ -45,8 +45,10 @@ def register(app: typer.Typer) -> None:
 
     @app.command("serve")
     def serve(
-        port: int = typer.Option(8501, help="Port to listen on."),
-        address: str = typer.Option("127.0.0.1", help="Address to listen on (0.0.0.0 for every interface)."),
+        port: int = typer.Option(8501, metavar="<port>", help="Port to listen on."),
+        address: str = typer.Option(
+            "127.0.0.1", metavar="<address>", help="Address to listen on (0.0.0.0 for every interface)."
+        ),
     ) -> None:
         """Start the web app (creates and seeds the database on first use)."""
         _warm_up()

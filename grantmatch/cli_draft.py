@@ -22,13 +22,21 @@ def register(app: typer.Typer) -> None:
     @app.command("draft")
     def draft(
         out: Path = typer.Option(..., "--out", help="Output file: .docx or .md"),
-        profile: str = typer.Option(None, "--profile", help="NGO profile id (in the database)."),
-        call: str = typer.Option(None, "--call", help="Grant call id (in the database)."),
-        template: str = typer.Option(None, "--template", help="Template name; default: chosen from the call."),
-        lang: str = typer.Option(None, "--lang", help="lv or en; default: the call's language."),
-        today: str = typer.Option(None, "--today", help="YYYY-MM-DD for the deadline check; default: today."),
-        draft_id: int = typer.Option(None, "--draft", help="Export a saved draft instead of building one."),
-        version: int = typer.Option(None, "--version", help="With --draft: which version (default: newest)."),
+        profile: str = typer.Option(None, "--profile", metavar="<id>", help="NGO profile id (in the database)."),
+        call: str = typer.Option(None, "--call", metavar="<id>", help="Grant call id (in the database)."),
+        template: str = typer.Option(
+            None, "--template", metavar="<name>", help="Template name; default: chosen from the call."
+        ),
+        lang: str = typer.Option(None, "--lang", metavar="<lv|en>", help="lv or en; default: the call's language."),
+        today: str = typer.Option(
+            None, "--today", metavar="<date>", help="YYYY-MM-DD for the deadline check; default: today."
+        ),
+        draft_id: int = typer.Option(
+            None, "--draft", metavar="<id>", help="Export a saved draft instead of building one."
+        ),
+        version: int = typer.Option(
+            None, "--version", metavar="<n>", help="With --draft: which version (default: newest)."
+        ),
         save: bool = typer.Option(False, "--save", help="Also save the new draft in the database."),
         guidance: bool = typer.Option(True, "--guidance/--no-guidance", help="Include the template's guidance."),
     ) -> None:

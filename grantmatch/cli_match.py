@@ -72,9 +72,13 @@ def register(app: typer.Typer) -> None:
     def rank(
         profiles: Path = typer.Option(..., "--profiles", help="NGO profiles (JSONL, or one JSON object)."),
         calls: Path = typer.Option(..., "--calls", help="Grant calls (JSONL)."),
-        top: int = typer.Option(10, "--top", min=1, help="How many calls per profile."),
-        today: str = typer.Option(None, "--today", help="YYYY-MM-DD; calls closed before it are left out."),
-        fmt: str = typer.Option("jsonl", "--format", help="jsonl (one line per profile) or table."),
+        top: int = typer.Option(10, "--top", metavar="<n>", min=1, help="How many calls per profile."),
+        today: str = typer.Option(
+            None, "--today", metavar="<date>", help="YYYY-MM-DD; calls closed before it are left out."
+        ),
+        fmt: str = typer.Option(
+            "jsonl", "--format", metavar="<jsonl|table>", help="jsonl (one line per profile) or table."
+        ),
         skip_invalid: bool = typer.Option(False, "--skip-invalid", help=SKIP_HELP),
     ) -> None:
         """Rank the calls each organisation may apply for, best first."""
@@ -105,8 +109,10 @@ def register(app: typer.Typer) -> None:
         profiles: Path = typer.Option(..., "--profiles", help="Profiles (JSONL)."),
         calls: Path = typer.Option(..., "--calls", help="Calls (JSONL)."),
         qrels: Path = typer.Option(..., "--qrels", help="profile_id<TAB>call_id<TAB>grade"),
-        today: str = typer.Option(None, "--today", help="YYYY-MM-DD (default: today)."),
-        split: str = typer.Option(None, "--split", help="Only profiles whose 'split' field is this (dev/test)."),
+        today: str = typer.Option(None, "--today", metavar="<date>", help="YYYY-MM-DD (default: today)."),
+        split: str = typer.Option(
+            None, "--split", metavar="<dev|test>", help="Only profiles whose 'split' field is this (dev/test)."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
         skip_invalid: bool = typer.Option(False, "--skip-invalid", help=SKIP_HELP),
     ) -> None:
@@ -131,9 +137,13 @@ def register(app: typer.Typer) -> None:
         profiles: Path = typer.Option(..., "--profiles", help="Profiles (JSONL)."),
         calls: Path = typer.Option(..., "--calls", help="Calls (JSONL)."),
         qrels: Path = typer.Option(..., "--qrels", help="profile_id<TAB>call_id<TAB>grade"),
-        today: str = typer.Option(None, "--today", help="YYYY-MM-DD (default: today)."),
-        split: str = typer.Option(None, "--split", help="Only profiles whose 'split' field is this (dev/test)."),
-        c: float = typer.Option(1.0, "--c", min=1e-6, help="Inverse L2 strength of the logistic regression."),
+        today: str = typer.Option(None, "--today", metavar="<date>", help="YYYY-MM-DD (default: today)."),
+        split: str = typer.Option(
+            None, "--split", metavar="<dev|test>", help="Only profiles whose 'split' field is this (dev/test)."
+        ),
+        c: float = typer.Option(
+            1.0, "--c", metavar="<number>", min=1e-6, help="Inverse L2 strength of the logistic regression."
+        ),
         keep: list[str] = typer.Option([], "--keep", help="A feature to leave at its current weight (repeatable)."),
         as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
         skip_invalid: bool = typer.Option(False, "--skip-invalid", help=SKIP_HELP),
@@ -167,11 +177,11 @@ def register(app: typer.Typer) -> None:
 
     @app.command("bench")
     def bench(
-        n_calls: int = typer.Option(10000, "--calls", min=10, help="Corpus size to build."),
+        n_calls: int = typer.Option(10000, "--calls", metavar="<n>", min=10, help="Corpus size to build."),
         source: Path = typer.Option(None, "--from", help="Calls to build it from (default: bundled data)."),
         profiles: Path = typer.Option(None, "--profiles", help="Profiles to rank for (default: bundled)."),
-        repeats: int = typer.Option(5, "--repeats", min=1, help="Rankings per profile for the timing."),
-        seed: int = typer.Option(0, "--seed", help="Seed of the deterministic corpus builder."),
+        repeats: int = typer.Option(5, "--repeats", metavar="<n>", min=1, help="Rankings per profile for the timing."),
+        seed: int = typer.Option(0, "--seed", metavar="<n>", help="Seed of the deterministic corpus builder."),
     ) -> None:
         """Fit time, rank p50/p95 and peak memory at N calls, beside scikit-learn TF-IDF + cosine."""
         from matcher import bench as bench_mod

@@ -130,12 +130,17 @@ def register(app: typer.Typer) -> None:
     @app.command("scrape")
     def scrape(
         source: list[str] = typer.Option(None, "--source", "-s", help="Source key (repeat for several); default all."),
-        delay: float = typer.Option(1.0, "--delay", help="Seconds between two requests to the same host."),
+        delay: float = typer.Option(
+            1.0, "--delay", metavar="<seconds>", help="Seconds between two requests to the same host."
+        ),
         workers: int = typer.Option(
-            4, "--workers", "-w", min=1, help="Sources scraped at once (requests to one host stay one at a time)."
+            4, "--workers", "-w", metavar="<n>", min=1,
+            help="Sources scraped at once (requests to one host stay one at a time)."
         ),
         no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the HTTP cache (no conditional requests)."),
-        today: str = typer.Option(None, "--today", help="Reference date YYYY-MM-DD (default: the real date)."),
+        today: str = typer.Option(
+            None, "--today", metavar="<date>", help="Reference date YYYY-MM-DD (default: the real date)."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print the report as JSON instead of a table."),
     ) -> None:
         """Scrape the funding sources and store new and changed calls.
@@ -186,7 +191,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command("sources")
     def sources(
-        today: str = typer.Option(None, "--today", help="Reference date YYYY-MM-DD (default: the real date)."),
+        today: str = typer.Option(
+            None, "--today", metavar="<date>", help="Reference date YYYY-MM-DD (default: the real date)."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print JSON lines instead of a table."),
     ) -> None:
         """Source health: last success, counts, failing since, flags."""
@@ -207,12 +214,16 @@ def register(app: typer.Typer) -> None:
         source: str = typer.Argument(..., help="Source key, e.g. liepaja, eu-ft."),
         file: Path = typer.Argument(..., help="A saved page (HTML, XML or JSON)."),
         url: str = typer.Option(
-            None, "--url", help="The page's real URL (default: the source's start URL read by --callback)."
+            None, "--url", metavar="<url>",
+            help="The page's real URL (default: the source's start URL read by --callback)."
         ),
         callback: str = typer.Option(
-            "parse", "--callback", help="Parser method: parse for a start page, parse_<kind> for a linked page."
+            "parse", "--callback", metavar="<method>",
+            help="Parser method: parse for a start page, parse_<kind> for a linked page."
         ),
-        today: str = typer.Option(None, "--today", help="Reference date YYYY-MM-DD given to the parser."),
+        today: str = typer.Option(
+            None, "--today", metavar="<date>", help="Reference date YYYY-MM-DD given to the parser."
+        ),
     ) -> None:
         """Print what a saved page yields, as JSONL (follow-up requests on stderr).
 
@@ -248,7 +259,10 @@ def register(app: typer.Typer) -> None:
     @app.command("save-fixture")
     def save_fixture(
         source: str = typer.Argument(..., help="Source key."),
-        url: str = typer.Option(None, "--url", help="The page to fetch once (default: the source's first start URL)."),
+        url: str = typer.Option(
+            None, "--url", metavar="<url>",
+            help="The page to fetch once (default: the source's first start URL)."
+        ),
         out: Path = typer.Option(
             None, "--out", help="Where to write it (default: the page's fixture file under tests/fixtures/<key>/)."
         ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -65,5 +66,7 @@ def test_help_is_english_and_flags_have_no_placeholder():
     for name in names:
         out = runner.invoke(app, [name, "--help"] if name else ["--help"]).stdout
         assert "<bool>" not in out, name
+        # an option's placeholder says what to give (<date>, <n>, <jsonl|table>), not a Python type
+        assert not re.search(r"--[\w-]+ <(str|int|float)( range)?>", out), (name, out)
         assert not any(c in out for c in "āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽ"), (name, out)  # English help throughout
     assert len(names) > 15
