@@ -67,9 +67,10 @@ def _render(brief: reports.Brief) -> None:
 def _record_form(store, profile) -> None:
     st.subheader(common.tr("mentor.brief.record"))
     with st.form("brief_record_form", clear_on_submit=True):
-        held = st.date_input(common.tr("mentor.brief.held_on"), value=common.today(),
+        # keyed: a language switch changes the labels, and must not lose what is being written
+        held = st.date_input(common.tr("mentor.brief.held_on"), value=common.today(), key="brief_held",
                              format=i18n.date_pattern(common.lang(), "picker"))
-        notes = st.text_area(common.tr("mentor.brief.notes_input"), max_chars=5000)
+        notes = st.text_area(common.tr("mentor.brief.notes_input"), max_chars=5000, key="brief_notes")
         submitted = st.form_submit_button(common.tr("mentor.brief.record_button"), type="primary")
     if submitted:
         now = datetime.now(UTC)

@@ -134,11 +134,13 @@ def fmt_datetime(value: datetime | None, lang: str = DEFAULT_LANG, *, empty: str
 
 DATE_PATTERNS = {
     "lv": {"d3": "%d.%m.%Y.", "moment": "DD.MM.YYYY.", "picker": "DD.MM.YYYY"},
-    "en": {"d3": "%-d %b %Y", "moment": "D MMM YYYY", "picker": "DD/MM/YYYY"},
+    "en": {"d3": "%-d %b %Y", "moment": "D MMM YYYY", "picker": "DD.MM.YYYY"},
 }
 """A date as :func:`fmt_date` writes it, for what formats dates itself: ``d3`` for Altair / Vega
 axes and tooltips, ``moment`` for ``st.column_config.DateColumn``, ``picker`` for ``st.date_input``
-(which takes only day, month and year in some order). English charts use short month names."""
+(which takes only day, month and year in some order). English charts use short month names.
+The picker reads day.month.year in both languages: Streamlit counts a date input's format as part of
+its identity, so a format that changed with the language reset a date being entered."""
 
 
 def date_pattern(lang: str, syntax: str) -> str:

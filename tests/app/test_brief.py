@@ -81,3 +81,16 @@ def test_why_it_matches_and_the_deadline_are_next_to_the_call(make_app):
     frame = at.dataframe[0].value
     want = ["mentor.col.call", "mentor.col.why", "mentor.col.deadline", "mentor.col.amount", "mentor.col.funder"]
     assert list(frame.columns) == [i18n.t(k, "en") for k in want]
+
+
+def test_a_language_switch_keeps_the_consultation_being_written(custom_env, run_app):
+    """A form's values stay in the browser until it is submitted, as long as each widget keeps its
+    identity. The consultation's date and notes lost theirs on a language switch (the labels, and
+    the date picker's format, are part of an unkeyed widget's identity), and with it what was typed."""
+    custom_env(profiles=PROFILES, calls=CALLS)
+    at = run_app("brief", session={"profile_id": "kult"})
+    before = (at.date_input[0].id, at.text_area[0].id)
+    at.sidebar.button_group[0].set_value("en").run()
+    assert not at.exception
+    assert at.date_input[0].label == i18n.t("mentor.brief.held_on", "en")
+    assert (at.date_input[0].id, at.text_area[0].id) == before
