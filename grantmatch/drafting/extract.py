@@ -212,18 +212,32 @@ def aim_score(sentence: str) -> float:
 
 
 def activity_score(sentence: str) -> float:
-    """Activity words in a sentence ("aktivitātes", "pasākumi", "workshops"), 0 when off topic."""
+    """Activity words in a sentence ("aktivitātes", "pasākumi", "workshops"), 0 when off topic; a list
+    of what is supported ("Atbalsta koncertus, izstādes, festivālus ...") counts 3 more."""
     folded = fold(sentence)
     tokens = _WORD.findall(folded)
     if _off_topic(sentence, folded, tokens) or any(t.startswith(("izsludin", "announc")) for t in tokens):
         return 0.0  # "X izsludina konkursu ... aktivitātē": the programme's name, not an activity
-    return float(sum(any(t.startswith(w) for t in tokens) for w in _ACTIVITY_CUES))
+    score = float(sum(any(t.startswith(w) for t in tokens) for w in _ACTIVITY_CUES))
+    return score + 3.0 if _supported_list(sentence, tokens) else score
+
+
+def _supported_list(sentence: str, tokens: list[str]) -> bool:
+    """A sentence that lists what the call supports: "Atbalsta A, B un C", "Atbalstīs ...: A, B, C",
+    "Eligible activities: A, B, C" — a support word among its first three and at least two commas
+    (or a colon). Such a sentence says what may be done, not what for."""
+    head = tokens[:3]
+    lists = sentence.count(",") >= 2 or ":" in sentence
+    return lists and any(t.startswith(("atbalst", "support", "fund", "eligibl")) for t in head)
 
 
 def pick_sentences(sentences: list[str], kind: str, *, n: int = 2, skip: Collection[str] = ()) -> list[str]:
     """The ``n`` sentences that best state the call's ``kind`` ("aims" or "activities"), in text order;
-    none when no sentence does."""
+    none when no sentence does. A sentence that names activities at least as clearly as an aim is not
+    an aim (it pre-fills the activities)."""
     scorer = {"aims": aim_score, "activities": activity_score}[kind]
+    if kind == "aims":
+        skip = {*skip, *(s for s in sentences if 0 < aim_score(s) <= activity_score(s))}
     scored = [(-scorer(s), i, s) for i, s in enumerate(sentences) if s not in skip]
     best = sorted(t for t in scored if t[0] < 0)[:n]
     return [s for _, _, s in sorted(best, key=lambda t: t[1])]

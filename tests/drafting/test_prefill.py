@@ -98,8 +98,52 @@ def test_bundled_calls_never_get_a_money_or_procedure_sentence_as_aims():
     picked = {c.id: _aims(c.summary) for c in calls}
     wrong = {cid: s for cid, aims in picked.items() for s in aims if _WRONG.search(s)}
     assert not wrong
-    # most calls state what they are for
-    assert sum(bool(a) for a in picked.values()) >= 0.7 * len(calls)
+    # most calls state what they are for, or what they support
+    acts = {c.id: pick_sentences(split_sentences(c.summary), "activities", skip=set(picked[c.id])) for c in calls}
+    assert sum(bool(picked[c.id] or acts[c.id]) for c in calls) >= 0.7 * len(calls)
+    # Latvian calls too: none of them had activities when their lists of what is supported were taken for aims
+    latvian = [c.id for c in calls if c.language == "lv"]
+    assert sum(bool(acts[cid]) for cid in latvian) >= 0.4 * len(latvian)
+    assert not {cid: s for cid, a in acts.items() for s in a if _WRONG.search(s)}
+
+
+@pytest.mark.parametrize(
+    ("text", "aims", "acts"),
+    [
+        (  # the list of what is supported, with no subject: activities, not a second aim
+            "Konkursa mērķis ir atbalstīt nevalstisko organizāciju projektus, kas mazina sociālo atstumtību. "
+            "Atbalsta atbalsta grupas, sociālās rehabilitācijas pasākumus, brīvā laika aktivitātes un "
+            "pašpalīdzības iniciatīvas. Vienam projektam līdz 15 000 eiro.",
+            ["Konkursa mērķis ir atbalstīt nevalstisko organizāciju projektus, kas mazina sociālo atstumtību."],
+            ["Atbalsta atbalsta grupas, sociālās rehabilitācijas pasākumus, brīvā laika aktivitātes un "
+             "pašpalīdzības iniciatīvas."],
+        ),
+        (  # only a list: no aim, and the list pre-fills the activities
+            "Liepājas Kultūras pārvalde aicina iesniegt kultūras projektus. Atbalsta koncertus, izstādes, "
+            "festivālus un teātra izrādes. Kopējais finansējums ir 50 000 eiro.",
+            [],
+            ["Atbalsta koncertus, izstādes, festivālus un teātra izrādes."],
+        ),
+        (  # an aim that also names fields of support stays an aim
+            "Programmas mērķis ir stiprināt pilsonisko sabiedrību: iedzīvotāju līdzdalību, interešu "
+            "aizstāvību, NVO darbību.",
+            ["Programmas mērķis ir stiprināt pilsonisko sabiedrību: iedzīvotāju līdzdalību, interešu "
+             "aizstāvību, NVO darbību."],
+            [],
+        ),
+        (
+            "The programme aims to strengthen cultural cooperation around the Baltic Sea. Eligible activities "
+            "include joint meetings, workshops, seminars and staff exchanges.",
+            ["The programme aims to strengthen cultural cooperation around the Baltic Sea."],
+            ["Eligible activities include joint meetings, workshops, seminars and staff exchanges."],
+        ),
+    ],
+)
+def test_a_list_of_what_is_supported_is_activities_not_an_aim(text, aims, acts):
+    sentences = split_sentences(text)
+    got = pick_sentences(sentences, "aims")
+    assert got == aims
+    assert pick_sentences(sentences, "activities", skip=set(got)) == acts
 
 
 def test_vkkf_draft_in_english_has_no_wrong_aims(profile):
