@@ -589,7 +589,7 @@ def brief_sections(brief: Brief, lang: str) -> list[tuple[str, list[str], list[l
         [t("mentor.col.mission", lang), p.mission or "—"],
         [t("mentor.col.budget", lang), fmt_eur(p.annual_budget_eur, lang)],
     ]
-    return [
+    sections = [
         (t("mentor.brief.profile", lang), [], profile_rows, ""),
         (new_title, match_head, match_rows(brief.new_matches), t("mentor.brief.no_new", lang)),
         (t("mentor.brief.deadlines_30", lang), deadline_head, deadline_rows(brief.deadlines_30),
@@ -600,6 +600,10 @@ def brief_sections(brief: Brief, lang: str) -> list[tuple[str, list[str], list[l
         (t("mentor.brief.top", lang), match_head, match_rows(brief.top_matches), t("mentor.brief.no_matches", lang)),
         (t("mentor.brief.notes", lang), notes_head, notes_rows, t("mentor.brief.no_notes", lang)),
     ]
+    listed = {r.call.id for r in brief.new_matches}
+    if brief.top_matches and all(r.call.id in listed for r in brief.top_matches):
+        del sections[-2]  # the best calls are all in the first table already (a first consultation lists them all)
+    return sections
 
 
 def brief_title(brief: Brief, lang: str = "lv") -> str:

@@ -385,3 +385,15 @@ def test_brief_why_without_terms_names_the_area_in_the_brief_language():
     for lang, area in (("lv", "Kultūra"), ("en", "Culture")):
         rows = reports.brief_sections(brief, lang)[1][2]
         assert rows[0][-1] == area  # not the bilingual code "Joma / area: culture"
+
+
+def test_brief_lists_the_best_calls_once():
+    """A first consultation lists every fair match: a second table of the same best calls was noise."""
+    top_heading = i18n.t("mentor.brief.top", "en")
+    fair_only = [r for r in RANKED["p1"] if r.call.id in ("a", "b")]
+    brief = reports.build_brief(P1, today=TODAY, ranked=fair_only, tracked=[], calls={}, call_meta={},
+                                consultations=[])
+    headings = [s[0] for s in reports.brief_sections(brief, "en")]
+    assert top_heading not in headings and i18n.t("mentor.brief.new_first", "en") in headings
+    # a weak match among the best is not in the first table: the best calls keep their own
+    assert top_heading in [s[0] for s in reports.brief_sections(_brief(), "en")]
