@@ -354,6 +354,23 @@ class Analyzer:
         return [(w, cache[(w, lang)]) for w in found]
 
 
+def display_word(word: str, lang: str = "") -> str:
+    """``word`` as an explanation shows it: a capitalised common word (a sentence's first: "Biedrība",
+    "Jaunieši", "Youth") in lower case, so that "why it fits" does not read as a name; names
+    ("Liepājā", "FOTAST") and words the dictionaries do not know stay as written. A common word is
+    one whose lower-case form the dictionaries list with a lower-case lemma."""
+    if not (word[:1].isupper() and word[1:].islower()):
+        return word
+    low = word.lower()
+    lv, en = _dicts()
+    first, second = (lv, en) if lang == "lv" else (en, lv)
+    b = low.encode()
+    lemma = first.get(b) or second.get(b)
+    if lemma is None or not lemma.decode()[:1].islower() or _places().resolve(word) is not None:
+        return word
+    return low
+
+
 def ngrams(keys: list[str], n: int) -> Iterable[tuple[str, ...]]:
     """Consecutive ``n``-tuples of ``keys``."""
     return zip(*(keys[i:] for i in range(n)), strict=False)

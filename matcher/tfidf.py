@@ -51,7 +51,7 @@ from matcher.eligibility import as_call, as_profile
 from matcher.errors import MatcherError, NotFittedError
 from matcher.glossary import TRANSLATION, Glossary
 from matcher.places import Places, default_places
-from matcher.text import Analyzer, english_family, guess_language
+from matcher.text import Analyzer, display_word, english_family, guess_language
 from matcher.vectorize import count_terms
 
 _NO_DEADLINE = np.iinfo(np.int32).max
@@ -647,18 +647,18 @@ class Matcher:
             pairs = [(k, word) if k in vocab else (self._known_key(k, word, lang) or k, word)
                      for k, word in an.key_words(item, lang)]
             ks = [k for k, _ in pairs]
-            for k, word in pairs:
+            shown = [display_word(word, lang) for _, word in pairs]  # "Biedrība ..." -> "biedrība"
+            for k, word in zip(ks, shown, strict=True):
                 display.setdefault(k, word)
             for k in ks:
                 weights[k] = weights.get(k, 0.0) + w
             if self.hyphen_weight > 0:
                 self._hyphen_terms(pairs, lang, self.hyphen_weight * w, weights, bigram_w)
-            for (k1, w1), (k2, w2) in zip(pairs, pairs[1:], strict=False):
-                pair = (k1, k2)
+            for i, pair in enumerate(zip(ks, ks[1:], strict=False)):
                 bigram_w[pair] = bigram_w.get(pair, 0.0) + w
-                bigram_disp.setdefault(pair, f"{w1} {w2}")
+                bigram_disp.setdefault(pair, f"{shown[i]} {shown[i + 1]}")
             for (i, j), dst, kind in self.glossary_.spans(ks):
-                src_word = " ".join(word for _, word in pairs[i:j])
+                src_word = " ".join(shown[i:j])
                 # a translation is never worth more than the words it translates: cap its idf
                 src_idf = [float(self.idf_[vocab[k]]) for k in ks[i:j] if k in vocab]
                 cap = sum(src_idf) / len(src_idf) if src_idf else None

@@ -87,6 +87,21 @@ def test_explanations_name_real_terms_and_facts(calls, youth_profile):
     assert best.days_left == 50
 
 
+def test_explanations_show_a_sentence_initial_common_word_in_lower_case(calls):
+    """A mission opens "Jaunieši ... Liepājā": the reason reads "jaunieši" (a common word, not a name),
+    while the town keeps its capital."""
+    profile = {"id": "p", "name": "P", "legal_form": "association", "city": "Liepāja",
+               "mission": "Jaunieši Liepājā. Rīkojam nometnes."}
+    got = Matcher().fit(calls).rank(profile, top=None, today=TODAY)
+    youth = next(m for m in got if m.call_id == "youth-lv")
+    assert "jaunieši" in youth.terms and "Jaunieši" not in youth.terms
+    from matcher.text import display_word
+
+    assert [display_word(w, "lv") for w in ("Biedrība", "Liepājā", "FOTAST", "Kurzemē")] == [
+        "biedrība", "Liepājā", "FOTAST", "Kurzemē"]
+    assert [display_word(w, "en") for w in ("Youth", "Europe", "Children")] == ["youth", "Europe", "children"]
+
+
 def test_unknown_facts_are_kept_with_a_check_note(calls):
     profile = {"id": "p", "name": "P", "legal_form": "association", "city": "Liepāja",
                "mission": "sporta sacensības senioriem"}
