@@ -15,6 +15,12 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def today_option(help_text: str = "YYYY-MM-DD (default: today).") -> typer.models.OptionInfo:
+    """The ``--today`` option of every command that works against a date (read it with
+    :func:`parse_today`)."""
+    return typer.Option(None, "--today", metavar="<date>", help=help_text)
+
+
 def parse_today(value: str | None) -> date:
     """A ``--today`` option: YYYY-MM-DD, or the real date when not given; anything else ends the command."""
     try:

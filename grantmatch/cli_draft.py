@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from grantmatch import services
-from grantmatch.cli_common import fail
+from grantmatch.cli_common import fail, today_option
 from grantmatch.drafting import service as drafting
 from grantmatch.drafting.budget import BudgetError
 from grantmatch.drafting.export import export
@@ -28,9 +28,7 @@ def register(app: typer.Typer) -> None:
             None, "--template", metavar="<name>", help="Template name; default: chosen from the call."
         ),
         lang: str = typer.Option(None, "--lang", metavar="<lv|en>", help="lv or en; default: the call's language."),
-        today: str = typer.Option(
-            None, "--today", metavar="<date>", help="YYYY-MM-DD for the deadline check; default: today."
-        ),
+        today: str = today_option("YYYY-MM-DD for the deadline check; default: today."),
         draft_id: int = typer.Option(
             None, "--draft", metavar="<id>", help="Export a saved draft instead of building one."
         ),

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from grantmatch import services
-from grantmatch.cli_common import fail, parse_today
+from grantmatch.cli_common import fail, parse_today, today_option
 from grantmatch.models import GrantCall, NgoProfile
 
 SKIP_HELP = "Report and leave out records that break the contract or repeat an id (default: stop at the first)."
@@ -73,9 +73,7 @@ def register(app: typer.Typer) -> None:
         profiles: Path = typer.Option(..., "--profiles", help="NGO profiles (JSONL, or one JSON object)."),
         calls: Path = typer.Option(..., "--calls", help="Grant calls (JSONL)."),
         top: int = typer.Option(10, "--top", metavar="<n>", min=1, help="How many calls per profile."),
-        today: str = typer.Option(
-            None, "--today", metavar="<date>", help="YYYY-MM-DD; calls closed before it are left out."
-        ),
+        today: str = today_option("YYYY-MM-DD; calls closed before it are left out."),
         fmt: str = typer.Option(
             "jsonl", "--format", metavar="<jsonl|table>", help="jsonl (one line per profile) or table."
         ),
@@ -109,7 +107,7 @@ def register(app: typer.Typer) -> None:
         profiles: Path = typer.Option(..., "--profiles", help="Profiles (JSONL)."),
         calls: Path = typer.Option(..., "--calls", help="Calls (JSONL)."),
         qrels: Path = typer.Option(..., "--qrels", help="profile_id<TAB>call_id<TAB>grade"),
-        today: str = typer.Option(None, "--today", metavar="<date>", help="YYYY-MM-DD (default: today)."),
+        today: str = today_option(),
         split: str = typer.Option(
             None, "--split", metavar="<dev|test>", help="Only profiles whose 'split' field is this (dev/test)."
         ),
@@ -137,7 +135,7 @@ def register(app: typer.Typer) -> None:
         profiles: Path = typer.Option(..., "--profiles", help="Profiles (JSONL)."),
         calls: Path = typer.Option(..., "--calls", help="Calls (JSONL)."),
         qrels: Path = typer.Option(..., "--qrels", help="profile_id<TAB>call_id<TAB>grade"),
-        today: str = typer.Option(None, "--today", metavar="<date>", help="YYYY-MM-DD (default: today)."),
+        today: str = today_option(),
         split: str = typer.Option(
             None, "--split", metavar="<dev|test>", help="Only profiles whose 'split' field is this (dev/test)."
         ),

@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from grantmatch import i18n, scrape_job, services
-from grantmatch.cli_common import fail, parse_today
+from grantmatch.cli_common import fail, parse_today, today_option
 from grantmatch.cli_log import format_value
 from grantmatch.store import StoreError
 from scrapers.errors import ScrapeError
@@ -138,9 +138,7 @@ def register(app: typer.Typer) -> None:
             help="Sources scraped at once (requests to one host stay one at a time)."
         ),
         no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the HTTP cache (no conditional requests)."),
-        today: str = typer.Option(
-            None, "--today", metavar="<date>", help="Reference date YYYY-MM-DD (default: the real date)."
-        ),
+        today: str = today_option("Reference date YYYY-MM-DD (default: the real date)."),
         as_json: bool = typer.Option(False, "--json", help="Print the report as JSON instead of a table."),
     ) -> None:
         """Scrape the funding sources and store new and changed calls.
@@ -191,9 +189,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("sources")
     def sources(
-        today: str = typer.Option(
-            None, "--today", metavar="<date>", help="Reference date YYYY-MM-DD (default: the real date)."
-        ),
+        today: str = today_option("Reference date YYYY-MM-DD (default: the real date)."),
         as_json: bool = typer.Option(False, "--json", help="Print JSON lines instead of a table."),
     ) -> None:
         """Source health: last success, counts, failing since, flags."""
@@ -221,9 +217,7 @@ def register(app: typer.Typer) -> None:
             "parse", "--callback", metavar="<method>",
             help="Parser method: parse for a start page, parse_<kind> for a linked page."
         ),
-        today: str = typer.Option(
-            None, "--today", metavar="<date>", help="Reference date YYYY-MM-DD given to the parser."
-        ),
+        today: str = today_option("Reference date YYYY-MM-DD given to the parser."),
     ) -> None:
         """Print what a saved page yields, as JSONL (follow-up requests on stderr).
 
