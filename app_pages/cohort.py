@@ -1,5 +1,6 @@
 """Mentor — cohort: every incubator NGO with its best current calls, deadlines across the cohort,
-calls several NGOs would compete for, calls that suit a joint bid, open funding by priority area."""
+calls several NGOs fit (to compete for or apply together), calls that ask for partners, open funding by
+priority area."""
 
 from __future__ import annotations
 
@@ -138,37 +139,38 @@ def _deadline_section(ranked, tracked, names, profiles) -> None:
     )
 
 
-def _shared_table(items, names) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                common.tr("mentor.col.call"): _title(s.call),
-                common.tr("mentor.col.deadline"): common.fmt_date(s.call.deadline),
-                common.tr("mentor.col.amount"): common.fmt_range(s.call.min_amount_eur, s.call.max_amount_eur),
-                common.tr("mentor.col.n_ngos"): len(s.profile_ids),
-                common.tr("mentor.col.ngos"): ", ".join(names.get(p, p) for p in s.profile_ids),
-                common.tr("mentor.col.ngo_areas"): ", ".join(
-                    reports.area_label(a, common.lang()) for a in s.areas
-                ),
-                common.tr("mentor.col.partners"): "✔" if s.mentions_partners else "",
-            }
-            for s in items
-        ]
-    )
+def _shared_table(items, names, *, several: bool) -> pd.DataFrame:
+    """The calls of a shared-calls section; for calls one NGO fits (``several`` False) without the
+    count of NGOs and the partner mark, which would read 1 and ✔ on every row."""
+    rows = []
+    for s in items:
+        row = {
+            common.tr("mentor.col.call"): _title(s.call),
+            common.tr("mentor.col.deadline"): common.fmt_date(s.call.deadline),
+            common.tr("mentor.col.amount"): common.fmt_range(s.call.min_amount_eur, s.call.max_amount_eur),
+            common.tr("mentor.col.n_ngos"): len(s.profile_ids),
+            common.tr("mentor.col.ngos"): ", ".join(names.get(p, p) for p in s.profile_ids),
+            common.tr("mentor.col.ngo_areas"): ", ".join(reports.area_label(a, common.lang()) for a in s.areas),
+            common.tr("mentor.col.partners"): "✔" if s.mentions_partners else "",
+        }
+        if not several:
+            del row[common.tr("mentor.col.n_ngos")], row[common.tr("mentor.col.partners")]
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def _shared_section(profiles, ranked, names) -> None:
-    for title, help_key, empty_key, items in (
+    for title, help_key, empty_key, items, several in (
         ("mentor.cohort.competing", "mentor.cohort.competing_help", "mentor.cohort.no_competing",
-         reports.competing_calls(profiles, ranked, top=10)),
-        ("mentor.cohort.joint", "mentor.cohort.joint_help", "mentor.cohort.no_joint",
-         reports.joint_bid_calls(profiles, ranked, top=10)),
+         reports.competing_calls(profiles, ranked, top=10), True),
+        ("mentor.cohort.partners", "mentor.cohort.partners_help", "mentor.cohort.no_partners",
+         reports.partner_calls(profiles, ranked, top=10), False),
     ):
         st.subheader(common.tr(title))
         st.caption(common.tr(help_key))
         if items:
             st.dataframe(
-                _shared_table(items, names),
+                _shared_table(items, names, several=several),
                 hide_index=True,
                 width="stretch",
                 height=min(38 + 35 * len(items), 430),

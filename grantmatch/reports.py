@@ -6,8 +6,8 @@ What the cohort, brief, calendar and matches pages show or offer for download:
   a share of the best match in its list, and "high / medium / low" (by that share, floored by the
   score itself); the strong fits, and the fits at least fair;
 - :func:`cohort_table` — each incubator NGO with its best current calls and good matches;
-- :func:`competing_calls` / :func:`joint_bid_calls` — calls that several NGOs fit (they would compete
-  for it) and calls that suit a joint bid (NGOs of different areas fit it, or it asks for partners);
+- :func:`competing_calls` / :func:`partner_calls` — calls that several NGOs fit (they would compete
+  for it, or apply together), and calls only one NGO fits that ask for partners;
 - :func:`upcoming_deadlines` — deadlines of fair-or-better matches and tracked calls, one row per call;
 - :func:`open_funding_by_area` — open funding per priority area (for the chart);
 - :func:`build_brief`, :func:`brief_markdown`, :func:`brief_docx` — the consultation brief;
@@ -307,21 +307,21 @@ def competing_calls(
     top: int = 10,
     min_ngos: int = 2,
 ) -> list[SharedCall]:
-    """Calls in the top ``top`` of at least ``min_ngos`` NGOs: they would compete for the same money.
-    Most contested first, then by deadline."""
+    """Calls in the top ``top`` of at least ``min_ngos`` NGOs: they would compete for the same money,
+    or (NGOs of different areas, a call that asks for partners) could apply together. Most contested
+    first, then by deadline."""
     items = [s for s in _shared(profiles, ranked, top) if len(s.profile_ids) >= min_ngos]
     return sorted(items, key=_shared_order)
 
 
-def joint_bid_calls(
+def partner_calls(
     profiles: Sequence[NgoProfile], ranked: Mapping[str, Sequence[RankedLike]], *, top: int = 10
 ) -> list[SharedCall]:
-    """Calls that suit a joint bid: in the top ``top`` of two or more NGOs of *different* priority
-    areas, or in anyone's top list and speaking of partners / a consortium / a joint project."""
-    items = [
-        s for s in _shared(profiles, ranked, top) if (len(s.profile_ids) >= 2 and s.mixed_areas) or s.mentions_partners
-    ]
-    return sorted(items, key=lambda s: (not s.mixed_areas, *_shared_order(s)))
+    """Calls in the top ``top`` of one NGO only that speak of partners, a consortium or a joint project:
+    that NGO needs a partner (perhaps another incubator NGO). Calls several NGOs fit are
+    :func:`competing_calls`, listed once there. By deadline."""
+    items = [s for s in _shared(profiles, ranked, top) if len(s.profile_ids) == 1 and s.mentions_partners]
+    return sorted(items, key=_shared_order)
 
 
 # --------------------------------------------------------------------------- deadlines and funding

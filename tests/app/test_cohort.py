@@ -1,4 +1,5 @@
-"""Mentor — cohort page: every NGO with its best calls, deadlines, competing / joint-bid calls, chart."""
+"""Mentor — cohort page: every NGO with its best calls, deadlines, calls several NGOs fit, calls that ask for
+partners, chart."""
 
 from __future__ import annotations
 
@@ -43,6 +44,12 @@ def test_cohort_on_the_bundled_data(make_app):
     assert at.get("vega_lite_chart"), "the funding chart is missing"
     assert [m.label for m in at.metric][0] == i18n.t("mentor.cohort.m_ngos", "lv")
     assert at.metric[0].value == "11"
+    # calls several NGOs fit, then calls one NGO fits that ask for partners: no call in both tables
+    areas, n_ngos, call = (i18n.t(k, "lv") for k in ("mentor.col.ngo_areas", "mentor.col.n_ngos", "mentor.col.call"))
+    shared, partners = [f for f in frames if areas in f.columns]
+    assert n_ngos in shared.columns and (shared[n_ngos] >= 2).all()
+    assert n_ngos not in partners.columns and len(partners) >= 1
+    assert not set(shared[call]) & set(partners[call])
 
 
 def test_cohort_shared_calls_and_hostile_text(custom_env, run_app):
@@ -51,11 +58,13 @@ def test_cohort_shared_calls_and_hostile_text(custom_env, run_app):
     assert not at.exception
     frames = _frames(at)
     call_col = i18n.t("mentor.col.call", "lv")
-    competing, joint = frames[-2], frames[-1]
-    assert "Festivālu atbalsta konkurss" in set(competing[call_col])
-    row = joint[joint[call_col] == "Festivālu atbalsta konkurss"].iloc[0]
+    shared = [f for f in frames if i18n.t("mentor.col.n_ngos", "lv") in f.columns]
+    assert len(shared) == 1  # the calls several NGOs fit, once; no call asks for partners
+    assert [i.value for i in at.info] == [i18n.t("mentor.cohort.no_partners", "lv")]
+    row = shared[0][shared[0][call_col] == "Festivālu atbalsta konkurss"].iloc[0]
     assert "Kultūras biedrība" in row[i18n.t("mentor.col.ngos", "lv")]
     assert "Jauniešu klubs" in row[i18n.t("mentor.col.ngos", "lv")]
+    assert row[i18n.t("mentor.col.ngo_areas", "lv")] == "Kultūra, Bērni un jaunieši"  # two areas: a joint bid
     # hostile text sits in data frames as plain text, cut short; nothing of it reaches markdown
     assert any(HOSTILE in str(v) for v in frames[0].to_numpy().ravel())
     assert all(len(str(v)) < 400 for f in frames for v in f.to_numpy().ravel())

@@ -116,15 +116,15 @@ def test_competing_calls_are_in_several_top_lists():
     assert [s.call.id for s in reports.competing_calls(PROFILES, RANKED, top=1)] == ["a"]
 
 
-def test_joint_bid_calls_need_different_areas_or_partners():
-    items = reports.joint_bid_calls(PROFILES, RANKED, top=10)
-    ids = [s.call.id for s in items]
-    assert "b" in ids and "c" in ids  # culture + children_youth, culture + children_youth
-    assert "a" not in ids  # two culture NGOs compete; not a joint bid
-    assert "d" in ids  # one NGO, but the call asks for partners
-    d = next(s for s in items if s.call.id == "d")
-    assert d.mentions_partners and not d.mixed_areas
-    assert ids.index("b") < ids.index("d")  # mixed-area calls come first
+def test_partner_calls_are_one_ngos_calls_that_ask_for_partners():
+    """A call several NGOs fit is listed once, with the competing calls (and its areas and partner mark
+    tell whether they could apply together); the partner list holds the calls only one NGO fits."""
+    items = reports.partner_calls(PROFILES, RANKED, top=10)
+    assert [s.call.id for s in items] == ["d"]  # one NGO, and the call asks for partners
+    assert items[0].mentions_partners and items[0].profile_ids == ("p2",)
+    competing = {s.call.id: s for s in reports.competing_calls(PROFILES, RANKED, top=10)}
+    assert not set(competing) & {s.call.id for s in items}
+    assert competing["b"].mixed_areas and not competing["a"].mixed_areas  # b could be a joint bid, a not
 
 
 @pytest.mark.parametrize(

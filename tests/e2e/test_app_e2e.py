@@ -180,7 +180,7 @@ def test_cohort_view_and_its_calendar(page, screenshots):
     go(page, lv("page.cohort"))
     main = page.locator("[data-testid='stMain']")
     text = main.inner_text()
-    for key in ("mentor.cohort.table", "mentor.cohort.competing", "mentor.cohort.joint", "mentor.cohort.funding"):
+    for key in ("mentor.cohort.table", "mentor.cohort.competing", "mentor.cohort.partners", "mentor.cohort.funding"):
         assert lv(key) in text
     page.locator("[data-testid='stVegaLiteChart'], .vega-embed").first.wait_for()
     shot(page, screenshots, "05-cohort")
