@@ -259,7 +259,7 @@ class Matcher:
     0.2 / 0.25 / 0.35 / 0.4: 0.840 / 0.848 / 0.850 / 0.850; query_idf_power 0.25 / 0.35: 0.851 / 0.848
     (eval 0.852 / 0.851): flat. Proximity (unordered word pairs within a window of 4 / 8 words, sublinear
     TF-IDF cosine over those pairs, added to the text relevance at 0.2 / 0.4 of its best): cordis full
-    0.835 / 0.826 / 0.816. Session 6, a learned text relevance: channels per call for the whole query, each
+    0.835 / 0.826 / 0.816. A learned text relevance: channels per call for the whole query, each
     scaled so the best eligible call is 1 (whole-call cosine; unigram-only and bigram-only cosine; best
     passage; title-only cosine; BM25 k1 1.2, b 0.75; the share of the query's weight, all words or the 30
     heaviest, that the call contains; within-query correlation with the cosine 0.97 / 0.72 / 0.89 / 0.59 /
