@@ -31,6 +31,9 @@ def _entry(entry: dict, profile_id: str) -> None:
                     f"{tr('common.amount')}: {common.fmt_range(call.min_amount_eur, call.max_amount_eur)}"
                 )
             )
+        for key, params in services.pipeline_warnings(entry, common.today()):
+            shown = {k: common.fmt_date(v) if k == "deadline" else common.fmt_eur(v) for k, v in params.items()}
+            st.warning(tr(key, **shown), icon="⚠️")
         with st.form(f"pl_form_{cid}"):
             c1, c2, c3 = st.columns(3)
             new_stage = common.choice(

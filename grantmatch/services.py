@@ -11,7 +11,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -626,6 +626,24 @@ def update_pipeline(
         amount_awarded=awarded,
         reason=(reason or "").strip(),
     )
+
+
+def pipeline_warnings(entry: Mapping[str, Any], today: date) -> list[tuple[str, dict[str, Any]]]:
+    """What looks wrong in a saved pipeline entry, as (i18n key, parameters): an awarded amount above
+    the amount requested, a request above the call's maximum, a decision before the call has closed.
+    Warnings, not errors: a funder may award more, a maximum may have changed, a call may close early;
+    the entry is saved either way and the page shows them beside it."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    call = entry.get("call")
+    requested, awarded = entry.get("amount_requested"), entry.get("amount_awarded")
+    if requested is not None and awarded is not None and awarded > requested:
+        out.append(("pipeline.warn.awarded_over_requested", {"awarded": awarded, "requested": requested}))
+    if call is not None and requested is not None and call.max_amount_eur and requested > call.max_amount_eur:
+        out.append(("pipeline.warn.over_max", {"requested": requested, "max": call.max_amount_eur}))
+    if (call is not None and call.deadline is not None and entry.get("stage") in ("awarded", "rejected")
+            and call.deadline >= today):
+        out.append(("pipeline.warn.decided_before_deadline", {"deadline": call.deadline}))
+    return out
 
 
 def untrack(store: Store, profile_id: str, call_id: str) -> None:

@@ -104,3 +104,43 @@ def test_one_call_in_total_is_singular_and_stage_headings_start_upper_case(app_e
     assert not at.exception
     assert any(m.value.startswith(total) for m in at.markdown), [m.value for m in at.markdown][:3]
     assert [s.value for s in at.subheader] == [heading]
+
+
+def test_implausible_amounts_and_early_decisions_are_saved_with_a_warning(app_env, run_app):
+    """Awarded 9 000 € against 4 500 € requested, on a call whose maximum is lower, marked awarded while the
+    call is still open: saved (the user may know better), and each oddity shown beside the entry."""
+    store, pid, c1, c2 = _tracked_env(app_env)
+    call = store.get_call(c1)
+    over = (call.max_amount_eur or 4000) + 500
+    at = run_app("pipeline", session={"profile_id": pid})
+    assert not at.warning
+    at.selectbox(key=f"pl_stage_{c1}").set_value("awarded")
+    at.text_input(key=f"pl_req_{c1}").input(f"{over:g}")
+    at.text_input(key=f"pl_awd_{c1}").input(f"{2 * over:g}")
+    at.button(key=f"FormSubmitter:pl_form_{c1}-Saglabāt").click().run()
+    assert not at.exception
+    assert next(r for r in store.tracked(pid) if r["call_id"] == c1)["amount_awarded"] == 2 * over
+    text = " ".join(w.value for w in at.warning)
+    assert "ir lielāka par pieprasīto" in text
+    assert "termiņš" in text and "vēl nav pagājis" in text
+    if call.max_amount_eur:
+        assert "pārsniedz konkursa maksimālo summu" in text
+    assert len(at.warning) == 3 if call.max_amount_eur else 2
+
+
+def test_pipeline_warnings_rules():
+    from datetime import date
+
+    from grantmatch.models import GrantCall
+
+    call = GrantCall.from_dict({"id": "c", "source": "t", "url": "https://x.lv", "title": "T",
+                                "max_amount_eur": 5000, "deadline": "2027-02-01"})
+    ok = {"call": call, "stage": "submitted", "amount_requested": 5000.0, "amount_awarded": None}
+    assert services.pipeline_warnings(ok, date(2027, 1, 15)) == []
+    done = {**ok, "stage": "awarded", "amount_awarded": 4000.0}
+    assert services.pipeline_warnings(done, date(2027, 3, 1)) == []  # decided after the deadline: fine
+    keys = [k for k, _ in services.pipeline_warnings({**done, "amount_awarded": 6000.0, "amount_requested": 5500.0},
+                                                      date(2027, 1, 15))]
+    assert keys == ["pipeline.warn.awarded_over_requested", "pipeline.warn.over_max",
+                    "pipeline.warn.decided_before_deadline"]
+    assert services.pipeline_warnings({**ok, "call": None}, date(2027, 1, 15)) == []  # the call has gone
