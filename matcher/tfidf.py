@@ -66,6 +66,8 @@ _SCALE_WORDS = ("consortium", "consortia", "horizon", "h2020", "ria", "csa", "ed
 _CLOSENESS = {"city": 1.0, "town": 1.0, "municipality": 0.9, "region": 0.8, "programme_area": 0.6,
               "country": 0.6, "area": 0.35, "union": 0.15}
 
+_GENERIC_SHARE = 0.4  # see Matcher._generic_idf
+
 _TYPICAL_BUDGET = 50_000.0  # EUR a year: a small Latvian NGO, when the profile does not say
 
 # The fused score's features: ``rank``'s logit is ``bias`` plus each feature times its weight, the
@@ -1063,6 +1065,7 @@ class Matcher:
         # the row's entries that are query terms (one vectorised membership test), heaviest first
         q_cols, q_w = q
         contrib: dict[str, float] = {}
+        generic: set[str] = set()  # words of most calls ("biedrība", "atbalsts"): shown only if nothing else
         written: dict[int, str] | None = None
         if len(q_cols) and len(idx):
             at = np.minimum(np.searchsorted(q_cols, idx), len(q_cols) - 1)
@@ -1073,7 +1076,11 @@ class Matcher:
                     written = self._written(call) if written is None else written
                     word = written.get(j) or self._surface(j)
                 contrib[word] = contrib.get(word, 0.0) + c
-        terms = tuple(t for t, _ in sorted(contrib.items(), key=lambda kv: -kv[1])[:6])
+                if j < self.n_unigrams_ and self.idf_[j] < self._generic_idf():
+                    generic.add(word)
+        ranked_terms = [t for t, _ in sorted(contrib.items(), key=lambda kv: -kv[1])]
+        specific = [t for t in ranked_terms if t not in generic]
+        terms = tuple((specific or ranked_terms)[:6])
         area_vals = self.area_matrix_[i]
         best_area = None
         own = PRIORITY_AREA_KEYS.index(profile.priority_area.value) if profile.priority_area else None
@@ -1097,6 +1104,15 @@ class Matcher:
             reasons.append(f"Līdz termiņam {days} dienas / {days} days to deadline")
         return Match(call_id=call.id, score=round(score, 6), reasons=tuple(reasons), terms=terms,
                      area=best_area, facts=facts, days_left=days)
+
+    def _generic_idf(self) -> float:
+        """Words with an idf below this are in more than ``_GENERIC_SHARE`` of the calls: they say little
+        about why one call fits ("biedrība", "atbalsts", "projekts" are in half the bundled calls), so an
+        explanation names them only when it has nothing else. None are generic among fewer than 20 calls."""
+        n = self.matrix_.shape[0]
+        if n < 20:
+            return 0.0
+        return math.log((1 + n) / (1 + _GENERIC_SHARE * n)) + 1
 
     def _written(self, call: GrantCall) -> dict[int, str]:
         """Column -> the word (or adjacent pair) as ``call`` writes it, lower-cased: "kurzemes kultūras",

@@ -102,6 +102,19 @@ def test_explanations_show_a_sentence_initial_common_word_in_lower_case(calls):
     assert [display_word(w, "en") for w in ("Youth", "Europe", "Children")] == ["youth", "Europe", "children"]
 
 
+def test_explanations_leave_out_words_most_calls_use():
+    """'biedrība' is in every call: it says nothing about why the concerts call fits, so the reasons name
+    the concerts; a profile that shares nothing else still gets its one word."""
+    topics = ["koncerti", "sports", "mežs", "datori", "seniori", "bērni", "teātris", "muzejs"]
+    calls = [{"id": f"c{i}", "source": "t", "url": "https://x.lv", "language": "lv", "title": f"Konkurss {i}",
+              "summary": f"Biedrība var pieteikties. Atbalsta {topics[i % 8]} projektus {i}."} for i in range(24)]
+    m = Matcher().fit(calls)
+    best = m.rank({"id": "p", "name": "P", "mission": "Biedrība rīko koncertus."}, top=1, today=TODAY)[0]
+    assert "koncertus" in best.terms and "biedrība" not in best.terms
+    only = m.rank({"id": "p", "name": "P", "mission": "Biedrība."}, top=1, today=TODAY)[0]
+    assert only.terms == ("biedrība",)
+
+
 def test_unknown_facts_are_kept_with_a_check_note(calls):
     profile = {"id": "p", "name": "P", "legal_form": "association", "city": "Liepāja",
                "mission": "sporta sacensības senioriem"}
