@@ -140,10 +140,11 @@ def _import_export(profile: NgoProfile | None) -> None:
                 text = upload.getvalue().decode("utf-8")
                 stats = services.import_profiles_text(common.get_store(), text, name=upload.name)
             except UnicodeDecodeError:
-                st.error(tr("profile.import_error", error=f"{upload.name}: not UTF-8 text"))
+                st.error(tr("profile.import_error", error=tr("profile.upload.not_utf8", name=upload.name)))
                 st.caption(tr("profile.import_hint"))
             except services.InputFileError as exc:
-                st.error(tr("profile.import_error", error=str(exc)))
+                error = tr(exc.key, **exc.params) if isinstance(exc, services.KeyedError) else str(exc)
+                st.error(tr("profile.import_error", error=error))
                 st.caption(tr("profile.import_hint"))
             else:
                 _imported(stats)

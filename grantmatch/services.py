@@ -40,6 +40,20 @@ class InputFileError(ValueError):
     """A calls or profiles file cannot be read; the message names the file, the line and the field."""
 
 
+class KeyedError(ValueError):
+    """An error the app shows in the user's language: ``key`` and ``params`` name a translated message;
+    ``str()`` is the English message (the CLI, logs)."""
+
+    def __init__(self, key: str, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
+
+
+class UploadError(KeyedError, InputFileError):
+    """An uploaded profiles file cannot be read (translated, for the app)."""
+
+
 # --------------------------------------------------------------------------- database
 
 
@@ -470,13 +484,8 @@ def profiles_fitting(
 _PROFILE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,59}$")
 
 
-class ProfileError(ValueError):
-    """A profile form cannot be saved. ``key`` and ``params`` name a translated message."""
-
-    def __init__(self, key: str, message: str, **params: Any) -> None:
-        super().__init__(message)
-        self.key = key
-        self.params = params
+class ProfileError(KeyedError):
+    """A profile form cannot be saved."""
 
 
 def split_lines(text: str) -> list[str]:
@@ -523,7 +532,7 @@ def parse_profiles(text: str, name: str = "upload") -> list[NgoProfile]:
     """Profiles from an uploaded JSON object, JSON list or JSON Lines text; errors name the line."""
     stripped = text.lstrip("\ufeff").strip()
     if not stripped:
-        raise InputFileError(f"{name}: the file is empty")
+        raise UploadError("profile.upload.empty", f"{name}: the file is empty", name=name)
     records: list[tuple[int, Any]] = []
     try:
         data = json.loads(stripped)
@@ -535,14 +544,16 @@ def parse_profiles(text: str, name: str = "upload") -> list[NgoProfile]:
             try:
                 records.append((lineno, json.loads(line)))
             except json.JSONDecodeError as exc:
-                where = f"{name} line {lineno}"
-                raise InputFileError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+                detail = f"{exc.msg} at column {exc.colno}"
+                raise UploadError("profile.upload.bad_json", f"{name} line {lineno}: not valid JSON ({detail})",
+                                  name=name, line=lineno, detail=detail) from None
     out: list[NgoProfile] = []
     for lineno, rec in records:
         try:
             out.append(NgoProfile.from_dict(rec))
         except ValidationError as exc:
-            raise InputFileError(f"{name} line {lineno}: {exc}") from None
+            raise UploadError("profile.upload.invalid", f"{name} line {lineno}: {exc}", name=name, line=lineno,
+                              detail=str(exc)) from None
     return out
 
 
@@ -573,13 +584,8 @@ CLOSING_STAGES = ("rejected", "dropped")
 """Stages that need a reason. ``PIPELINE_STAGES`` (imported from the store) is the stage order."""
 
 
-class PipelineError(ValueError):
-    """A pipeline entry cannot be saved. ``key`` and ``params`` name a translated message."""
-
-    def __init__(self, key: str, message: str, **params: Any) -> None:
-        super().__init__(message)
-        self.key = key
-        self.params = params
+class PipelineError(KeyedError):
+    """A pipeline entry cannot be saved."""
 
 
 def _amount(field: str, value: Any) -> float | None:

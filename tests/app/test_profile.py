@@ -166,10 +166,32 @@ def test_import_bad_file_shows_error(env, run_app):
     at.file_uploader(key="pf_upload").upload("bad.json", bad.encode(), "application/json").run()
     at.button(key="pf_import").click().run()
     assert not at.exception
-    assert any("bad.json line 1" in e.value and "annual_budget_eur" in e.value for e in at.error)
+    assert any("bad.json, 1. rinda: profils neatbilst formātam" in e.value and "annual_budget_eur" in e.value
+               for e in at.error)
     assert any("Pārbaudiet failu" in c.value for c in at.caption)  # what to do, in Latvian
     assert services.open_store(env.url).get_profile("x") is None
     assert "Upload" in at.file_uploader(key="pf_upload").label  # names Streamlit's untranslated button
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "lv", "en"),
+    [
+        ("tukss.json", b"  ", "tukss.json: fails ir tukšs", "tukss.json: the file is empty"),
+        ("bojats.json", b"{nope", "bojats.json, 1. rinda: nav derīgs JSON", "bojats.json line 1: not valid JSON"),
+        ("bin.json", b"\xff\xfe\x00", "bin.json: tas nav UTF-8 teksts", "bin.json: not UTF-8 text"),
+    ],
+)
+def test_import_errors_are_in_the_users_language(env, run_app, name, data, lv, en):
+    """An upload's errors were in English inside a Latvian sentence ("Failu nevar importēt: x.json line 1:
+    not valid JSON ...")."""
+    for lang, want in (("lv", lv), ("en", en)):
+        at = run_app("profile")
+        at.session_state["lang"] = lang
+        at.run()
+        at.file_uploader(key="pf_upload").upload(name, data, "application/json").run()
+        at.button(key="pf_import").click().run()
+        assert not at.exception
+        assert [e.value for e in at.error] and want in at.error[0].value, (lang, [e.value for e in at.error])
 
 
 def test_parse_profiles_errors_name_the_line():
