@@ -539,10 +539,25 @@ def _host(url: str) -> str:
     return urlsplit(url).netloc.lower()
 
 
+# What a cause of a failed connection means, for someone reading the weekly log or the Sources page.
+_PLAIN_CAUSES = (
+    (("NameResolutionError", "Name or service not known", "Temporary failure in name resolution",
+      "nodename nor servname", "getaddrinfo failed"), "host not found (no network, or a wrong address?)"),
+    (("Connection refused", "ConnectionRefusedError"), "connection refused (the server is down?)"),
+    (("SSLError", "CERTIFICATE_VERIFY_FAILED"), "a TLS/SSL error (certificate?)"),
+    (("Network is unreachable",), "network unreachable (no network?)"),
+)
+
+
 def _short_reason(exc: BaseException) -> str:
+    """The cause of a failed request in a few words, the exception's own name kept in brackets."""
     text = str(exc)
+    m = re.search(r"\(Caused by (\w+)", text)
+    name = m.group(1) if m else type(exc).__name__
+    for needles, plain in _PLAIN_CAUSES:
+        if any(n in text or n == name for n in needles):
+            return f"{plain} [{name}]"
     if "Max retries exceeded" in text:
-        m = re.search(r"\(Caused by (\w+)", text)
         return f"{m.group(1) if m else 'a connection error'} after retries"
     return f"{type(exc).__name__}: {text[:200]}"
 

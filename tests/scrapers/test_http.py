@@ -244,8 +244,32 @@ def test_a_changed_page_is_written_again(site, tmp_path):
 
 def test_connection_refused_is_a_fetch_error(tmp_path):
     client = HttpClient(cache_path=None, delay=0, retries=0, rewrite=lambda u: "http://127.0.0.1:9/x", backoff=0)
-    with pytest.raises(FetchError, match="s: expected a response, found"):
+    with pytest.raises(FetchError, match=r"s: expected a response, found connection refused \(the server is down\?\)"):
         client.fetch("https://nowhere.lv/x", source="s")
+
+
+@pytest.mark.parametrize(
+    ("message", "plain"),
+    [
+        ("HTTPSConnectionPool(host='www.sif.gov.lv', port=443): Max retries exceeded with url: / (Caused by "
+         "NameResolutionError(\"<urllib3.connection.HTTPSConnection>: Failed to resolve 'www.sif.gov.lv' ([Errno -3] "
+         "Temporary failure in name resolution)\"))",
+         "host not found (no network, or a wrong address?) [NameResolutionError]"),
+        ("HTTPSConnectionPool(host='x.lv', port=443): Max retries exceeded with url: / (Caused by "
+         "SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED]')))",
+         "a TLS/SSL error (certificate?) [SSLError]"),
+        ("HTTPSConnectionPool(host='x.lv', port=443): Max retries exceeded with url: / (Caused by "
+         "ProtocolError('Connection aborted.'))", "ProtocolError after retries"),
+    ],
+)
+def test_a_failed_connection_says_why_in_plain_words(message, plain):
+    """Offline, every source failed with "found NameResolutionError after retries"; the log and the
+    Sources page now say what that means."""
+    import requests
+
+    from scrapers.http import _short_reason
+
+    assert _short_reason(requests.ConnectionError(message)) == plain
 
 
 # --------------------------------------------------------------------------- several threads at once
