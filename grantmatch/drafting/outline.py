@@ -212,7 +212,7 @@ def build_draft(
         "title": f"{profile.name} — {call.title}",
         "lang": lang,
         "template": tpl.name,
-        "template_title": tpl.title,
+        "template_title": tpl.title[lang],
         "template_language": tpl.language,
         "created_on": today.isoformat(),
         "profile": {"id": profile.id, "name": profile.name},

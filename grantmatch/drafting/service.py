@@ -14,6 +14,7 @@ from typing import Any
 from grantmatch.drafting.export import export
 from grantmatch.drafting.outline import DraftError, build_draft
 from grantmatch.drafting.templates import Template, load_templates
+from grantmatch.i18n import DEFAULT_LANG
 from grantmatch.models import GrantCall, NgoProfile
 
 
@@ -35,10 +36,10 @@ def _call(store: Any, call_id: str) -> GrantCall:
     return call
 
 
-def template_choices(templates: dict[str, Template] | None = None) -> list[tuple[str, str]]:
-    """(name, title) of every template, for a picker."""
+def template_choices(templates: dict[str, Template] | None = None, lang: str = DEFAULT_LANG) -> list[tuple[str, str]]:
+    """(name, title in ``lang``) of every template, for a picker."""
     templates = templates if templates is not None else load_templates()
-    return sorted(((t.name, t.title) for t in templates.values()), key=lambda x: x[0])
+    return sorted(((t.name, t.title[lang]) for t in templates.values()), key=lambda x: x[0])
 
 
 def make_draft(

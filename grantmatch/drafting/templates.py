@@ -65,7 +65,7 @@ class BudgetCategory:
 @dataclass(frozen=True, slots=True)
 class Template:
     name: str
-    title: str
+    title: dict[str, str]  # {"lv": ..., "en": ...}
     language: str
     sections: tuple[Section, ...]
     budget_categories: tuple[BudgetCategory, ...]
@@ -234,7 +234,7 @@ def parse_template(data: dict[str, Any], where: str) -> Template:
 
     return Template(
         name=name,
-        title=_text(data, "title", where),
+        title=_both(data, "title", where),
         language=language,
         description=_text(data, "description", where, required=False),
         priority=priority,

@@ -111,6 +111,19 @@ def test_not_utf8_and_empty_folder(tmp_path):
 
 
 def test_edited_template_is_reloaded(tpl_dir):
-    assert load_templates(tpl_dir)["lv-generic"].title == "Vispārīgs Latvijas projektu konkurss"
-    _break(tpl_dir / "lv-generic.toml", 'title = "Vispārīgs', 'title = "Mentora labots')
-    assert load_templates(tpl_dir)["lv-generic"].title.startswith("Mentora labots")
+    assert load_templates(tpl_dir)["lv-generic"].title["lv"] == "Vispārīgs Latvijas projektu konkurss"
+    _break(tpl_dir / "lv-generic.toml", 'lv = "Vispārīgs Latvijas', 'lv = "Mentora labots')
+    assert load_templates(tpl_dir)["lv-generic"].title["lv"].startswith("Mentora labots")
+
+
+def test_a_template_title_is_in_both_languages(tpl_dir):
+    """The picker showed Latvian template names in English and "Generic EU call ..." in Latvian."""
+    from grantmatch.drafting.service import template_choices
+
+    templates = load_templates()  # the bundled ones
+    lv, en = dict(template_choices(templates, "lv")), dict(template_choices(templates, "en"))
+    assert lv["eu-generic"].startswith("Vispārīgs ES konkurss") and en["eu-generic"].startswith("Generic EU call")
+    assert en["liepaja-nvo"].startswith("Liepāja municipality")
+    _break(tpl_dir / "lv-generic.toml", 'title = { lv = "Vispārīgs Latvijas projektu konkurss", ', 'title = { ')
+    with pytest.raises(TemplateError, match="title.lv is missing"):
+        load_templates(tpl_dir)
