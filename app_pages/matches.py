@@ -126,7 +126,9 @@ def _card(
         badge = f" :green-badge[{tr('matches.new_badge')}]" if new else ""
         head.markdown(f"**{common.safe_text(call.title[:300])}**{badge}")
         source = common.source_label(call.source)
-        parts = [call.funder or ""] + ([source] if source.casefold() != (call.funder or "").casefold() else [])
+        funder = call.funder or ""
+        # the source only when it adds something: "Latvijas Pilsoniskā alianse (nvo.lv)" repeats the funder
+        parts = [funder] + ([source] if not funder or funder.casefold() not in source.casefold() else [])
         who = " · ".join(common.safe_text(v[:200]) for v in parts if v)
         head.caption(who)
         share, label = common.fit(match.score, best)

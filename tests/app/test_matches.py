@@ -317,6 +317,18 @@ def test_a_source_without_a_scraper_is_named_after_its_funder(custom_env, run_ap
     assert options == {"Nordic Culture Point", "Valsts kultūrkapitāla fonds"}
 
 
+def test_a_card_names_the_source_only_when_it_adds_to_the_funder(custom_env, run_app):
+    """"Latvijas Pilsoniskā alianse · Latvijas Pilsoniskā alianse (nvo.lv)" said the same thing twice."""
+    same = _call(1, source="nvo", funder="Latvijas Pilsoniskā alianse")
+    other = _call(2, source="liepaja", funder="Liepājas Kultūras pārvalde")
+    custom_env(profiles=[PROFILE], calls=[same, other])
+    at = run_app()
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert "Latvijas Pilsoniskā alianse" in captions
+    assert "Liepājas Kultūras pārvalde · Liepājas valstspilsētas pašvaldība" in captions
+
+
 def test_a_list_of_poor_matches_says_so_and_calls_none_strong(custom_env, run_app):
     # a small social NGO and only research topics (as most of the EU portal is): open to it, since
     # they do not say who may apply, but the best of them is still a weak fit
