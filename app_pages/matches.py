@@ -8,7 +8,7 @@ import streamlit as st
 from app_pages import common
 from app_pages.common import tr
 from grantmatch import i18n, reports, services
-from grantmatch.models import PRIORITY_AREA_KEYS, NgoProfile
+from grantmatch.models import PRIORITY_AREA_KEYS, Eligibility, NgoProfile
 
 PAGE_SIZE = 10
 WINDOWS = (0, 14, 30, 60, 90, 180)  # 0 = any (a None option would show Streamlit's own placeholder)
@@ -141,8 +141,10 @@ def _card(
         areas = services.call_areas(item)
         area_text = ", ".join(common.area_label(x) for x in areas) or tr("area.none")
         ar.markdown(f"**{tr('common.area')}:** {common.safe_text(area_text)}")
-        if match.facts:
-            st.markdown(common.fact_lines(match.facts, call, profile))
+        # a met deadline is the deadline shown above: the card lists the facts that need a look or say more
+        facts = [f for f in match.facts if not (f.name == "deadline" and f.outcome == Eligibility.MET)]
+        if facts:
+            st.markdown(common.fact_lines(facts, call, profile))
         if match.terms:
             st.markdown(f"**{tr('matches.why')}:** " + common.safe_text(", ".join(common.why_terms(match.terms))))
         b1, b2, b3, b4, b5 = st.columns([1, 1, 1, 1, 1.3])
