@@ -167,7 +167,9 @@ def register(app: typer.Typer) -> None:
         c: float = typer.Option(
             1.0, "--c", metavar="<number>", min=1e-6, help="Inverse L2 strength of the logistic regression."
         ),
-        keep: list[str] = typer.Option([], "--keep", help="A feature to leave at its current weight (repeatable)."),
+        keep: list[str] = typer.Option(
+            [], "--keep", metavar="<feature>", help="A feature to leave at its current weight (repeatable)."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
         skip_invalid: bool = typer.Option(False, "--skip-invalid", help=SKIP_HELP),
     ) -> None:
