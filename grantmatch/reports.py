@@ -745,10 +745,19 @@ def deadlines_ics(
 # --------------------------------------------------------------------------- spreadsheets
 
 
+def _amount(value: float | None) -> float | int | None:
+    """A euro amount as a spreadsheet number: 15000.0 -> 15000 (a CSV would print "15000.0")."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def _export_rows(
-    items: Iterable[RankedLike | GrantCall], today: date | None, lang: str, best: float | None = None
+    items: Iterable[RankedLike | GrantCall], today: date | None, lang: str, best: float | None = None,
+    source_names: Mapping[str, str] | None = None,
 ) -> tuple[list[str], list[list]]:
+    """The rows as the Matches page's cards show them: the source by its name, the reasons without
+    repeats (:func:`reason_terms`)."""
     items = list(items)
+    source_names = source_names or {}
     if best is None:
         best = best_score(i for i in items if not isinstance(i, GrantCall))
     head = [
@@ -776,14 +785,14 @@ def _export_rows(
                 call.title,
                 call.funder or "",
                 call.programme or "",
-                call.source,
+                source_names.get(call.source) or call.source,
                 _areas_text(call, lang),
-                call.min_amount_eur,
-                call.max_amount_eur,
+                _amount(call.min_amount_eur),
+                _amount(call.max_amount_eur),
                 call.deadline,
                 left,
                 round(100 * relative_fit(match.score, best)) if match is not None and best is not None else None,
-                ", ".join(match.terms) if match is not None else "",
+                ", ".join(reason_terms(match.terms)) if match is not None else "",
                 safe_url(call.url) or call.url,
                 call.id,
             ]
@@ -792,12 +801,14 @@ def _export_rows(
 
 
 def calls_csv(
-    items: Iterable[RankedLike | GrantCall], *, lang: str = "lv", today: date | None = None, best: float | None = None
+    items: Iterable[RankedLike | GrantCall], *, lang: str = "lv", today: date | None = None, best: float | None = None,
+    source_names: Mapping[str, str] | None = None,
 ) -> bytes:
     """A call list as CSV (UTF-8 with BOM so spreadsheet programs read Latvian letters; dates ISO;
-    amounts as plain numbers; text cells never start a formula). The fit column is the score as a
-    percentage of ``best`` (default: the best score in ``items``)."""
-    head, rows = _export_rows(items, today, lang, best)
+    amounts as plain numbers, whole euros without ".0"; text cells never start a formula). The fit
+    column is the score as a percentage of ``best`` (default: the best score in ``items``); the source
+    column is its name from ``source_names`` (source key -> name), else the key."""
+    head, rows = _export_rows(items, today, lang, best, source_names)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(head)
@@ -807,14 +818,15 @@ def calls_csv(
 
 
 def calls_xlsx(
-    items: Iterable[RankedLike | GrantCall], *, lang: str = "lv", today: date | None = None, best: float | None = None
+    items: Iterable[RankedLike | GrantCall], *, lang: str = "lv", today: date | None = None, best: float | None = None,
+    source_names: Mapping[str, str] | None = None,
 ) -> bytes:
     """A call list as an Excel workbook: bold frozen header, real dates (DD.MM.YYYY.), euro amounts;
-    the fit column as in :func:`calls_csv`."""
+    the fit and source columns as in :func:`calls_csv`."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    head, rows = _export_rows(items, today, lang, best)
+    head, rows = _export_rows(items, today, lang, best, source_names)
     wb = Workbook()
     ws = wb.active
     ws.title = clean_text(t("mentor.xlsx.sheet", lang), 31) or "calls"
