@@ -11,7 +11,8 @@ What the cohort, brief, calendar and matches pages show or offer for download:
 - :func:`upcoming_deadlines` — deadlines of fair-or-better matches and tracked calls, one row per call;
 - :func:`open_funding_by_area` — open funding per priority area (for the chart);
 - :func:`build_brief`, :func:`brief_markdown`, :func:`brief_docx` — the consultation brief;
-- :func:`deadlines_ics` — an iCalendar file, one all-day event per deadline with a reminder;
+- :func:`deadlines_ics` — an iCalendar file, one all-day event per deadline with a reminder
+  (:func:`cohort_ics`: the whole cohort's, named :data:`COHORT_ICS_FILE`);
 - :func:`calls_csv`, :func:`calls_xlsx` — a call list for a spreadsheet.
 
 Inputs are the domain model (:class:`GrantCall`, :class:`NgoProfile`) and ranked matches (any object
@@ -740,6 +741,19 @@ def deadlines_ics(
         event.add_component(alarm)
         cal.add_component(event)
     return cal.to_ical()
+
+
+COHORT_ICS_FILE = "grantmatch-cohort.ics"
+"""The file name of the whole cohort's calendar, on every page that offers it (ASCII in both languages)."""
+
+
+def cohort_ics(items: Iterable[DeadlineItem], *, lang: str = "lv", names: Mapping[str, str] | None = None,
+               stamp: datetime | None = None) -> bytes:
+    """The whole cohort's deadline calendar (``items`` from ``services.calendar_deadlines`` for every
+    NGO): one name and one UID scope wherever it is downloaded, so importing it again from another page
+    updates the same events."""
+    name = f"grantmatch — {t('mentor.cohort.ics_name', lang)}"
+    return deadlines_ics(items, lang=lang, name=name, names=names, scope="cohort", stamp=stamp)
 
 
 # --------------------------------------------------------------------------- spreadsheets
