@@ -10,9 +10,11 @@ from typer.testing import CliRunner
 
 from grantmatch.cli import app
 
+URL = "https://example.org/call"  # a call's url must be an http(s) address
+
 runner = CliRunner()
 
-CALL = {"id": "c1", "source": "t", "url": "u", "title": "Jauniešu projekti", "deadline": "2027-03-01"}
+CALL = {"id": "c1", "source": "t", "url": URL, "title": "Jauniešu projekti", "deadline": "2027-03-01"}
 PROFILE = {"id": "p1", "name": "Jaunieši", "legal_form": "association", "city": "Liepāja", "mission": "jaunieši"}
 
 

@@ -19,7 +19,7 @@ CALLS = [
      "summary": "Atbalsts kultūras festivāliem un jauniešu iniciatīvām Liepājā.", "language": "lv",
      "eligible_applicants": ["association"], "geography": ["Liepāja"], "max_amount_eur": 8000,
      "deadline": "2027-01-25", "priority_areas": ["culture", "children_youth"]},
-    {"id": "t-evil", "source": "test", "url": "javascript:alert(1)", "title": HOSTILE,
+    {"id": "t-evil", "source": "test", "url": 'https://evil.example/"><b>', "title": HOSTILE,
      "summary": HOSTILE + " festivāls kultūra jaunieši " + "x" * 100_000, "language": "lv",
      "deadline": "2027-02-10", "priority_areas": ["culture"], "total_budget_eur": 50000},
     {"id": "t-old", "source": "test", "url": "https://example.org/old", "title": "Slēgts kultūras konkurss",

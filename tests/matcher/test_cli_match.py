@@ -9,16 +9,18 @@ from typer.testing import CliRunner
 
 from grantmatch.cli import app
 
+URL = "https://example.org/call"  # a call's url must be an http(s) address
+
 runner = CliRunner()
 
 CALLS = [
-    {"id": "ok", "source": "t", "url": "u", "title": "Jauniešu projekti", "summary": "Jauniešu iniciatīvas Liepājā.",
+    {"id": "ok", "source": "t", "url": URL, "title": "Jauniešu projekti", "summary": "Jauniešu iniciatīvas Liepājā.",
      "eligible_applicants": ["association"], "geography": ["Liepāja"], "deadline": "2027-03-01"},
-    {"id": "muni", "source": "t", "url": "u", "title": "Jauniešu centri pašvaldībām", "summary": "Jauniešu centri.",
+    {"id": "muni", "source": "t", "url": URL, "title": "Jauniešu centri pašvaldībām", "summary": "Jauniešu centri.",
      "eligible_applicants": ["municipality"], "geography": ["LV"], "deadline": "2027-03-01"},
-    {"id": "closed", "source": "t", "url": "u", "title": "Jauniešu projekti 2026", "summary": "Jauniešu darbs.",
+    {"id": "closed", "source": "t", "url": URL, "title": "Jauniešu projekti 2026", "summary": "Jauniešu darbs.",
      "eligible_applicants": ["association"], "geography": ["LV"], "deadline": "2026-03-01"},
-    {"id": "other", "source": "t", "url": "u", "title": "Museum grants", "summary": "Heritage and museums.",
+    {"id": "other", "source": "t", "url": URL, "title": "Museum grants", "summary": "Heritage and museums.",
      "geography": ["EU"], "deadline": None},
 ]
 PROFILES = [
@@ -78,7 +80,7 @@ def test_eval_json_and_split(files):
 def test_bad_input_names_the_line_and_exits_2(files, tmp_path):
     c, p, q = files
     bad = tmp_path / "bad.jsonl"
-    bad.write_text(json.dumps(CALLS[0]) + "\n" + '{"id": "x", "source": "t", "url": "u", "title": ""}\n')
+    bad.write_text(json.dumps(CALLS[0]) + "\n" + json.dumps({"id": "x", "source": "t", "url": URL, "title": ""}) + "\n")
     r = runner.invoke(app, ["rank", "--profiles", str(p), "--calls", str(bad)])
     assert r.exit_code == 2
     assert "line 2" in r.output and "title" in r.output
