@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 PORT   ?= 8501
 
-.PHONY: run test install lint bench clean-var
+.PHONY: run test install lint bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

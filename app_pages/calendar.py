@@ -25,7 +25,7 @@ def main() -> None:
         c1.radio, tr("calendar.scope"), scopes, format_func=common.labeller("calendar.scope."), horizontal=True,
         key="cal_scope",
     )
-    top = c2.slider(tr("calendar.top"), min_value=0, max_value=20, value=5, key="cal_top")
+    top = c2.slider(tr("calendar.top"), min_value=0, max_value=20, value=reports.DEADLINE_TOP, key="cal_top")
     everyone = common.profiles()
     if not everyone:
         st.info(tr("app.ngo.none"))
@@ -34,14 +34,11 @@ def main() -> None:
     names = {p.id: p.name for p in everyone}
     day = common.today()
     calls = common.guarded(common.get_calls, "app.db_error")
-    ranked = common.guarded(  # neither the calls marked "not relevant" nor the closed ones are deadlines to keep
-        lambda: {p.id: services.without_not_relevant(store, p.id, common.get_ranking(p), today=day, closed_too=True)
-                 for p in chosen} if top else {},
-        "app.matcher_error",
+    rankings = common.guarded(  # top 0: only the tracked calls, no ranking needed
+        lambda: {p.id: common.get_ranking(p) if top else [] for p in chosen}, "app.matcher_error"
     )
-    active = services.active_tracked_calls(store, calls)
-    tracked = {p.id: active.get(p.id, []) for p in chosen}
-    items = reports.upcoming_deadlines(ranked, today=day, days=None, tracked=tracked, top=top)
+    # the Cohort page's calendar is this one at the default top
+    items = services.calendar_deadlines(store, rankings, calls, today=day, top=top)
     if not items:
         st.info(tr("calendar.empty"))
         return
@@ -132,12 +129,16 @@ def main() -> None:
         column_config={deadline: st.column_config.DateColumn(deadline, format=i18n.date_pattern(lang, "moment"))},
     )
 
-    scope_key = profile.id if scope == "ngo" and profile is not None else "cohort"
-    calendar_name = f"grantmatch — {names.get(scope_key, tr('calendar.scope.cohort'))}"
+    if scope == "ngo" and profile is not None:
+        data = reports.deadlines_ics(items, lang=lang, name=f"grantmatch — {profile.name}", names=names,
+                                     scope=profile.id)
+        file_name = f"grantmatch-{profile.id}.ics"
+    else:
+        data, file_name = reports.cohort_ics(items, lang=lang, names=names), reports.COHORT_ICS_FILE
     st.download_button(
         tr("calendar.ics"),
-        data=reports.deadlines_ics(items, lang=lang, name=calendar_name, names=names, scope=scope_key),
-        file_name=f"grantmatch-{scope_key}.ics",
+        data=data,
+        file_name=file_name,
         mime="text/calendar",
         on_click="ignore",
         key="cal_ics",

@@ -96,7 +96,7 @@ def _cohort_section(rows, names) -> None:
         common.go("matches")
 
 
-def _deadline_section(ranked, tracked, names, profiles) -> None:
+def _deadline_section(deadlines, names) -> None:
     st.subheader(common.tr("mentor.cohort.deadlines"))
     days = common.choice(
         st.segmented_control,
@@ -107,7 +107,7 @@ def _deadline_section(ranked, tracked, names, profiles) -> None:
         key="cohort_window",
     )
     days = days or 30
-    items = reports.upcoming_deadlines(ranked, today=common.today(), days=days, tracked=tracked, top=10)
+    items = [d for d in deadlines if d.days_left <= days]
     if not items:
         st.info(common.tr("mentor.cohort.no_deadlines", n=days))
     else:
@@ -122,20 +122,13 @@ def _deadline_section(ranked, tracked, names, profiles) -> None:
             for d in items
         ]
         st.dataframe(pd.DataFrame(data), hide_index=True, width="stretch")
-    everything = reports.upcoming_deadlines(ranked, today=common.today(), days=None, tracked=tracked, top=10)
     st.download_button(
         common.tr("mentor.cohort.ics"),
-        reports.deadlines_ics(
-            everything,
-            lang=common.lang(),
-            name=common.tr("mentor.cohort.ics_name"),
-            names=names,
-            scope="cohort",
-        ),
-        file_name="grantmatch-inkubators.ics",
+        reports.cohort_ics(deadlines, lang=common.lang(), names=names),
+        file_name=reports.COHORT_ICS_FILE,
         mime="text/calendar",
         key="cohort_ics",
-        disabled=not everything,
+        disabled=not deadlines,
     )
 
 
@@ -236,17 +229,17 @@ def main() -> None:
         return
     names = _names(profiles)
     with st.spinner(common.tr("mentor.cohort.loading")):
-        ranked = {  # without the calls each NGO marked "not relevant", as its Matches page shows them
-            p.id: services.without_not_relevant(
-                store, p.id, common.guarded(lambda p=p: common.get_ranking(p, top=TOP), "app.matcher_error"),
-                today=common.today(),
-            )
-            for p in profiles
+        rankings = {
+            p.id: common.guarded(lambda p=p: common.get_ranking(p, top=TOP), "app.matcher_error") for p in profiles
         }
+    # without the calls each NGO marked "not relevant", as its Matches page shows them
+    ranked = {pid: services.without_not_relevant(store, pid, r, today=common.today()) for pid, r in rankings.items()}
     tracked = services.active_tracked_calls(store, calls)
+    # the deadlines of the Calendar page's whole-cohort view at its default top (the same .ics)
+    deadlines = services.calendar_deadlines(store, rankings, calls, today=common.today())
 
     rows = reports.cohort_table(profiles, ranked, top=3, tracked=tracked, today=common.today())
-    upcoming = reports.upcoming_deadlines(ranked, today=common.today(), days=30, tracked=tracked, top=10)
+    upcoming = [d for d in deadlines if d.days_left <= 30]
     open_calls = sum(1 for c in calls.values() if c.deadline is None or c.deadline >= common.today())
     a, b, c, d = st.columns(4)
     a.metric(common.tr("mentor.cohort.m_ngos"), len(profiles))
@@ -255,7 +248,7 @@ def main() -> None:
     d.metric(common.tr("mentor.cohort.m_without"), sum(1 for r in rows if not r.n_matches))
 
     _cohort_section(rows, names)
-    _deadline_section(ranked, tracked, names, profiles)
+    _deadline_section(deadlines, names)
     _shared_section(profiles, ranked, names)
     _funding_section(list(calls.values()))
 

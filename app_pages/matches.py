@@ -146,7 +146,7 @@ def _card(
         if facts:
             st.markdown(common.fact_lines(facts, call, profile))
         if match.terms:
-            st.markdown(f"**{tr('matches.why')}:** " + common.safe_text(", ".join(common.why_terms(match.terms))))
+            st.markdown(f"**{tr('matches.why')}:** " + common.safe_text(", ".join(reports.reason_terms(match.terms))))
         b1, b2, b3, b4, b5 = st.columns([1, 1, 1, 1, 1.3])
         if b1.button(tr("common.details"), key=f"det_{cid}"):
             common.open_call(cid)
@@ -224,12 +224,12 @@ def _export(shown: list[services.RankedCall], profile_id: str, best: float | Non
         st.caption(tr("matches.export.scope_picked", n=len(picked)))
     else:
         st.caption(tr("matches.export.scope_filtered", n=len(shown)))
-    lang, day = common.lang(), common.today()
+    lang, day, names = common.lang(), common.today(), common.source_names()
     c1, c2 = st.columns(2)
     # Deferred: the file is built only when the button is pressed (10 000 rows take a moment).
     c1.download_button(
         tr("matches.export.csv"),
-        data=lambda: reports.calls_csv(items, lang=lang, today=day, best=best),
+        data=lambda: reports.calls_csv(items, lang=lang, today=day, best=best, source_names=names),
         file_name=f"grantmatch-{profile_id}.csv",
         mime="text/csv",
         on_click="ignore",
@@ -237,7 +237,7 @@ def _export(shown: list[services.RankedCall], profile_id: str, best: float | Non
     )
     c2.download_button(
         tr("matches.export.xlsx"),
-        data=lambda: reports.calls_xlsx(items, lang=lang, today=day, best=best),
+        data=lambda: reports.calls_xlsx(items, lang=lang, today=day, best=best, source_names=names),
         file_name=f"grantmatch-{profile_id}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",

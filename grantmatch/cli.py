@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 
 import typer
+from typer.core import TyperGroup
 
 from grantmatch import cli_app, cli_data, cli_draft, cli_match, cli_scrape
+from grantmatch.cli_common import fail
 from grantmatch.cli_log import configure_logging
 
 
@@ -16,6 +18,23 @@ def _print_version(value: bool) -> None:
 
         typer.echo(f"grantmatch {version('grantmatch')}")
         raise typer.Exit()
+
+
+# The usage error of the click that typer runs on (typer >= 0.2x carries its own copy, so the installed
+# ``click`` package's class would never match): the base of typer's public BadParameter.
+_UsageError = typer.BadParameter.__mro__[1]
+
+
+class _Group(TyperGroup):
+    """Reports a command's bad or missing option the way the commands report bad input (``error: ...``
+    on stderr, exit 2), instead of click's usage block with ``Error: ...`` at its end."""
+
+    def invoke(self, ctx: typer.Context):
+        try:
+            return super().invoke(ctx)
+        except _UsageError as exc:
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            raise fail(exc.format_message() + hint) from None
 
 
 def new_app(name: str, help_text: str) -> typer.Typer:
@@ -29,6 +48,7 @@ def new_app(name: str, help_text: str) -> typer.Typer:
         add_completion=False,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
+        cls=_Group,
     )
 
     @app.callback()

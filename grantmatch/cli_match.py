@@ -19,6 +19,10 @@ def _skipped(message: str) -> None:
     typer.secho(f"skipped: {message}", err=True, fg="yellow")
 
 
+def _warn(message: str) -> None:
+    typer.secho(f"warning: {message}", err=True, fg="yellow")
+
+
 def _read(profiles: Path, calls: Path, skip_invalid: bool = False) -> tuple[list[NgoProfile], list[GrantCall]]:
     """Profiles and calls; with ``skip_invalid`` a record that breaks the contract (or repeats an id)
     is reported on stderr and left out, else the first one stops the command. Either file without a
@@ -48,7 +52,11 @@ def _splits(path: Path) -> dict[str, str]:
 
 def _read_judged(profiles: Path, calls: Path, qrels: Path, split: str | None,
                  skip_invalid: bool) -> tuple[list[NgoProfile], list[GrantCall], dict[str, dict[str, int]]]:
-    """Profiles (of one ``split`` if given), calls and qrels for the commands that measure."""
+    """Profiles (of one ``split`` if given), calls and qrels for the commands that measure.
+
+    Judgements made for other files would score every ranking 0 (an unjudged pair counts as grade 0),
+    which reads like a broken matcher: when no selected profile or none of their judged calls is in the
+    input the command stops; when only some are missing it says how many on stderr and goes on."""
     from matcher.errors import MatcherError
     from matcher.evaluate import read_qrels
 
@@ -57,11 +65,28 @@ def _read_judged(profiles: Path, calls: Path, qrels: Path, split: str | None,
         judged = read_qrels(qrels)
     except MatcherError as exc:
         raise fail(str(exc)) from None
+    missing = len(set(judged) - {p.id for p in profs})
     if split:
         splits = _splits(profiles)
         profs = [p for p in profs if splits.get(p.id) == split]
         if not profs:
             raise fail(f"--split {split!r}: expected profiles with that 'split' field in {profiles}, found none")
+    used = [p.id for p in profs if p.id in judged]
+    if not used:
+        where = f"{profiles} (--split {split!r})" if split else str(profiles)
+        raise fail(f"{qrels}: expected judgements of profiles in {where}, found none of its "
+                   f"{len(profs)} profile ids among the {len(judged)} judged")
+    call_ids = {c.id for c in cs}
+    judged_calls = {c for pid in used for c in judged[pid]}
+    found = len(judged_calls & call_ids)
+    if not found:
+        raise fail(f"{qrels}: expected judged calls in {calls}, found none of the {len(judged_calls)} "
+                   f"calls judged for the selected profiles")
+    if missing:
+        _warn(f"{missing} of {len(judged)} judged profiles are not in {profiles}; they are left out")
+    if found < len(judged_calls):
+        _warn(f"{len(judged_calls) - found} of {len(judged_calls)} calls judged for the selected profiles "
+              f"are not in {calls}; they count as relevant calls not found")
     return profs, cs, judged
 
 
@@ -142,7 +167,9 @@ def register(app: typer.Typer) -> None:
         c: float = typer.Option(
             1.0, "--c", metavar="<number>", min=1e-6, help="Inverse L2 strength of the logistic regression."
         ),
-        keep: list[str] = typer.Option([], "--keep", help="A feature to leave at its current weight (repeatable)."),
+        keep: list[str] = typer.Option(
+            [], "--keep", metavar="<feature>", help="A feature to leave at its current weight (repeatable)."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
         skip_invalid: bool = typer.Option(False, "--skip-invalid", help=SKIP_HELP),
     ) -> None:

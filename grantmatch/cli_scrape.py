@@ -129,7 +129,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command("scrape")
     def scrape(
-        source: list[str] = typer.Option(None, "--source", "-s", help="Source key (repeat for several); default all."),
+        source: list[str] = typer.Option(
+            None, "--source", "-s", metavar="<key>", help="Source key (repeat for several); default all."
+        ),
         delay: float = typer.Option(
             1.0, "--delay", metavar="<seconds>", help="Seconds between two requests to the same host."
         ),

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
 
 
 class ValidationError(ValueError):
@@ -168,6 +169,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _is_web_url(url: object) -> bool:
+    """An absolute http(s) address with a host: what a call's "url" must be. Anything else
+    (``javascript:``, ``data:``, ``file:``, a relative path) would be a link the app cannot offer."""
+    if not isinstance(url, str):
+        return False
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # e.g. an unbalanced "[" in the host
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 # --------------------------------------------------------------------------- records
 
 
@@ -202,6 +215,9 @@ class GrantCall:
             raise ValidationError(f"{label}: title is empty")
         if not self.source:
             raise ValidationError(f"{label}: source is required")
+        if not _is_web_url(self.url):
+            shown = self.url if len(self.url) <= 80 else self.url[:79] + "…"
+            raise ValidationError(f"{label}: url: expected an http(s) URL, found {shown!r}")
         if (
             self.min_amount_eur is not None
             and self.max_amount_eur is not None

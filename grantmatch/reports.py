@@ -11,7 +11,8 @@ What the cohort, brief, calendar and matches pages show or offer for download:
 - :func:`upcoming_deadlines` — deadlines of fair-or-better matches and tracked calls, one row per call;
 - :func:`open_funding_by_area` — open funding per priority area (for the chart);
 - :func:`build_brief`, :func:`brief_markdown`, :func:`brief_docx` — the consultation brief;
-- :func:`deadlines_ics` — an iCalendar file, one all-day event per deadline with a reminder;
+- :func:`deadlines_ics` — an iCalendar file, one all-day event per deadline with a reminder
+  (:func:`cohort_ics`: the whole cohort's, named :data:`COHORT_ICS_FILE`);
 - :func:`calls_csv`, :func:`calls_xlsx` — a call list for a spreadsheet.
 
 Inputs are the domain model (:class:`GrantCall`, :class:`NgoProfile`) and ranked matches (any object
@@ -742,13 +743,35 @@ def deadlines_ics(
     return cal.to_ical()
 
 
+COHORT_ICS_FILE = "grantmatch-cohort.ics"
+"""The file name of the whole cohort's calendar, on every page that offers it (ASCII in both languages)."""
+
+
+def cohort_ics(items: Iterable[DeadlineItem], *, lang: str = "lv", names: Mapping[str, str] | None = None,
+               stamp: datetime | None = None) -> bytes:
+    """The whole cohort's deadline calendar (``items`` from ``services.calendar_deadlines`` for every
+    NGO): one name and one UID scope wherever it is downloaded, so importing it again from another page
+    updates the same events."""
+    name = f"grantmatch — {t('mentor.cohort.ics_name', lang)}"
+    return deadlines_ics(items, lang=lang, name=name, names=names, scope="cohort", stamp=stamp)
+
+
 # --------------------------------------------------------------------------- spreadsheets
 
 
+def _amount(value: float | None) -> float | int | None:
+    """A euro amount as a spreadsheet number: 15000.0 -> 15000 (a CSV would print "15000.0")."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def _export_rows(
-    items: Iterable[RankedLike | GrantCall], today: date | None, lang: str, best: float | None = None
+    items: Iterable[RankedLike | GrantCall], today: date | None, lang: str, best: float | None = None,
+    source_names: Mapping[str, str] | None = None,
 ) -> tuple[list[str], list[list]]:
+    """The rows as the Matches page's cards show them: the source by its name, the reasons without
+    repeats (:func:`reason_terms`)."""
     items = list(items)
+    source_names = source_names or {}
     if best is None:
         best = best_score(i for i in items if not isinstance(i, GrantCall))
     head = [
@@ -776,14 +799,14 @@ def _export_rows(
                 call.title,
                 call.funder or "",
                 call.programme or "",
-                call.source,
+                source_names.get(call.source) or call.source,
                 _areas_text(call, lang),
-                call.min_amount_eur,
-                call.max_amount_eur,
+                _amount(call.min_amount_eur),
+                _amount(call.max_amount_eur),
                 call.deadline,
                 left,
                 round(100 * relative_fit(match.score, best)) if match is not None and best is not None else None,
-                ", ".join(match.terms) if match is not None else "",
+                ", ".join(reason_terms(match.terms)) if match is not None else "",
                 safe_url(call.url) or call.url,
                 call.id,
             ]
@@ -792,12 +815,14 @@ def _export_rows(
 
 
 def calls_csv(
-    items: Iterable[RankedLike | GrantCall], *, lang: str = "lv", today: date | None = None, best: float | None = None
+    items: Iterable[RankedLike | GrantCall], *, lang: str = "lv", today: date | None = None, best: float | None = None,
+    source_names: Mapping[str, str] | None = None,
 ) -> bytes:
     """A call list as CSV (UTF-8 with BOM so spreadsheet programs read Latvian letters; dates ISO;
-    amounts as plain numbers; text cells never start a formula). The fit column is the score as a
-    percentage of ``best`` (default: the best score in ``items``)."""
-    head, rows = _export_rows(items, today, lang, best)
+    amounts as plain numbers, whole euros without ".0"; text cells never start a formula). The fit
+    column is the score as a percentage of ``best`` (default: the best score in ``items``); the source
+    column is its name from ``source_names`` (source key -> name), else the key."""
+    head, rows = _export_rows(items, today, lang, best, source_names)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(head)
@@ -807,14 +832,15 @@ def calls_csv(
 
 
 def calls_xlsx(
-    items: Iterable[RankedLike | GrantCall], *, lang: str = "lv", today: date | None = None, best: float | None = None
+    items: Iterable[RankedLike | GrantCall], *, lang: str = "lv", today: date | None = None, best: float | None = None,
+    source_names: Mapping[str, str] | None = None,
 ) -> bytes:
     """A call list as an Excel workbook: bold frozen header, real dates (DD.MM.YYYY.), euro amounts;
-    the fit column as in :func:`calls_csv`."""
+    the fit and source columns as in :func:`calls_csv`."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    head, rows = _export_rows(items, today, lang, best)
+    head, rows = _export_rows(items, today, lang, best, source_names)
     wb = Workbook()
     ws = wb.active
     ws.title = clean_text(t("mentor.xlsx.sheet", lang), 31) or "calls"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -41,8 +42,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
-from grantmatch.models import GrantCall, NgoProfile
+from grantmatch.models import GrantCall, NgoProfile, ValidationError
 from grantmatch.paths import var_dir
+
+logger = logging.getLogger(__name__)
 
 DATABASE_URL_ENV = "GRANTMATCH_DATABASE_URL"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -391,14 +394,31 @@ class Store:
         return stats
 
     def list_calls(self) -> list[GrantCall]:
+        """Every stored call. A row the model now refuses (stored before a check was added, e.g. a
+        ``javascript:`` url) is left out with a warning rather than making every page fail."""
         with self.engine.connect() as conn:
             rows = conn.execute(select(calls.c.data).order_by(calls.c.id)).all()
-        return [GrantCall.from_dict(r.data) for r in rows]
+        out, refused = [], []
+        for r in rows:
+            try:
+                out.append(GrantCall.from_dict(r.data))
+            except ValidationError as exc:
+                refused.append(str(exc))
+        if refused:
+            logger.warning("stored calls left out", extra={"count": len(refused), "first": refused[0]})
+        return out
 
     def get_call(self, call_id: str) -> GrantCall | None:
+        """The stored call, or None (also for a row the model now refuses, as in :meth:`list_calls`)."""
         with self.engine.connect() as conn:
             row = conn.execute(select(calls.c.data).where(calls.c.id == call_id)).first()
-        return GrantCall.from_dict(row.data) if row else None
+        if row is None:
+            return None
+        try:
+            return GrantCall.from_dict(row.data)
+        except ValidationError as exc:
+            logger.warning("stored call left out", extra={"error": str(exc)})
+            return None
 
     def call_meta(self) -> dict[str, dict[str, Any]]:
         """first_seen, last_seen and other-source URLs per call id."""

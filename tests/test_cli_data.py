@@ -53,6 +53,15 @@ def test_bad_line_names_the_line_and_changes_nothing(tmp_path):
     assert open_store().get_call("t-1").title == "Jauniešu iniciatīvas"
 
 
+def test_import_calls_refuses_a_url_that_is_not_http(tmp_path):
+    """A javascript: link was stored (the app showed a warning instead of the link, but bad data got in)."""
+    bad = [GOOD[0], {**GOOD[1], "url": "javascript:alert(1)"}]
+    result = runner.invoke(app, ["import-calls", str(write_jsonl(tmp_path / "bad.jsonl", bad))])
+    assert result.exit_code == 2
+    assert "line 2" in result.output and "url: expected an http(s) URL, found 'javascript:alert(1)'" in result.output
+    assert open_store().count_calls() == 0
+
+
 def test_broken_json_names_the_line(tmp_path):
     path = tmp_path / "p.jsonl"
     path.write_text('{"id": "a", "name": "A"}\n{"id": "b", "name": \n', encoding="utf-8")

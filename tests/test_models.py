@@ -52,6 +52,11 @@ def test_to_dict_is_the_plain_copy_of_every_field():
     assert call.geography == ("LV",)
 
 
+def test_http_and_https_urls_are_accepted():
+    for url in ("https://www.kkf.lv/lv/konkursi?id=1", "HTTP://KKF.LV", "https://example.org/a b"):
+        assert GrantCall.from_dict({**CALL, "url": url}).url == url
+
+
 def test_bad_date_names_record_and_field():
     with pytest.raises(ValidationError, match=r"call 'sif-nvo-2027': deadline '31.02.2027' is not a date"):
         GrantCall.from_dict({**CALL, "deadline": "31.02.2027"})
@@ -70,6 +75,10 @@ def test_bad_date_names_record_and_field():
         ({"cofinancing_pct": 150}, "not between 0 and 100"),
         ({"open_date": "2027-03-01"}, "after deadline"),
         ({"geography": 5}, "geography must be a list of text"),
+        ({"url": "javascript:alert(1)"}, r"url: expected an http\(s\) URL, found 'javascript:alert\(1\)'"),
+        ({"url": "www.kkf.lv/konkurss"}, r"url: expected an http\(s\) URL, found 'www.kkf.lv/konkurss'"),
+        ({"url": "ftp://kkf.lv/a"}, "expected an http"),
+        ({"url": "https://"}, "expected an http"),
     ],
 )
 def test_validation_messages(change, message):

@@ -117,6 +117,21 @@ def test_failed_upsert_leaves_database_as_it_was(store):
     assert store.call_history("test-1") == []
 
 
+def test_a_stored_row_the_model_now_refuses_is_left_out_not_fatal(store, caplog):
+    """A javascript: url imported before the model checked urls must not make every page fail."""
+    from sqlalchemy import update
+
+    from grantmatch.store import calls
+
+    store.upsert_calls([make_call(1), make_call(2)])
+    with store.engine.begin() as conn:
+        conn.execute(update(calls).where(calls.c.id == "test-2")
+                     .values(data={**make_call(2).to_dict(), "url": "javascript:alert(1)"}))
+    assert [c.id for c in store.list_calls()] == ["test-1"]
+    assert store.get_call("test-2") is None and store.get_call("test-1") is not None
+    assert "stored calls left out" in caplog.text
+
+
 def test_fingerprint_changes_with_calls(store):
     empty = store.calls_fingerprint()
     store.upsert_calls([make_call(1)])

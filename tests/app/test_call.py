@@ -11,7 +11,7 @@ from grantmatch.models import GrantCall
 HOSTILE = {
     "id": "evil-1",
     "source": "test",
-    "url": "javascript:alert(1)",
+    "url": 'https://evil.example/"><img src=x onerror=alert(1)>',  # http(s), yet no safe link
     "title": "<script>alert('x')</script> **Koncerti** [spied](https://evil.example)",
     "summary": "<b>bold</b> [link](javascript:alert(1))\n" + "koncerti " * 15_000,
     "eligible_applicants": ["association"],
@@ -91,7 +91,7 @@ def test_hostile_call_renders_inert(custom_env, run_app):
     assert at.text[0].value.startswith("<b>bold</b> [link](javascript:alert(1))")
     assert len(at.text[0].value) < 21_000
     assert any("Teksts ir garš" in c.value for c in at.caption)
-    assert not at.get("link_button")  # a javascript: URL gets no link
+    assert not at.get("link_button")  # a URL with quotes and angle brackets gets no link
     assert any("nav derīga" in c.value for c in at.caption)
 
 

@@ -19,7 +19,7 @@ CALLS = [
      "summary": "Atbalsts kultūras festivāliem un jauniešu iniciatīvām Liepājā.", "language": "lv",
      "eligible_applicants": ["association"], "geography": ["Liepāja"], "max_amount_eur": 8000,
      "deadline": "2027-01-25", "priority_areas": ["culture", "children_youth"]},
-    {"id": "t-evil", "source": "test", "url": "javascript:alert(1)", "title": HOSTILE,
+    {"id": "t-evil", "source": "test", "url": 'https://evil.example/"><b>', "title": HOSTILE,
      "summary": HOSTILE + " festivāls kultūra jaunieši " + "x" * 100_000, "language": "lv",
      "deadline": "2027-02-10", "priority_areas": ["culture"], "total_budget_eur": 50000},
     {"id": "t-old", "source": "test", "url": "https://example.org/old", "title": "Slēgts kultūras konkurss",
@@ -135,3 +135,35 @@ def test_cohort_table_shows_whole_names_and_deadlines(make_app):
         label = i18n.t(key, "en")
         longest = max(frame[label], key=len)
         assert widths[label] >= 16 + 7 * len(longest), (label, longest, widths[label])  # 14 px text
+
+
+def test_the_cohort_calendar_is_one_file_on_the_calendar_and_cohort_pages(make_app, monkeypatch):
+    """The Calendar page's whole-cohort .ics (grantmatch-cohort.ics, 24 events on the bundled data) and
+    the Cohort page's (grantmatch-inkubators.ics, 28 events, a Latvian name in English too) were two
+    files: now one name, one calendar name and the same events wherever it is downloaded."""
+    import streamlit as st
+    from icalendar import Calendar
+
+    offered = {}
+    original = st.download_button
+
+    def spy(label, data=None, file_name=None, *args, **kwargs):
+        if str(file_name).endswith(".ics"):
+            offered[kwargs.get("key")] = (file_name, data)
+        return original(label, data, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", spy)
+    at = make_app("calendar", lang="en")
+    at.radio(key="cal_scope").set_value("cohort").run()
+    make_app("cohort", lang="en")
+    assert set(offered) == {"cal_ics", "cohort_ics"} and not at.exception
+
+    def calendar(key):
+        file_name, data = offered[key]
+        cal = Calendar.from_ical(data)
+        events = {(str(e["uid"]), e.decoded("dtstart"), str(e["summary"])) for e in cal.walk("VEVENT")}
+        return file_name, str(cal["x-wr-calname"]), events
+
+    on_calendar, on_cohort = calendar("cal_ics"), calendar("cohort_ics")
+    assert on_calendar == on_cohort
+    assert on_calendar[0] == "grantmatch-cohort.ics" and len(on_calendar[2]) > 5

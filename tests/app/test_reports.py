@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -301,11 +302,11 @@ def test_ics_uid_is_stable_and_follows_a_moved_deadline():
 
 
 def test_ics_skips_rolling_and_duplicates_and_handles_hostile_text():
-    evil = call("evil", deadline=TODAY, title=HOSTILE, url="javascript:alert(1)")
+    evil = call("evil", deadline=TODAY, title=HOSTILE, url='https://evil.example/"><img src=x onerror=alert(1)>')
     events = _events(reports.deadlines_ics([C, A, A, evil], lang="en"))
     assert len(events) == 2
     bad = events[1]
-    assert "url" not in bad and "javascript" not in str(bad["description"])
+    assert "url" not in bad and "onerror" not in str(bad["description"])
     assert "\x00" not in str(bad["summary"]) and str(bad["summary"]).startswith("Deadline: <script>")
 
 
@@ -319,7 +320,7 @@ def test_csv_round_trip_with_bom_and_formula_guard():
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Konkurss", "Finansētājs", "Programma"]
     assert rows[1][0] == "Konkurss a" and rows[1][7] == "2027-02-11" and rows[1][8] == "10"
-    assert rows[1][6] == "5000.0" and rows[1][9] == "100" and rows[1][10] == "jaunieši, kultūra"
+    assert rows[1][6] == "5000" and rows[1][9] == "100" and rows[1][10] == "jaunieši, kultūra"
     assert [r[9] for r in rows[1:]] == ["100", "56", "22", ""]  # fit: % of the best score, none for a plain call
     again = reports.calls_csv(RANKED["p1"][1:], today=TODAY, best=0.9)  # a picked subset keeps the list's scale
     assert [r[9] for r in csv.reader(io.StringIO(again.decode("utf-8-sig")))][1:] == ["56", "22"]
@@ -339,6 +340,24 @@ def test_xlsx_has_real_dates_numbers_and_no_formulas():
     assert ws["A5"].data_type == "s" and ws["A5"].value == "'=1+1"
     assert ws["B5"].value == "'-2"
     assert ws.max_row == 5 and ws.freeze_panes == "A2"
+
+
+def test_exports_read_as_the_cards_source_name_reasons_without_repeats_whole_euros():
+    """The Matches page's CSV/XLSX showed the source key, every term (words of a longer term too) and
+    "15000.0" where its cards show the source's name, :func:`reports.reason_terms` and 15 000 €."""
+    terms = ("vizuālo", "vizuālo mākslu", "vkkf projektu", "vkkf", "Liepājā")
+    odd = replace(call("odd", deadline=TODAY, max_eur=1234.5), source="kkf")
+    kkf = replace(call("k", deadline=TODAY, max_eur=15000.0, min_amount_eur=500.0), source="kkf")
+    items = [RankedCall(kkf, Match("k", 0.9, terms=terms)), RankedCall(odd, Match("odd", 0.5)), A]
+    names = {"kkf": "Valsts kultūrkapitāla fonds"}
+    rows = list(csv.reader(io.StringIO(reports.calls_csv(items, source_names=names).decode("utf-8-sig"))))
+    assert [r[3] for r in rows[1:]] == ["Valsts kultūrkapitāla fonds", "Valsts kultūrkapitāla fonds", "sif"]
+    assert rows[1][10] == ", ".join(reports.reason_terms(terms)) == "vizuālo mākslu, vkkf projektu, Liepājā"
+    assert rows[1][5:7] == ["500", "15000"] and rows[2][6] == "1234.5"
+    ws = load_workbook(io.BytesIO(reports.calls_xlsx(items, source_names=names))).active
+    assert ws["D2"].value == "Valsts kultūrkapitāla fonds" and ws["K2"].value == rows[1][10]
+    assert ws["F2"].value == 500 and ws["G2"].value == 15000 and isinstance(ws["G2"].value, int)
+    assert ws["G3"].value == 1234.5 and ws["G2"].number_format == '#,##0 "€"'
 
 
 def test_exports_accept_plain_calls():

@@ -9,16 +9,18 @@ from typer.testing import CliRunner
 
 from grantmatch.cli import app
 
+URL = "https://example.org/call"  # a call's url must be an http(s) address
+
 runner = CliRunner()
 
 CALLS = [
-    {"id": "ok", "source": "t", "url": "u", "title": "Jauniešu projekti", "summary": "Jauniešu iniciatīvas Liepājā.",
+    {"id": "ok", "source": "t", "url": URL, "title": "Jauniešu projekti", "summary": "Jauniešu iniciatīvas Liepājā.",
      "eligible_applicants": ["association"], "geography": ["Liepāja"], "deadline": "2027-03-01"},
-    {"id": "muni", "source": "t", "url": "u", "title": "Jauniešu centri pašvaldībām", "summary": "Jauniešu centri.",
+    {"id": "muni", "source": "t", "url": URL, "title": "Jauniešu centri pašvaldībām", "summary": "Jauniešu centri.",
      "eligible_applicants": ["municipality"], "geography": ["LV"], "deadline": "2027-03-01"},
-    {"id": "closed", "source": "t", "url": "u", "title": "Jauniešu projekti 2026", "summary": "Jauniešu darbs.",
+    {"id": "closed", "source": "t", "url": URL, "title": "Jauniešu projekti 2026", "summary": "Jauniešu darbs.",
      "eligible_applicants": ["association"], "geography": ["LV"], "deadline": "2026-03-01"},
-    {"id": "other", "source": "t", "url": "u", "title": "Museum grants", "summary": "Heritage and museums.",
+    {"id": "other", "source": "t", "url": URL, "title": "Museum grants", "summary": "Heritage and museums.",
      "geography": ["EU"], "deadline": None},
 ]
 PROFILES = [
@@ -78,7 +80,7 @@ def test_eval_json_and_split(files):
 def test_bad_input_names_the_line_and_exits_2(files, tmp_path):
     c, p, q = files
     bad = tmp_path / "bad.jsonl"
-    bad.write_text(json.dumps(CALLS[0]) + "\n" + '{"id": "x", "source": "t", "url": "u", "title": ""}\n')
+    bad.write_text(json.dumps(CALLS[0]) + "\n" + json.dumps({"id": "x", "source": "t", "url": URL, "title": ""}) + "\n")
     r = runner.invoke(app, ["rank", "--profiles", str(p), "--calls", str(bad)])
     assert r.exit_code == 2
     assert "line 2" in r.output and "title" in r.output
@@ -123,3 +125,33 @@ def test_bench_small(files):
     r = runner.invoke(app, ["bench", "--calls", "40", "--from", str(c), "--profiles", str(p), "--repeats", "1"])
     assert r.exit_code == 0, r.output
     assert "grantmatch" in r.stdout and "sklearn tfidf" in r.stdout
+
+
+@pytest.mark.parametrize("command", ["eval", "tune"])
+def test_judgements_of_other_files_stop_the_command(files, tmp_path, command):
+    """Qrels made for other profiles or calls would score every ranking 0 and look like a result."""
+    c, p, _ = files
+    q = tmp_path / "other.tsv"
+    args = [command, "--profiles", str(p), "--calls", str(c), "--qrels", str(q), "--today", "2027-01-10"]
+    q.write_text("x1\tok\t3\nx2\tother\t2\n", encoding="utf-8")
+    r = runner.invoke(app, args)
+    assert r.exit_code == 2 and "expected judgements of profiles in" in r.stderr and "none of its 2" in r.stderr
+    q.write_text("p1\tgone\t3\np2\tlost\t2\n", encoding="utf-8")
+    r = runner.invoke(app, args)
+    assert r.exit_code == 2 and "found none of the 2 calls judged" in r.stderr
+
+
+def test_judgements_partly_of_other_files_are_counted_on_stderr(files, tmp_path):
+    c, p, _ = files
+    q = tmp_path / "partly.tsv"
+    q.write_text("p1\tok\t3\np1\tgone\t2\np2\tother\t2\nx1\tok\t1\n", encoding="utf-8")
+    r = runner.invoke(app, ["eval", "--profiles", str(p), "--calls", str(c), "--qrels", str(q),
+                            "--today", "2027-01-10", "--json"])
+    assert r.exit_code == 0, r.output
+    assert "warning: 1 of 3 judged profiles are not in" in r.stderr
+    assert "warning: 1 of 3 calls judged for the selected profiles are not in" in r.stderr
+    assert json.loads(r.stdout)["profiles"]["count"] == 2
+    # the test split's profile is judged and its calls are all there: no call warning
+    r = runner.invoke(app, ["eval", "--profiles", str(p), "--calls", str(c), "--qrels", str(q),
+                            "--today", "2027-01-10", "--split", "test", "--json"])
+    assert r.exit_code == 0 and "calls judged" not in r.stderr

@@ -8,6 +8,8 @@ from grantmatch.models import Eligibility, GrantCall, NgoProfile, PriorityArea
 from matcher import Matcher, persist, tag_areas
 from matcher.eligibility import check
 
+URL = "https://example.org/call"  # a call's url must be an http(s) address
+
 TODAY = date(2027, 1, 10)
 
 
@@ -103,9 +105,9 @@ def test_persist_round_trip_and_invalidation(tmp_path):
 
 def test_tag_areas_fills_only_empty_tags():
     calls = [
-        {"id": "a", "source": "t", "url": "u", "title": "Jauniešu neformālā izglītība",
+        {"id": "a", "source": "t", "url": URL, "title": "Jauniešu neformālā izglītība",
          "summary": "Atbalsts jaunatnes darbam, jauniešu centriem un skolēnu nometnēm."},
-        {"id": "b", "source": "t", "url": "u", "title": "Museum exhibitions", "priority_areas": ["culture"],
+        {"id": "b", "source": "t", "url": URL, "title": "Museum exhibitions", "priority_areas": ["culture"],
          "summary": "Jauniešu nometnes."},
     ]
     tagged = tag_areas(calls)
@@ -116,7 +118,7 @@ def test_tag_areas_fills_only_empty_tags():
 def test_area_scores_for_calls_in_and_out_of_the_corpus():
     m = Matcher().fit(FEEDBACK_CALLS)
     inside = m.area_scores(FEEDBACK_CALLS[0])
-    outside = m.area_scores({"id": "new", "source": "t", "url": "u", "title": "Digitālās prasmes senioriem",
+    outside = m.area_scores({"id": "new", "source": "t", "url": URL, "title": "Digitālās prasmes senioriem",
                              "summary": "Datorprasmju kursi, programmēšana un digitalizācija."})
     assert max(inside, key=inside.get) == "culture"
     assert max(outside, key=outside.get) == "it_digital_business"
@@ -153,11 +155,11 @@ def test_eligibility_facts_use_the_place_hierarchy():
 
 def test_feedback_words_are_shown_as_written_after_a_reload(tmp_path):
     calls = [
-        {"id": "lv-1", "source": "t", "url": "u", "title": "Jauniešu teātra festivāli",
+        {"id": "lv-1", "source": "t", "url": URL, "title": "Jauniešu teātra festivāli",
          "summary": "Atbalsts jauniešu teātra izrādēm, festivāliem un skatuves mākslai.", "language": "lv"},
-        {"id": "lv-2", "source": "t", "url": "u", "title": "Teātra izrādes skolēniem",
+        {"id": "lv-2", "source": "t", "url": URL, "title": "Teātra izrādes skolēniem",
          "summary": "Skatuves mākslas izrādes un teātra nometnes skolēniem.", "language": "lv"},
-        {"id": "lv-3", "source": "t", "url": "u", "title": "Ceļu remonts", "summary": "Ceļu un tiltu remonts.",
+        {"id": "lv-3", "source": "t", "url": URL, "title": "Ceļu remonts", "summary": "Ceļu un tiltu remonts.",
          "language": "lv"},
     ]
     profile = {"id": "p", "name": "P", "mission": "jaunieši"}
