@@ -20,9 +20,10 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
-# The usage error of the click that typer runs on (typer >= 0.2x carries its own copy, so the installed
-# ``click`` package's class would never match): the base of typer's public BadParameter.
-_UsageError = typer.BadParameter.__mro__[1]
+# The usage error of the click that typer runs on (typer 0.29 carries its own copy, ``typer._click``, so the
+# installed ``click`` package's class would never match; older typers use ``click`` itself): found by name
+# among the bases of typer's public BadParameter, whichever click it is.
+_UsageError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
 
 
 class _Group(TyperGroup):
