@@ -251,6 +251,11 @@ def register(app: typer.Typer) -> None:
             sys.stdout.write(json.dumps(call.to_dict(), ensure_ascii=False) + "\n")
         for req in requests:
             typer.echo(f"request: {req.method} {req.url} -> {req.callback}", err=True)
+        # a start page usually yields links, not calls: say so, or an empty stdout reads as a failure
+        summary = f"{file}: {len(calls)} call(s), {len(requests)} follow-up request(s)"
+        if not calls and requests:
+            summary += f" (parse a saved linked page with --callback {requests[0].callback} --url <its URL>)"
+        typer.echo(summary, err=True)
 
     @app.command("save-fixture")
     def save_fixture(

@@ -192,3 +192,19 @@ def test_parse_unknown_callback_lists_the_parsers():
     result = runner.invoke(app, ["parse", "kkf", str(KKF_DETAIL), "--callback", "parse_detail"])
     assert result.exit_code == 2
     assert "--callback: expected one of kkf's parsers (parse, parse_article), found 'parse_detail'" in result.stderr
+
+
+def test_parse_a_start_page_says_what_it_found():
+    """A listing yields links, not calls: stdout stays empty (JSONL of calls), and stderr says so and how
+    to read a linked page, instead of only 'request:' lines."""
+    listing = FIXTURES / "kkf" / "aktualitates.html"
+    result = runner.invoke(app, ["parse", "kkf", str(listing)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    n = result.stderr.count("request: GET ")
+    assert n >= 1
+    assert f"{listing}: 0 call(s), {n} follow-up request(s) (parse a saved linked page with --callback " \
+           "parse_article --url <its URL>)" in result.stderr
+    one = runner.invoke(app, ["parse", "eu-ft", str(FIXTURES / "eu-ft" / "search_response_page_excerpt.json"),
+                              "--today", "2026-11-30"])
+    assert "search_response_page_excerpt.json: 1 call(s), 0 follow-up request(s)" in one.stderr
