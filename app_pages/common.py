@@ -190,9 +190,9 @@ def go(page: str) -> None:
 def scroll_to_top_after_switch() -> None:
     """Called by the router on every run: after :func:`go`, scroll the new page to its top (once)."""
     if st.session_state.pop(_SCROLL_KEY, False):
-        import streamlit.components.v1 as components
-
-        components.html(_SCROLL_TOP_JS, height=0)
+        # st.iframe (Streamlit >= 1.56; it replaced components.v1.html) runs the script same-origin,
+        # so it reaches the app's main area; it takes no height below 1 px (the page moves by 1 px).
+        st.iframe(_SCROLL_TOP_JS, height=1)
 
 
 def require_profile() -> NgoProfile:

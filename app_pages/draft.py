@@ -162,7 +162,7 @@ for sec in content.get("sections", []):
             columns=["level", "description", "indicators", "verification", "assumptions"],
         )
         edited = st.data_editor(
-            frame, key=f"{k}logframe", num_rows="dynamic", use_container_width=True, hide_index=True,
+            frame, key=f"{k}logframe", num_rows="dynamic", width="stretch", hide_index=True,
             column_config={
                 "level": st.column_config.SelectboxColumn(label("level", dlang), options=list(level_labels.values())),
                 "description": st.column_config.TextColumn(label("description", dlang)),
@@ -188,7 +188,7 @@ for sec in content.get("sections", []):
             columns=["category", "description", "unit", "quantity", "unit_cost", "line_total"],
         )  # fmt: skip
         edited = st.data_editor(
-            frame, key=f"{k}budget", num_rows="dynamic", use_container_width=True, hide_index=True,
+            frame, key=f"{k}budget", num_rows="dynamic", width="stretch", hide_index=True,
             disabled=["line_total"],
             column_config={
                 "category": st.column_config.TextColumn(label("category", dlang)),
