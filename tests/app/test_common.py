@@ -34,6 +34,7 @@ CALL = {
     "deadline": "2027-02-20",
     "priority_areas": ["culture"],
 }
+CALL2 = {**CALL, "id": "test-call-2", "url": "https://example.org/call2", "title": "Koncertu atbalsta programma"}
 
 
 def test_safe_text_escapes_markdown_and_html():
@@ -112,9 +113,10 @@ def test_why_terms_drop_words_of_longer_terms():
 
 
 def _choices(at) -> list:
-    """Every choice widget of the page (not the sidebar's language and NGO pickers)."""
+    """Every keyed choice widget of the page (not the sidebar's language and NGO pickers). An unkeyed
+    widget has its label in its identity: after a switch it is a new widget, drawn in the new language."""
     found = [*at.radio, *at.selectbox, *at.multiselect, *at.button_group]
-    return [w for w in found if w.key not in ("_lang_choice", "_profile_choice")]
+    return [w for w in found if w.key is not None and w.key not in ("_lang_choice", "_profile_choice")]
 
 
 @pytest.mark.parametrize(
@@ -124,13 +126,15 @@ def _choices(at) -> list:
         ("profile", {"_profile_mode": "new"}),
         ("calendar", {"cal_scope": "cohort"}),
         ("cohort", {"cohort_window": 60}),
+        ("draft", {"draft_new_call": "test-call-2", "draft_new_template": "vkkf", "draft_new_lang": "en"}),
     ],
 )
 def test_a_language_switch_keeps_every_choice_and_resends_it_in_the_new_language(custom_env, run_app, page, pick):
     """The browser keeps a choice as its label: after LV -> EN it held a Latvian label that matched no
     option (a selectbox kept showing it, a radio showed nothing chosen). Each choice keeps its value
-    and is sent to the browser again (``set_value``), now with an English label."""
-    custom_env(profiles=[PROFILE, OTHER], calls=[CALL])
+    and is sent to the browser again (``set_value``), now with an English label. (The draft page's
+    "New draft" boxes were in a form, which reset them to their defaults at a switch.)"""
+    custom_env(profiles=[PROFILE, OTHER], calls=[CALL, CALL2])
     at = run_app(page)
     for key, value in pick.items():
         widget = next(w for w in _choices(at) if w.key == key)
