@@ -138,7 +138,7 @@ def _pick_call() -> None:
 
 def main() -> None:
     store = common.guarded(common.get_store, "app.db_error")
-    call_id = st.session_state.get(common.CALL_KEY) or st.query_params.get("call")
+    call_id = st.session_state.get(common.CALL_KEY) or st.query_params.get(common.CALL_PARAM)
     if st.button(tr("call.back"), key="call_back"):
         common.go("matches")
     if not call_id:
@@ -148,8 +148,12 @@ def main() -> None:
     call = services.get_call(store, call_id)
     if call is None:
         st.title(tr("call.title"))
-        st.warning(tr("call.not_found", id=str(call_id)[:200]))
+        st.warning(common.safe_text(tr("call.not_found", id=str(call_id)[:200])))  # the id may come from a link
         return
+    # The call of a link (/call?call=<id>) is the session's call from now on, and the link names the
+    # call shown, so that a reload or a bookmark opens it again.
+    st.session_state[common.CALL_KEY] = call.id
+    common.keep_in_url(**{common.CALL_PARAM: call.id})
 
     title = call.title if len(call.title) <= 300 else call.title[:300].rstrip() + "…"
     st.header(common.safe_text(title), anchor=False)

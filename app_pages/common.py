@@ -23,6 +23,10 @@ TODAY_ENV = "GRANTMATCH_TODAY"
 LANG_KEY = "lang"
 PROFILE_KEY = "profile_id"
 CALL_KEY = "call_id"
+LANG_PARAM = "lang"
+ORG_PARAM = "org"
+CALL_PARAM = "call"
+"""The link's query parameters: ``?org=fotast&lang=en`` (and ``&call=<id>`` on the Call page)."""
 
 PAGE_FILES = {
     "matches": "app_pages/matches.py",
@@ -161,8 +165,63 @@ def current_profile() -> NgoProfile | None:
 
 
 def select_profile(profile_id: str) -> None:
-    """Make ``profile_id`` the session's NGO (the sidebar follows on the next run)."""
+    """Make ``profile_id`` the session's NGO (the sidebar and the link follow on the next run)."""
     st.session_state[PROFILE_KEY] = profile_id
+    drop_url_note(ORG_PARAM)
+
+
+# --------------------------------------------------------------------------- the link
+
+_URL_READ = "_gm_url_read"
+_URL_NOTES = "_gm_url_notes"
+
+
+def read_url() -> None:
+    """On the first run of a browser session, take the language and the NGO from the link.
+
+    A reload (F5), a new tab and a bookmark each start a new session with empty session state: the
+    link is all that is left of what the user chose, so :func:`keep_in_url` writes the choices
+    into it on every run and this reads them back. Later runs of the session ignore the link (the
+    session is the truth; Streamlit drops the query parameters when the user switches pages). An
+    unknown language is noted here; an unknown NGO is noted by the sidebar, which knows the NGOs.
+    """
+    if st.session_state.get(_URL_READ):
+        return
+    st.session_state[_URL_READ] = True
+    code = (st.query_params.get(LANG_PARAM) or "").strip().lower()
+    if code in i18n.LANGUAGES:
+        st.session_state[LANG_KEY] = code
+    elif code:
+        add_url_note(LANG_PARAM, "app.url.unknown_lang", value=code[:40])
+    org = (st.query_params.get(ORG_PARAM) or "").strip()
+    if org:
+        st.session_state[PROFILE_KEY] = org
+
+
+def keep_in_url(**params: str | None) -> None:
+    """Write ``params`` into the link's query string (None removes one), so that a reload, a copied
+    link or a bookmark opens the same view. Only changed values are sent to the browser."""
+    for name, value in params.items():
+        if value is None:
+            if name in st.query_params:
+                del st.query_params[name]
+        elif st.query_params.get(name) != value:
+            st.query_params[name] = value
+
+
+def add_url_note(param: str, key: str, **fmt: object) -> None:
+    """Keep a note about the link's ``param`` (an i18n ``key``) until the user picks that value."""
+    st.session_state.setdefault(_URL_NOTES, {})[param] = (key, fmt)
+
+
+def drop_url_note(param: str) -> None:
+    st.session_state.get(_URL_NOTES, {}).pop(param, None)
+
+
+def url_notes() -> dict[str, str]:
+    """The notes about the link by parameter, in the session language, made inert for markdown (they
+    quote the link, which anyone can write)."""
+    return {param: safe_text(tr(key, **fmt)) for param, (key, fmt) in st.session_state.get(_URL_NOTES, {}).items()}
 
 
 def open_call(call_id: str) -> None:
@@ -190,9 +249,9 @@ def go(page: str) -> None:
 def scroll_to_top_after_switch() -> None:
     """Called by the router on every run: after :func:`go`, scroll the new page to its top (once)."""
     if st.session_state.pop(_SCROLL_KEY, False):
-        import streamlit.components.v1 as components
-
-        components.html(_SCROLL_TOP_JS, height=0)
+        # st.iframe (Streamlit >= 1.56; it replaced components.v1.html) runs the script same-origin,
+        # so it reaches the app's main area; it takes no height below 1 px (the page moves by 1 px).
+        st.iframe(_SCROLL_TOP_JS, height=1)
 
 
 def require_profile() -> NgoProfile:

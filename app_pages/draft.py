@@ -53,34 +53,35 @@ def _new_draft_form() -> None:
     if not options:
         st.info(tr("draft.page.no_calls"))
         return
-    with st.form("new_draft"):
-        call_id = st.selectbox(
-            tr("draft.page.call"), options,
-            format_func=lambda i: f"{calls[i].title} ({calls[i].funder or calls[i].source})",
-        )  # fmt: skip
-        choices = ["auto"] + [name for name, _ in services.template_choices()]
-        titles = dict(services.template_choices())
-        template = st.selectbox(
-            tr("draft.page.template"), choices,
-            format_func=lambda n: tr("draft.page.template_auto") if n == "auto" else titles[n],
-        )  # fmt: skip
-        draft_lang = st.selectbox(
-            tr("draft.page.language"), ["auto", "lv", "en"],
-            format_func=lambda x: tr(f"draft.page.lang_{x}"),
-        )  # fmt: skip
-        if st.form_submit_button(tr("draft.page.create"), type="primary"):
-            try:
-                rec = services.create_draft(
-                    store, profile.id, call_id,
-                    template=None if template == "auto" else template,
-                    lang=None if draft_lang == "auto" else draft_lang,
-                    today=common.today(),
-                )  # fmt: skip
-            except (services.DraftError, services.TemplateError) as exc:
-                st.error(tr("draft.page.error", error=str(exc)))
-                return
-            st.session_state[DRAFT_KEY] = rec["id"]
-            st.rerun()
+    # Keyed choices, not a form: a form sends its choices only with the button, so a language switch
+    # before it (a rerun) redrew the three boxes at their defaults; ``common.choice`` keeps each one.
+    call_id = common.choice(
+        st.selectbox, tr("draft.page.call"), options, key="draft_new_call",
+        format_func=lambda i: f"{calls[i].title} ({calls[i].funder or calls[i].source})",
+    )  # fmt: skip
+    titles = dict(services.template_choices())
+    template = common.choice(
+        st.selectbox, tr("draft.page.template"), ["auto", *titles], key="draft_new_template",
+        format_func=common.labeller(fn=lambda n, code: i18n.t("draft.page.template_auto", code) if n == "auto"
+                                    else titles[n]),
+    )  # fmt: skip
+    draft_lang = common.choice(
+        st.selectbox, tr("draft.page.language"), ["auto", "lv", "en"], key="draft_new_lang",
+        format_func=common.labeller("draft.page.lang_"),
+    )  # fmt: skip
+    if st.button(tr("draft.page.create"), type="primary", key="draft_new_create"):
+        try:
+            rec = services.create_draft(
+                store, profile.id, call_id,
+                template=None if template == "auto" else template,
+                lang=None if draft_lang == "auto" else draft_lang,
+                today=common.today(),
+            )  # fmt: skip
+        except (services.DraftError, services.TemplateError) as exc:
+            st.error(tr("draft.page.error", error=str(exc)))
+            return
+        st.session_state[DRAFT_KEY] = rec["id"]
+        st.rerun()
 
 
 # --------------------------------------------------------------------------- pick a draft
@@ -162,7 +163,7 @@ for sec in content.get("sections", []):
             columns=["level", "description", "indicators", "verification", "assumptions"],
         )
         edited = st.data_editor(
-            frame, key=f"{k}logframe", num_rows="dynamic", use_container_width=True, hide_index=True,
+            frame, key=f"{k}logframe", num_rows="dynamic", width="stretch", hide_index=True,
             column_config={
                 "level": st.column_config.SelectboxColumn(label("level", dlang), options=list(level_labels.values())),
                 "description": st.column_config.TextColumn(label("description", dlang)),
@@ -188,7 +189,7 @@ for sec in content.get("sections", []):
             columns=["category", "description", "unit", "quantity", "unit_cost", "line_total"],
         )  # fmt: skip
         edited = st.data_editor(
-            frame, key=f"{k}budget", num_rows="dynamic", use_container_width=True, hide_index=True,
+            frame, key=f"{k}budget", num_rows="dynamic", width="stretch", hide_index=True,
             disabled=["line_total"],
             column_config={
                 "category": st.column_config.TextColumn(label("category", dlang)),

@@ -87,9 +87,13 @@ def custom_env(tmp_path, monkeypatch):
     return _make
 
 
-def _run_app(page: str | None = None, *, session: dict | None = None, timeout: int = TIMEOUT) -> AppTest:
-    """Start the app at ``app.py`` (optionally then switch to ``app_pages/<page>.py``)."""
+def _run_app(
+    page: str | None = None, *, session: dict | None = None, query: dict | None = None, timeout: int = TIMEOUT
+) -> AppTest:
+    """Start the app at ``app.py`` (optionally then switch to ``app_pages/<page>.py``); ``query`` is
+    the link's query string (``{"org": "fotast", "lang": "en"}``), as a reload or a bookmark opens it."""
     at = AppTest.from_file(APP, default_timeout=timeout)
+    at.query_params.update(query or {})
     for key, value in (session or {}).items():
         at.session_state[key] = value
     at.run()
@@ -101,7 +105,7 @@ def _run_app(page: str | None = None, *, session: dict | None = None, timeout: i
 
 @pytest.fixture
 def run_app():
-    """``run_app(page=None, session={...})`` → a run AppTest on whatever database the env names
+    """``run_app(page=None, session={...}, query={...})`` → a run AppTest on whatever database the env names
     (use it with ``app_env`` or ``custom_env``)."""
     return _run_app
 

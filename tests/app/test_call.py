@@ -42,7 +42,26 @@ def test_no_call_selected_offers_the_ngos_matches_to_open(app_env, run_app):
 def test_unknown_call(app_env, run_app):
     at = run_app("call", session={"call_id": "no-such-call"})
     assert not at.exception
-    assert any("no-such-call" in w.value for w in at.warning)
+    assert any("no-such-call" in w.value.replace("\\", "") for w in at.warning)
+
+
+def test_a_link_names_the_call_and_a_reload_keeps_it(app_env, run_app):
+    """``/call?call=<id>`` (a bookmark, a link in an e-mail) opens that call; the page writes the
+    call it shows into the link, so a reload comes back to it."""
+    cid = _first_call_id(app_env)
+    call = services.open_store(app_env.url).get_call(cid)
+    at = run_app("call", query={"call": cid})
+    assert not at.exception
+    assert at.header[0].value.replace("\\", "").startswith(call.title[:40])
+    assert at.session_state["call_id"] == cid
+    assert at.query_params["call"] == cid and at.query_params["lang"] == "lv"
+
+
+def test_an_unknown_call_in_a_link_is_named_inertly(app_env, run_app):
+    at = run_app("call", query={"call": "[x](https://evil.example)"})
+    assert not at.exception
+    note = next(w.value for w in at.warning)
+    assert "\\[x\\]\\(https" in note  # shown as typed, not as a link
 
 
 def test_detail_of_a_bundled_call(app_env, run_app):

@@ -34,6 +34,7 @@ CALL = {
     "deadline": "2027-02-20",
     "priority_areas": ["culture"],
 }
+CALL2 = {**CALL, "id": "test-call-2", "url": "https://example.org/call2", "title": "Koncertu atbalsta programma"}
 
 
 def test_safe_text_escapes_markdown_and_html():
@@ -82,6 +83,63 @@ def test_language_preset_in_session(custom_env, run_app):
     assert at.sidebar.selectbox[0].label == "Organisation"
 
 
+def test_the_link_opens_its_organisation_and_language(custom_env, run_app):
+    """A reload, a new tab or a bookmark starts a new session: the link is what names the NGO and
+    the language (before, a reload came back in LV with the first NGO)."""
+    custom_env(profiles=[PROFILE, OTHER], calls=[CALL])
+    at = run_app(query={"org": "other-ngo", "lang": "en"})
+    assert not at.exception
+    assert (at.session_state["profile_id"], at.session_state["lang"]) == ("other-ngo", "en")
+    assert at.sidebar.selectbox[0].value == "other-ngo" and at.sidebar.selectbox[0].label == "Organisation"
+    assert not at.sidebar.warning
+    assert at.query_params == {"org": "other-ngo", "lang": "en"}
+
+
+def test_every_pick_is_written_to_the_link_and_a_reload_keeps_it(custom_env, run_app):
+    custom_env(profiles=[PROFILE, OTHER], calls=[CALL])
+    at = run_app()
+    assert at.query_params == {"lang": "lv", "org": "test-ngo"}  # the first NGO, named so a link can be shared
+    at.sidebar.selectbox[0].select("other-ngo").run()
+    at.sidebar.button_group[0].set_value("en").run()
+    assert at.query_params == {"lang": "en", "org": "other-ngo"}
+    at.switch_page("app_pages/pipeline.py").run()  # a page switch keeps them
+    assert not at.exception
+    assert at.query_params == {"lang": "en", "org": "other-ngo"}
+
+    reloaded = run_app("pipeline", query=at.query_params)  # F5: a new session with the same link
+    assert not reloaded.exception
+    assert (reloaded.session_state["profile_id"], reloaded.session_state["lang"]) == ("other-ngo", "en")
+    assert "Nodibinājums Cits" in reloaded.caption[0].value
+
+
+def test_the_session_wins_over_a_stale_link_after_the_first_run(custom_env, run_app):
+    """Streamlit drops the query string when the user switches pages, and a page may pick an NGO
+    itself (a new profile): only a session's first run reads the link."""
+    custom_env(profiles=[PROFILE, OTHER], calls=[CALL])
+    at = run_app(query={"org": "other-ngo"})
+    at.session_state["profile_id"] = "test-ngo"
+    at.run()
+    assert at.session_state["profile_id"] == "test-ngo" and at.query_params["org"] == "test-ngo"
+
+
+def test_an_unknown_organisation_or_language_in_the_link_falls_back_with_a_note(custom_env, run_app):
+    custom_env(profiles=[PROFILE, OTHER], calls=[CALL])
+    at = run_app(query={"org": "[gone](https://evil.example)", "lang": "de"})
+    assert not at.exception
+    assert (at.session_state["profile_id"], at.session_state["lang"]) == ("test-ngo", "lv")
+    notes = [w.value for w in at.sidebar.warning]
+    assert len(notes) == 2, notes
+    assert "de" in notes[0] and "latviski" in notes[0]
+    assert "\\[gone\\]\\(https" in notes[1] and "Biedrība Tests" in notes[1]  # the link's text is made inert
+    assert at.query_params == {"org": "test-ngo", "lang": "lv"}  # the link now names what is shown
+    at.run()
+    assert len(at.sidebar.warning) == 2  # the notes stay until the user picks
+    at.sidebar.selectbox[0].select("other-ngo").run()
+    assert [w.value for w in at.sidebar.warning] == [notes[0]]
+    at.sidebar.button_group[0].set_value("en").run()
+    assert not at.sidebar.warning
+
+
 def test_no_profiles_shows_message(custom_env, run_app):
     custom_env(calls=[CALL])
     at = run_app()
@@ -112,9 +170,10 @@ def test_why_terms_drop_words_of_longer_terms():
 
 
 def _choices(at) -> list:
-    """Every choice widget of the page (not the sidebar's language and NGO pickers)."""
+    """Every keyed choice widget of the page (not the sidebar's language and NGO pickers). An unkeyed
+    widget has its label in its identity: after a switch it is a new widget, drawn in the new language."""
     found = [*at.radio, *at.selectbox, *at.multiselect, *at.button_group]
-    return [w for w in found if w.key not in ("_lang_choice", "_profile_choice")]
+    return [w for w in found if w.key is not None and w.key not in ("_lang_choice", "_profile_choice")]
 
 
 @pytest.mark.parametrize(
@@ -124,13 +183,15 @@ def _choices(at) -> list:
         ("profile", {"_profile_mode": "new"}),
         ("calendar", {"cal_scope": "cohort"}),
         ("cohort", {"cohort_window": 60}),
+        ("draft", {"draft_new_call": "test-call-2", "draft_new_template": "vkkf", "draft_new_lang": "en"}),
     ],
 )
 def test_a_language_switch_keeps_every_choice_and_resends_it_in_the_new_language(custom_env, run_app, page, pick):
     """The browser keeps a choice as its label: after LV -> EN it held a Latvian label that matched no
     option (a selectbox kept showing it, a radio showed nothing chosen). Each choice keeps its value
-    and is sent to the browser again (``set_value``), now with an English label."""
-    custom_env(profiles=[PROFILE, OTHER], calls=[CALL])
+    and is sent to the browser again (``set_value``), now with an English label. (The draft page's
+    "New draft" boxes were in a form, which reset them to their defaults at a switch.)"""
+    custom_env(profiles=[PROFILE, OTHER], calls=[CALL, CALL2])
     at = run_app(page)
     for key, value in pick.items():
         widget = next(w for w in _choices(at) if w.key == key)

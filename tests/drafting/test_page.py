@@ -41,7 +41,7 @@ def test_create_edit_autosave_restore(store, profile):
     at.session_state["call_id"] = "sif-nvo-fonds-2027"
     _run(at)
     assert at.title[0].value == "Projekta pieteikuma melnraksts"
-    at.button[0].click()  # the form's "Izveidot melnrakstu"
+    at.button[0].click()  # "Izveidot melnrakstu"
     _run(at)
     drafts = service.list_drafts(store, profile_id=profile.id)
     assert len(drafts) == 1 and drafts[0]["version"] == 1

@@ -32,6 +32,9 @@ CARD_TITLE = """el => {
     return card.querySelector('[data-testid="stMarkdownContainer"] strong').textContent;
 }"""
 
+SHOWN = """e => e.textContent + ' ' + [...e.querySelectorAll('input')].map(i => i.value).join(' ')"""
+"""What a selectbox shows: its label and its chosen value."""
+
 STATE: dict = {}  # what one test leaves for the next (the NGO picked, the call tracked)
 
 
@@ -257,9 +260,7 @@ def test_call_detail_from_a_card(page, screenshots):
     wait_idle(page)
     no_exception(page)
     assert page.get_by_role("heading", name=lv("draft.page.title")).count() == 1
-    chosen = page.locator("[data-testid='stMain'] [data-testid='stSelectbox']").evaluate_all(
-        "els => els.map(e => e.textContent + ' ' + [...e.querySelectorAll('input')].map(i => i.value).join(' '))"
-    )
+    chosen = page.locator("[data-testid='stMain'] [data-testid='stSelectbox']").evaluate_all(f"els => els.map({SHOWN})")
     assert any(title[:40] in box for box in chosen), (title, chosen)  # the call is already chosen
 
 
@@ -294,3 +295,54 @@ def test_a_language_switch_keeps_the_choices_in_the_new_language(page, screensho
     window = page.locator(".st-key-mf_window").inner_text() + page.locator(".st-key-mf_window input").input_value()
     assert lv("matches.filter.window.any") in window and en("matches.filter.window.any") not in window, window
     shot(page, screenshots, "13-matches-lv-after-switch")
+
+
+def test_a_reload_keeps_the_organisation_and_the_language(page, app_server, screenshots):
+    """F5, a new tab and a bookmark start a new Streamlit session: before, the app came back in LV
+    with the first NGO alphabetically, and a coordinator's Pipeline looked empty. The link now
+    carries both (``?org=…&lang=en``), through page switches too."""
+    en = lambda key, **fmt: i18n.t(key, "en", **fmt)  # noqa: E731 - a short local alias, like lv()
+    page.locator("[data-testid='stSidebar'] button").filter(has_text="EN").first.click()
+    wait_idle(page)
+    ngo = profile_names()[2]
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+    page.locator("[role='option']").filter(has_text=ngo).first.click()
+    wait_idle(page)
+    go(page, en("page.pipeline"))
+    assert "lang=en" in page.url and "org=" in page.url, page.url
+
+    def kept(tab) -> None:
+        tab.get_by_role("heading", name=en("pipeline.title")).wait_for()
+        wait_idle(tab)
+        no_exception(tab)
+        assert en("pipeline.intro", name=ngo) in tab.locator("[data-testid='stMain']").inner_text()
+        picker = tab.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.evaluate(SHOWN)
+        assert ngo in picker, picker
+        assert tab.locator("[data-testid='stSidebar'] [data-testid='stAlert']").count() == 0  # no fallback note
+
+    page.reload()
+    kept(page)
+    shot(page, screenshots, "14-pipeline-after-reload")
+    bookmark = page.context.new_page()
+    try:
+        bookmark.goto(page.url)
+        kept(bookmark)
+    finally:
+        bookmark.close()
+
+
+def test_a_link_opens_a_call(page, app_server, screenshots):
+    """``/call?call=<id>`` opened directly (a bookmark, a link in an e-mail) shows that call."""
+    store = services.open_store(app_server.db_url)
+    call = min(store.list_calls(), key=lambda c: c.id)
+    store.engine.dispose()
+    tab = page.context.new_page()
+    try:
+        tab.goto(f"{app_server.url}/call?call={call.id}&lang=en")
+        tab.get_by_role("heading", name=call.title[:40]).first.wait_for()
+        wait_idle(tab)
+        no_exception(tab)
+        assert f"call={call.id}" in tab.url and "lang=en" in tab.url and "org=" in tab.url, tab.url
+        shot(tab, screenshots, "15-call-from-a-link")
+    finally:
+        tab.close()
