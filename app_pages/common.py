@@ -409,11 +409,6 @@ def choice(widget: Callable[..., Any], label: str, options: Any, *, key: str, fo
     return widget(label, options, format_func=format_func, key=key, **kwargs)
 
 
-def why_terms(terms: Any, limit: int = 8) -> list[str]:
-    """The matcher's terms for "why this matches" without repeats (``reports.reason_terms``)."""
-    return reports.reason_terms(terms, limit)
-
-
 def deadline_label(call: GrantCall, day: date | None = None) -> str:
     """``22.02.2027. (atlikušas 12 d.)``, or rolling / closed / forthcoming."""
     day = day or today()

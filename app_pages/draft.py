@@ -59,11 +59,11 @@ def _new_draft_form() -> None:
         st.selectbox, tr("draft.page.call"), options, key="draft_new_call",
         format_func=lambda i: f"{calls[i].title} ({calls[i].funder or calls[i].source})",
     )  # fmt: skip
-    titles = dict(services.template_choices())
+    titles = {code: dict(services.template_choices(lang=code)) for code in i18n.LANGUAGES}  # a title per language
     template = common.choice(
-        st.selectbox, tr("draft.page.template"), ["auto", *titles], key="draft_new_template",
+        st.selectbox, tr("draft.page.template"), ["auto", *titles[common.lang()]], key="draft_new_template",
         format_func=common.labeller(fn=lambda n, code: i18n.t("draft.page.template_auto", code) if n == "auto"
-                                    else titles[n]),
+                                    else titles[code][n]),
     )  # fmt: skip
     draft_lang = common.choice(
         st.selectbox, tr("draft.page.language"), ["auto", "lv", "en"], key="draft_new_lang",

@@ -162,13 +162,6 @@ def test_safe_text_breaks_bare_links(url):
     assert out.replace("\u2060", "") == f"Skatīt {url} tūlīt"  # nothing visible changes
 
 
-def test_why_terms_drop_words_of_longer_terms():
-    terms = ["vizuālo", "vizuālo mākslu", "mākslu", "kultūras mantojums", "Kultūras", "mantojums", "Liepājā"]
-    assert common.why_terms(terms) == ["vizuālo mākslu", "kultūras mantojums", "Liepājā"]
-    assert common.why_terms(["a", "A", "b"]) == ["a", "b"]
-    assert len(common.why_terms([f"t{i}" for i in range(20)], limit=8)) == 8
-
-
 def _choices(at) -> list:
     """Every keyed choice widget of the page (not the sidebar's language and NGO pickers). An unkeyed
     widget has its label in its identity: after a switch it is a new widget, drawn in the new language."""

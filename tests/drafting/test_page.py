@@ -126,3 +126,18 @@ def test_version_caption_shows_the_version_just_saved(store, profile):
         assert any(f"pašreizējā versija: {n}" in c.value for c in at.caption)
         # the draft picker names no version (drawn before the autosave, it would name the one before)
         assert all("(v" not in str(o) for o in at.selectbox[0].options)
+
+
+def test_template_names_are_in_the_users_language(store, profile):
+    """The picker showed Latvian template names in English and "Generic EU call ..." in Latvian."""
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["profile_id"] = profile.id
+    _run(at)
+    picker = at.selectbox(key="draft_new_template")
+    lv = list(picker.options)  # the labels shown
+    assert "Vispārīgs ES konkurss (CERV / Radošā Eiropa)" in lv and "Valsts kultūrkapitāla fonds" in lv
+    at.session_state["lang"] = "en"
+    _run(at)
+    picker = at.selectbox(key="draft_new_template")
+    en = list(picker.options)
+    assert "Generic EU call (CERV / Creative Europe style)" in en and "State Culture Capital Foundation (VKKF)" in en
