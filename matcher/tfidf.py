@@ -1066,6 +1066,7 @@ class Matcher:
         q_cols, q_w = q
         contrib: dict[str, float] = {}
         generic: set[str] = set()  # words of most calls ("biedrība", "atbalsts"): shown only if nothing else
+        generic_idf = self._generic_idf()
         written: dict[int, str] | None = None
         if len(q_cols) and len(idx):
             at = np.minimum(np.searchsorted(q_cols, idx), len(q_cols) - 1)
@@ -1076,7 +1077,7 @@ class Matcher:
                     written = self._written(call) if written is None else written
                     word = written.get(j) or self._surface(j)
                 contrib[word] = contrib.get(word, 0.0) + c
-                if j < self.n_unigrams_ and self.idf_[j] < self._generic_idf():
+                if j < self.n_unigrams_ and self.idf_[j] < generic_idf:
                     generic.add(word)
         ranked_terms = [t for t, _ in sorted(contrib.items(), key=lambda kv: -kv[1])]
         specific = [t for t in ranked_terms if t not in generic]
