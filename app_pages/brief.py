@@ -36,8 +36,16 @@ _WIDTHS = {
 }
 
 
+# A deadline list (date, days left, call, why listed) has room for the call's title; its date has no
+# "(7 days left)" after it, as a match table's deadline has.
+_DEADLINE_LIST_WIDTHS = {"mentor.col.deadline": 110, "mentor.col.call": 520}
+
+
 def _widths(head: list[str]) -> dict:
-    by_label = {common.tr(key): width for key, width in _WIDTHS.items()}
+    widths = dict(_WIDTHS)
+    if common.tr("mentor.col.days") in head:
+        widths.update(_DEADLINE_LIST_WIDTHS)
+    by_label = {common.tr(key): width for key, width in widths.items()}
     return {h: st.column_config.TextColumn(width=by_label[h]) for h in head if h in by_label}
 
 

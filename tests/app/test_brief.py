@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from grantmatch import i18n
 from grantmatch.store import Store
 
@@ -96,3 +98,17 @@ def test_a_language_switch_keeps_the_consultation_being_written(custom_env, run_
     assert not at.exception
     assert at.date_input[0].label == i18n.t("mentor.brief.held_on", "en")
     assert (at.date_input[0].id, at.text_area[0].id) == before
+
+
+def test_a_deadline_list_gives_the_call_the_room(make_app):
+    """In the deadline lists the call's title was cut at 300 px beside a 170 px date column sized for a
+    match table's "22 January 2027 (7 days left)"."""
+    at = make_app("brief", lang="en")
+    assert not at.exception
+    widths = {}
+    for df in at.dataframe:
+        config = json.loads(df.proto.columns)
+        widths[tuple(df.value.columns)] = {c: v.get("width") for c, v in config.items() if c != "_index"}
+    deadline_list = widths[("Deadline", "Days left", "Call", "Why listed")]
+    match_table = widths[("Call", "Why it matches", "Deadline", "Amount", "Funder")]
+    assert deadline_list["Call"] > match_table["Call"] and deadline_list["Deadline"] < match_table["Deadline"]
