@@ -26,7 +26,9 @@ CALL_KEY = "call_id"
 LANG_PARAM = "lang"
 ORG_PARAM = "org"
 CALL_PARAM = "call"
-"""The link's query parameters: ``?org=fotast&lang=en`` (and ``&call=<id>`` on the Call page)."""
+DRAFT_PARAM = "draft"
+"""The link's query parameters: ``?org=fotast&lang=en`` (and ``&call=<id>`` on the Call page,
+``&draft=<id>`` on the Draft page)."""
 
 PAGE_FILES = {
     "matches": "app_pages/matches.py",

@@ -89,6 +89,11 @@ def _new_draft_form() -> None:
 mine = services.list_drafts(store, profile_id=profile.id)
 ids = [d["id"] for d in mine]
 current = st.session_state.get(DRAFT_KEY)
+if current is None and not st.session_state.get("_draft_url_read"):
+    # a reload, a new tab or a bookmark of an open draft (the link names it: ?draft=<id>)
+    st.session_state["_draft_url_read"] = True
+    raw = str(st.query_params.get(common.DRAFT_PARAM) or "")
+    current = int(raw) if raw.isdigit() else None
 if current not in ids:
     current = None
 NEW = -1
@@ -101,6 +106,7 @@ picked = st.selectbox(
     else tr("draft.page.draft_item", title=next(d["title"] for d in mine if d["id"] == i),
             created=i18n.fmt_date(next(d["created_at"] for d in mine if d["id"] == i).date(), lang)),
 )  # fmt: skip (no version in the label: it is drawn before this run's autosave, and would lag by one)
+common.keep_in_url(**{common.DRAFT_PARAM: None if picked == NEW else str(picked)})
 if picked == NEW:
     st.session_state.pop(DRAFT_KEY, None)
     _new_draft_form()
@@ -115,7 +121,9 @@ k = f"d{draft_id}r{rev}_"
 
 call = content.get("call", {})
 st.subheader(tr("draft.page.for_call"))
-st.text(f"{call.get('title', '')}\n{call.get('funder', '')}\n{call.get('url', '')}")
+st.markdown(f"**{safe_text(str(call.get('title', ''))[:300])}**  \n{safe_text(str(call.get('funder') or '')[:200])}")
+if call.get("url"):
+    common.link_button(tr("common.open_source"), call.get("url"), key="draft_call_source")
 # filled after the autosave below, so that it names the version this run saved, not the one before it
 meta_slot = st.empty()
 

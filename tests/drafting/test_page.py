@@ -141,3 +141,27 @@ def test_template_names_are_in_the_users_language(store, profile):
     picker = at.selectbox(key="draft_new_template")
     en = list(picker.options)
     assert "Generic EU call (CERV / Creative Europe style)" in en and "State Culture Capital Foundation (VKKF)" in en
+
+
+def test_a_link_opens_the_draft_it_names(store, profile, sif_call):
+    """A reload on an open draft went back to "New draft": the link now names the draft (?draft=<id>),
+    and the call's page is a link button, not a bare URL in plain text."""
+    made = service.create_draft(store, profile.id, sif_call.id, today=None)
+    draft_id = made["id"]
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["profile_id"] = profile.id
+    at.query_params["draft"] = str(draft_id)
+    _run(at)
+    assert at.selectbox[0].value == draft_id
+    assert at.query_params["draft"] == str(draft_id)
+    assert [b.proto.url for b in at.get("link_button")] == [sif_call.url]
+    assert not any(sif_call.url in t.value for t in at.text)
+    at.selectbox[0].set_value(-1)  # "New draft": the link stops naming it
+    _run(at)
+    assert "draft" not in at.query_params
+    # a link to somebody else's (or a deleted) draft opens "New draft"
+    other = AppTest.from_file(PAGE, default_timeout=60)
+    other.session_state["profile_id"] = profile.id
+    other.query_params["draft"] = "99999"
+    _run(other)
+    assert other.selectbox[0].value == -1
