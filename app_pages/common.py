@@ -229,7 +229,7 @@ def url_notes() -> dict[str, str]:
 def open_call(call_id: str) -> None:
     """Show one call on the Call detail page."""
     st.session_state[CALL_KEY] = call_id
-    go("call")
+    go("call", **{CALL_PARAM: call_id})
 
 
 _SCROLL_KEY = "_gm_scroll_top"
@@ -242,10 +242,13 @@ for (const ms of [0, 100, 400]) { setTimeout(() => { if (main) { main.scrollTop 
 </script>"""
 
 
-def go(page: str) -> None:
-    """Switch to the page ``page`` (a ``PAGE_FILES`` key), opened at its top."""
+def go(page: str, **params: str) -> None:
+    """Switch to the page ``page`` (a ``PAGE_FILES`` key), opened at its top. The new page's link
+    carries the language and the NGO (and ``params``) from the start: a switch drops the old link's
+    query, and the router would only write them back a moment later."""
     st.session_state[_SCROLL_KEY] = True
-    st.switch_page(PAGE_FILES[page])
+    keep = {LANG_PARAM: st.session_state.get(LANG_KEY), ORG_PARAM: st.session_state.get(PROFILE_KEY), **params}
+    st.switch_page(PAGE_FILES[page], query_params={k: str(v) for k, v in keep.items() if v})
 
 
 def scroll_to_top_after_switch() -> None:

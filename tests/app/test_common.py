@@ -221,3 +221,4 @@ def test_plural_follows_each_language(n, lv, en):
     from grantmatch import i18n
 
     assert (i18n.plural("common.days_left", n, "lv"), i18n.plural("common.days_left", n, "en")) == (lv, en)
+
