@@ -109,11 +109,10 @@ def main() -> None:
     today_rule = alt.Chart(pd.DataFrame({"x": [pd.Timestamp(day)]})).mark_rule(color="red").encode(x="x:T")
     layers = chart + today_rule
     if scope != "cohort" and len(frame) <= 30:  # one NGO: name each dot (the cohort view is too dense)
-        ordered = frame.sort_values(deadline).reset_index(drop=True)
-        short = ordered.assign(_label=ordered[title].map(lambda t: t if len(t) <= 26 else t[:25] + "…"))
-        for parity, dy in ((0, -12), (1, 22)):  # alternate above / below the dots so neighbours don't collide
+        short = common.dot_labels(frame, deadline, title, kind)
+        for above, dy in ((True, -12), (False, 22)):
             labels = (
-                alt.Chart(short[short.index % 2 == parity])
+                alt.Chart(short[short["_above"] == above])
                 .mark_text(align="center", baseline="middle", dy=dy, fontSize=10)
                 .encode(x=f"{deadline}:T", y=alt.Y(f"{kind}:N", title=kind), text="_label:N")
             )

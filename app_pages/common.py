@@ -12,12 +12,15 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 from grantmatch import i18n, reports, services
 from grantmatch.models import GrantCall, NgoProfile, Status
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TODAY_ENV = "GRANTMATCH_TODAY"
 LANG_KEY = "lang"
@@ -474,3 +477,14 @@ def guarded(fn: Callable[[], Any], error_key: str) -> Any:
     except Exception as exc:  # noqa: BLE001 - shown to the user, then the page stops
         st.error(tr(error_key, error=str(exc)[:500]))
         st.stop()
+
+
+def dot_labels(frame: pd.DataFrame, deadline: str, title: str, kind: str) -> pd.DataFrame:
+    """The timeline's dots by date with a short label each, and ``_above``: the labels of neighbouring
+    dots in the same row go above and below them in turn (alternating over all dots, two neighbours of
+    one row could both sit above and overlap)."""
+    ordered = frame.sort_values(deadline, kind="stable").reset_index(drop=True)
+    return ordered.assign(
+        _label=ordered[title].map(lambda t: t if len(t) <= 26 else t[:25] + "…"),
+        _above=ordered.groupby(kind).cumcount() % 2 == 0,
+    )

@@ -131,3 +131,23 @@ def test_english(custom_env, run_app):
     at = run_app("calendar", session={"lang": "en"})
     assert not at.exception
     assert at.title[0].value == "Deadline calendar"
+
+
+def test_timeline_labels_alternate_within_each_row():
+    """Labels alternated above / below over all dots, so two neighbours of one row (a matched call between
+    two tracked ones) could both sit above and overlap."""
+    import pandas as pd
+
+    from app_pages import common
+
+    frame = pd.DataFrame({
+        "d": pd.to_datetime(["2027-01-20", "2027-01-21", "2027-01-22", "2027-01-23", "2027-01-24"]),
+        "t": ["A" * 40, "B", "C", "D", "E"],
+        "k": ["tracked", "matched", "tracked", "tracked", "matched"],
+    })
+    out = common.dot_labels(frame, "d", "t", "k")
+    assert list(out["t"]) == ["A" * 40, "B", "C", "D", "E"]
+    assert out["_label"][0] == "A" * 25 + "…"
+    for _, row in out.groupby("k"):
+        flags = list(row["_above"])
+        assert all(a != b for a, b in zip(flags, flags[1:], strict=False))  # never two on one side
