@@ -138,10 +138,29 @@ def score_sentence(sentence: str) -> tuple[float, tuple[str, ...]]:
     return round(score, 4), tuple(found)
 
 
+# A sentence that only tells the call's total funding or its usual grant sizes is not a condition to
+# check ("Kopējais konkursa finansējums ir 50 000 eiro", "Atbalsta summas parasti ir ... līdz 15 000
+# eiro"): the checklist already has the amounts from the call's fields. A percentage, a limit word or
+# a step of the procedure makes it one ("... līdz 80 % no izmaksām", "ne vairāk kā", "must not exceed",
+# "pieteikumu iesniedz tiešsaistē").
+_INFO_ONLY = re.compile(
+    r"kopej\w* (?:konkursa |programmas )?(?:finansejum|budzet|summ)|\bparasti\b|\btotal (?:budget|funding)|"
+    r"\boverall budget|\busually\b|\btypically\b"
+)
+_CONDITION = re.compile(
+    r"%|procent|percent|ne vairak|nedrikst|nepars|maksimal|minimal|vismaz|\bja\w{3,}|\bmust\b|\bshall\b|"
+    r"not exceed|at most|at least|\bmax|\bmin|iesnie|submit|\bapply"
+)
+
+
 def extract_requirements(text: str, *, top: int = 8, min_score: float = 2.0) -> list[Requirement]:
-    """The call's requirement and evaluation-criteria sentences, best first (at most ``top``)."""
+    """The call's requirement and evaluation-criteria sentences, best first (at most ``top``); sentences
+    that only tell the total funding or the usual grant sizes are left out (see ``_INFO_ONLY``)."""
     scored = []
     for i, sentence in enumerate(split_sentences(text)):
+        folded = fold(sentence)
+        if _INFO_ONLY.search(folded) and not _CONDITION.search(folded):
+            continue
         score, words = score_sentence(sentence)
         if score >= min_score:
             scored.append(Requirement(sentence, score, words, i))

@@ -192,3 +192,22 @@ def test_call_aims_in_another_language_are_quoted(profile):
     assert en["objectives"].startswith("Aims of the call: In the call's words (Latvian): “Programmas mērķis ir")
     lv = {s["key"]: s["text"] for s in build_draft(profile, call, lang="lv", today=TODAY)["sections"]}
     assert lv["objectives"].startswith("Konkursa mērķi: Programmas mērķis ir")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kept"),
+    [
+        ("Atbalsta summas parasti ir no dažiem simtiem līdz 15 000 eiro projektam, atkarībā no nozares.", False),
+        ("Kopējais konkursa finansējums ir 50 000 eiro.", False),
+        ("The total budget of the call is EUR 2 million.", False),
+        ("Kopējais konkursa finansējums ir 50 000 eiro; pieteikumu iesniedz tiešsaistes veidlapā.", True),
+        ("Vienam projektam var piešķirt no 1000 līdz 5000 eiro: līdz 80 % no izmaksām bezmaksas pasākumiem.", True),
+        ("The total budget is EUR 2 million; grants must not exceed EUR 60,000.", True),
+    ],
+)
+def test_the_checklist_leaves_out_what_only_tells_the_funding(sentence, kept):
+    """The checklist quoted "Atbalsta summas parasti ir ... līdz 15 000 eiro" beside its own "amount at
+    most 15 000 €": the call's total or usual sums are not conditions; a limit, a share or a step is."""
+    from grantmatch.drafting.extract import extract_requirements
+
+    assert bool(extract_requirements(sentence)) is kept
