@@ -1066,6 +1066,7 @@ class Matcher:
         q_cols, q_w = q
         contrib: dict[str, float] = {}
         generic: set[str] = set()  # words of most calls ("biedrība", "atbalsts"): shown only if nothing else
+        telling: set[str] = set()  # words with a column that is not generic (a word may stand for several)
         generic_idf = self._generic_idf()
         written: dict[int, str] | None = None
         if len(q_cols) and len(idx):
@@ -1079,8 +1080,10 @@ class Matcher:
                 contrib[word] = contrib.get(word, 0.0) + c
                 if j < self.n_unigrams_ and self.idf_[j] < generic_idf:
                     generic.add(word)
+                else:
+                    telling.add(word)
         ranked_terms = [t for t, _ in sorted(contrib.items(), key=lambda kv: -kv[1])]
-        specific = [t for t in ranked_terms if t not in generic]
+        specific = [t for t in ranked_terms if t not in generic or t in telling]
         terms = tuple((specific or ranked_terms)[:6])
         area_vals = self.area_matrix_[i]
         best_area = None
