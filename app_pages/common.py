@@ -290,17 +290,9 @@ def safe_text(text: object) -> str:
     return "  \n".join(line.strip() for line in value.split("\n"))
 
 
-def safe_url(url: object) -> str | None:
-    """The URL when it is plain http(s), else None."""
-    value = str(url or "").strip()
-    if re.match(r"^https?://[^\s<>\"']+$", value, re.IGNORECASE):
-        return value
-    return None
-
-
 def link_button(label: str, url: object, *, key: str | None = None) -> None:
-    """A link button for an http(s) URL; a warning for anything else."""
-    checked = safe_url(url)
+    """A link button for an http(s) URL (:func:`grantmatch.reports.safe_url`); a warning for anything else."""
+    checked = reports.safe_url(url)
     if checked:
         st.link_button(label, checked, key=key)
     else:

@@ -101,7 +101,7 @@ def md_escape(value: Any, limit: int | None = None) -> str:
 def safe_url(url: Any) -> str:
     """The URL when it is a plain http(s) address, else ``""``."""
     text = clean_text(url).strip()
-    if re.fullmatch(r"https?://[^\s<>\"'`]+", text):
+    if re.fullmatch(r"https?://[^\s<>\"'`]+", text, re.IGNORECASE):
         return text
     return ""
 
@@ -590,7 +590,13 @@ def brief_sections(brief: Brief, lang: str) -> list[tuple[str, list[str], list[l
         [t("mentor.col.mission", lang), p.mission or "—"],
         [t("mentor.col.budget", lang), fmt_eur(p.annual_budget_eur, lang)],
     ]
-    sections = [
+    # the best calls get their own table unless the first one holds them all (a first consultation
+    # lists every fair match there)
+    listed = {r.call.id for r in brief.new_matches}
+    top_section = [] if brief.top_matches and all(r.call.id in listed for r in brief.top_matches) else [
+        (t("mentor.brief.top", lang), match_head, match_rows(brief.top_matches), t("mentor.brief.no_matches", lang))
+    ]
+    return [
         (t("mentor.brief.profile", lang), [], profile_rows, ""),
         (new_title, match_head, match_rows(brief.new_matches), t("mentor.brief.no_new", lang)),
         (t("mentor.brief.deadlines_30", lang), deadline_head, deadline_rows(brief.deadlines_30),
@@ -598,13 +604,9 @@ def brief_sections(brief: Brief, lang: str) -> list[tuple[str, list[str], list[l
         (t("mentor.brief.deadlines_60", lang), deadline_head, deadline_rows(brief.deadlines_60),
          t("mentor.brief.no_deadlines", lang)),
         (t("mentor.brief.pipeline", lang), pipe_head, pipe_rows, t("mentor.brief.no_pipeline", lang)),
-        (t("mentor.brief.top", lang), match_head, match_rows(brief.top_matches), t("mentor.brief.no_matches", lang)),
+        *top_section,
         (t("mentor.brief.notes", lang), notes_head, notes_rows, t("mentor.brief.no_notes", lang)),
     ]
-    listed = {r.call.id for r in brief.new_matches}
-    if brief.top_matches and all(r.call.id in listed for r in brief.top_matches):
-        del sections[-2]  # the best calls are all in the first table already (a first consultation lists them all)
-    return sections
 
 
 def brief_title(brief: Brief, lang: str = "lv") -> str:

@@ -371,6 +371,7 @@ def test_exports_accept_plain_calls():
 def test_md_escape_and_safe_url():
     assert reports.md_escape("[a](b) <i>x</i> *y* | z") == "\\[a\\](b) \\<i\\>x\\</i\\> \\*y\\* \\| z"
     assert reports.safe_url("https://ok.lv/a?b=1") == "https://ok.lv/a?b=1"
+    assert reports.safe_url("HTTPS://ok.lv/A") == "HTTPS://ok.lv/A"  # a scheme in capitals is still a web link
     for bad in ("javascript:alert(1)", "ftp://x", "https://a b", "data:text/html,x", ""):
         assert reports.safe_url(bad) == ""
 
