@@ -582,6 +582,8 @@ def get_profile(store: Store, profile_id: str) -> NgoProfile | None:
 
 CLOSING_STAGES = ("rejected", "dropped")
 """Stages that need a reason. ``PIPELINE_STAGES`` (imported from the store) is the stage order."""
+DECIDED_STAGES = ("awarded", "rejected")
+"""Stages the funder's decision sets (which comes after the call's deadline)."""
 
 
 class PipelineError(KeyedError):
@@ -646,7 +648,7 @@ def pipeline_warnings(entry: Mapping[str, Any], today: date) -> list[tuple[str, 
         out.append(("pipeline.warn.awarded_over_requested", {"awarded": awarded, "requested": requested}))
     if call is not None and requested is not None and call.max_amount_eur and requested > call.max_amount_eur:
         out.append(("pipeline.warn.over_max", {"requested": requested, "max": call.max_amount_eur}))
-    if (call is not None and call.deadline is not None and entry.get("stage") in ("awarded", "rejected")
+    if (call is not None and call.deadline is not None and entry.get("stage") in DECIDED_STAGES
             and call.deadline >= today):
         out.append(("pipeline.warn.decided_before_deadline", {"deadline": call.deadline}))
     return out
