@@ -117,9 +117,10 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
-def score_sentence(sentence: str) -> tuple[float, tuple[str, ...]]:
-    """Sum of the weights of the criteria words the sentence contains (each counted once)."""
-    folded = fold(sentence)
+def score_sentence(sentence: str, folded: str | None = None) -> tuple[float, tuple[str, ...]]:
+    """Sum of the weights of the criteria words the sentence contains (each counted once); ``folded``:
+    the sentence already folded, when the caller has it."""
+    folded = fold(sentence) if folded is None else folded
     tokens = _WORD.findall(folded)
     found = []
     score = 0.0
@@ -161,7 +162,7 @@ def extract_requirements(text: str, *, top: int = 8, min_score: float = 2.0) -> 
         folded = fold(sentence)
         if _INFO_ONLY.search(folded) and not _CONDITION.search(folded):
             continue
-        score, words = score_sentence(sentence)
+        score, words = score_sentence(sentence, folded)
         if score >= min_score:
             scored.append(Requirement(sentence, score, words, i))
     scored.sort(key=lambda r: (-r.score, r.position))
@@ -255,8 +256,10 @@ def pick_sentences(sentences: list[str], kind: str, *, n: int = 2, skip: Collect
     none when no sentence does. A sentence that names activities at least as clearly as an aim is not
     an aim (it pre-fills the activities)."""
     scorer = {"aims": aim_score, "activities": activity_score}[kind]
-    if kind == "aims":
-        skip = {*skip, *(s for s in sentences if 0 < aim_score(s) <= activity_score(s))}
-    scored = [(-scorer(s), i, s) for i, s in enumerate(sentences) if s not in skip]
-    best = sorted(t for t in scored if t[0] < 0)[:n]
+    scored = []
+    for i, s in enumerate(sentences):
+        score = scorer(s) if s not in skip else 0.0
+        if score > 0 and not (kind == "aims" and score <= activity_score(s)):
+            scored.append((-score, i, s))
+    best = sorted(scored)[:n]
     return [s for _, _, s in sorted(best, key=lambda t: t[1])]
