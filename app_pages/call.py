@@ -99,7 +99,7 @@ def _actions(store, call, profile) -> None:
         irr.button(tr("matches.clear_feedback"), key="call_clear", on_click=_feedback, args=(profile.id, cid, None))
     if draft.button(tr("call.draft"), key="call_draft"):
         st.session_state[common.CALL_KEY] = cid
-        common.go("draft")
+        common.open_draft(None)
 
 
 def _who(call) -> str:

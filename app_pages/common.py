@@ -26,6 +26,9 @@ TODAY_ENV = "GRANTMATCH_TODAY"
 LANG_KEY = "lang"
 PROFILE_KEY = "profile_id"
 CALL_KEY = "call_id"
+DRAFT_KEY = "draft_id"
+NEW_DRAFT = -1
+"""``DRAFT_KEY`` holds the open draft's id, or ``NEW_DRAFT`` for the "New draft" form."""
 LANG_PARAM = "lang"
 ORG_PARAM = "org"
 CALL_PARAM = "call"
@@ -233,6 +236,12 @@ def open_call(call_id: str) -> None:
     """Show one call on the Call detail page."""
     st.session_state[CALL_KEY] = call_id
     go("call", **{CALL_PARAM: call_id})
+
+
+def open_draft(draft_id: int | None) -> None:
+    """Open a stored draft on the Draft page; None opens its "New draft" form (for ``CALL_KEY``'s call)."""
+    st.session_state[DRAFT_KEY] = NEW_DRAFT if draft_id is None else draft_id
+    go("draft", **({} if draft_id is None else {DRAFT_PARAM: str(draft_id)}))
 
 
 _SCROLL_KEY = "_gm_scroll_top"

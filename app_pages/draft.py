@@ -23,7 +23,7 @@ from grantmatch.drafting.export import to_docx, to_markdown
 from grantmatch.drafting.labels import dates_in_text, fmt_money, fmt_pct, label
 from grantmatch.drafting.outline import budget_flag_messages, draft_budget
 
-DRAFT_KEY = "draft_id"
+DRAFT_KEY = common.DRAFT_KEY
 REV_KEY = "draft_rev"  # bumped after a restore so widgets forget their old values
 LEVELS = ("goal", "objective", "output", "activity")
 
@@ -86,21 +86,24 @@ def _new_draft_form() -> None:
 
 # --------------------------------------------------------------------------- pick a draft
 
-mine = services.list_drafts(store, profile_id=profile.id)
+mine = services.list_drafts(store, profile_id=profile.id)  # newest first
 ids = [d["id"] for d in mine]
+NEW = common.NEW_DRAFT
 current = st.session_state.get(DRAFT_KEY)
-if current is None and not st.session_state.get("_draft_url_read"):
-    # a reload, a new tab or a bookmark of an open draft (the link names it: ?draft=<id>)
+if not st.session_state.get("_draft_url_read"):
+    # a reload, a new tab or a bookmark of an open draft (the link names it: ?draft=<id>); a link to
+    # somebody else's (or a deleted) draft opens "New draft"
     st.session_state["_draft_url_read"] = True
     raw = str(st.query_params.get(common.DRAFT_PARAM) or "")
-    current = int(raw) if raw.isdigit() else None
-if current not in ids:
-    current = None
-NEW = -1
+    if raw:
+        current = int(raw) if raw.isdigit() and int(raw) in ids else NEW
+if current is None or (current != NEW and current not in ids):
+    # first visit, or another NGO picked: a returning user finds their latest work ("New draft" is one pick away)
+    current = ids[0] if ids else NEW
 picked = st.selectbox(
     tr("draft.page.pick"),
     [NEW, *ids],
-    index=0 if current is None else ids.index(current) + 1,
+    index=0 if current == NEW else ids.index(current) + 1,
     format_func=lambda i: tr("draft.page.new")
     if i == NEW
     else tr("draft.page.draft_item", title=next(d["title"] for d in mine if d["id"] == i),
@@ -108,7 +111,7 @@ picked = st.selectbox(
 )  # fmt: skip (no version in the label: it is drawn before this run's autosave, and would lag by one)
 common.keep_in_url(**{common.DRAFT_PARAM: None if picked == NEW else str(picked)})
 if picked == NEW:
-    st.session_state.pop(DRAFT_KEY, None)
+    st.session_state[DRAFT_KEY] = NEW  # kept: the next run must not jump back to the latest draft
     _new_draft_form()
     st.stop()
 st.session_state[DRAFT_KEY] = picked

@@ -84,9 +84,9 @@ def _entry(entry: dict, profile_id: str) -> None:
             if not drafts:
                 st.caption(tr("pipeline.no_drafts"))
             for d in drafts:
-                st.markdown(
-                    "- "
-                    + common.safe_text(
+                text, button = st.columns([5, 1], vertical_alignment="center")
+                text.markdown(
+                    common.safe_text(
                         tr(
                             "pipeline.draft_row",
                             title=(d.get("title") or d.get("template") or "")[:200],
@@ -95,6 +95,8 @@ def _entry(entry: dict, profile_id: str) -> None:
                         )
                     )
                 )
+                if button.button(tr("pipeline.open_draft"), key=f"pl_open_draft_{d['id']}"):
+                    common.open_draft(d["id"])
         b1, b2 = st.columns([1, 4])
         if call is not None and b1.button(tr("common.details"), key=f"pl_det_{cid}"):
             common.open_call(cid)

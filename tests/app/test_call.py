@@ -146,6 +146,9 @@ def test_track_mark_and_draft_from_the_detail(app_env, run_app):
     at.button(key="call_draft").click().run()
     assert not at.exception
     assert at.session_state["call_id"] == cid  # the Draft page opens with this call chosen
+    assert at.session_state["draft_id"] == -1  # on its "New draft" form, even when older drafts exist
+    assert at.title[0].value == "Projekta pieteikuma melnraksts"
+    assert at.selectbox(key="draft_new_call").value == cid
 
 
 def test_source_and_language_by_name(custom_env, run_app):

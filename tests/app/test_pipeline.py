@@ -75,6 +75,7 @@ def test_drafts_listed_and_untrack(app_env, run_app):
     store.save_draft(pid, c1, "lv-generic", {"sections": {}}, title="Pirmais melnraksts")
     at = run_app("pipeline", session={"profile_id": pid})
     assert any("Pirmais melnraksts" in m.value for m in at.markdown)
+    assert not at.exception
     at.button(key=f"pl_untrack_{c2}").click().run()
     assert not at.exception
     assert [r["call_id"] for r in store.tracked(pid)] == [c1]
@@ -144,3 +145,16 @@ def test_pipeline_warnings_rules():
     assert keys == ["pipeline.warn.awarded_over_requested", "pipeline.warn.over_max",
                     "pipeline.warn.decided_before_deadline"]
     assert services.pipeline_warnings({**ok, "call": None}, date(2027, 1, 15)) == []  # the call has gone
+
+
+def test_a_listed_draft_opens_on_the_draft_page(app_env, run_app):
+    """The pipeline listed a call's drafts as plain text; each now opens on the Draft page (and in its link)."""
+    store, pid, c1, _ = _tracked_env(app_env)
+    older = services.create_draft(store, pid, c1, today=None)["id"]
+    newer = services.create_draft(store, pid, c1, today=None)["id"]
+    at = run_app("pipeline", session={"profile_id": pid})
+    at.button(key=f"pl_open_draft_{older}").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Projekta pieteikuma melnraksts"
+    assert at.selectbox[0].value == older != newer
+    assert at.query_params["draft"] == str(older)

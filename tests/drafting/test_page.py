@@ -165,3 +165,19 @@ def test_a_link_opens_the_draft_it_names(store, profile, sif_call):
     other.query_params["draft"] = "99999"
     _run(other)
     assert other.selectbox[0].value == -1
+
+
+def test_a_returning_user_finds_their_latest_draft(store, profile, sif_call, eu_call):
+    """Opening the page (no link, no choice yet) showed "New draft" even when the NGO had drafts: it now opens
+    the newest one; "New draft" stays chosen once picked."""
+    service.create_draft(store, profile.id, sif_call.id, today=None)
+    newest = service.create_draft(store, profile.id, eu_call.id, today=None)["id"]
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["profile_id"] = profile.id
+    _run(at)
+    assert at.selectbox[0].value == newest
+    at.selectbox[0].set_value(-1)
+    _run(at)
+    _run(at)  # a rerun (any widget) keeps the form
+    assert at.selectbox[0].value == -1
+    assert at.button(key="draft_new_create")
