@@ -31,6 +31,8 @@ lang = common.lang()
 st.title(tr("draft.page.title"))
 profile = common.require_profile()
 store = common.get_store()
+if deleted := st.session_state.pop("_draft_deleted", None):
+    st.success(tr("draft.page.deleted", title=safe_text(deleted[:200])))
 
 
 def _clean(value: Any) -> str:
@@ -277,3 +279,11 @@ c1.download_button(tr("draft.page.download_docx"), buf.getvalue(), file_name=f"{
                    key=f"{k}docx")  # fmt: skip
 c2.download_button(tr("draft.page.download_md"), to_markdown(new_content).encode("utf-8"),
                    file_name=f"{safe_name}.md", mime="text/markdown", key=f"{k}md")  # fmt: skip
+
+with st.expander(tr("draft.page.delete")):
+    sure = st.checkbox(tr("draft.page.delete_confirm"), key=f"{k}delete_sure")
+    if st.button(tr("draft.page.delete_button"), key=f"{k}delete", disabled=not sure):
+        services.delete_draft(store, draft_id)
+        st.session_state.pop(DRAFT_KEY, None)  # the page opens the NGO's newest remaining draft, or "New draft"
+        st.session_state["_draft_deleted"] = record.get("title") or call.get("title") or str(draft_id)
+        st.rerun()

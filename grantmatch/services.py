@@ -20,6 +20,7 @@ from typing import Any
 from grantmatch.drafting.outline import DraftError  # noqa: F401 - re-exported for the Draft page
 from grantmatch.drafting.service import (  # noqa: F401 - the drafting services, re-exported: pages import one layer
     create_draft,
+    delete_draft,
     draft_versions,
     list_drafts,
     load_draft,

@@ -709,6 +709,13 @@ class Store:
             )
         return draft_id, version
 
+    def delete_draft(self, draft_id: int) -> bool:
+        """Delete a draft with all its versions (explicitly: SQLite enforces no cascade by default);
+        False when there was no such draft."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(draft_versions).where(draft_versions.c.draft_id == draft_id))
+            return conn.execute(delete(drafts).where(drafts.c.id == draft_id)).rowcount > 0
+
     def list_drafts(self, profile_id: str | None = None, call_id: str | None = None) -> list[dict[str, Any]]:
         latest = (
             select(draft_versions.c.draft_id, func.max(draft_versions.c.version).label("version"))

@@ -186,6 +186,13 @@ def test_draft_versions(store):
     assert [v["version"] for v in store.draft_versions(draft_id)] == [2, 1]
     [listed] = store.list_drafts(profile_id="p")
     assert listed["version"] == 2
+    other, _ = store.save_draft("p", "c", "generic_lv", {"sections": {}})
+    assert store.delete_draft(draft_id) is True
+    assert [d["id"] for d in store.list_drafts(profile_id="p")] == [other]
+    assert store.draft_versions(draft_id) == []  # its versions went with it
+    with pytest.raises(KeyError):
+        store.load_draft(draft_id)
+    assert store.delete_draft(draft_id) is False
 
 
 def test_visits_and_consultations(store):

@@ -98,6 +98,11 @@ def restore_version(store: Any, draft_id: int, version: int) -> int:
     return new_version
 
 
+def delete_draft(store: Any, draft_id: int) -> bool:
+    """Delete a draft and every version of it (there is no undo); False when it did not exist."""
+    return store.delete_draft(draft_id)
+
+
 def list_drafts(store: Any, profile_id: str | None = None, call_id: str | None = None) -> list[dict[str, Any]]:
     """One NGO's (or every) drafts, newest first: id, profile_id, call_id, template, title, updated_at,
     version."""

@@ -19,7 +19,7 @@ PAGES = sorted((ROOT / "app_pages").glob("*.py")) + [ROOT / "app.py"]
 STORE_METHODS = {
     "list_profiles", "get_profile", "tracked", "track", "untrack", "call_meta", "consultations",
     "add_consultation", "runs", "list_calls", "get_call", "feedback", "set_feedback", "list_drafts",
-    "save_draft", "load_draft", "upsert_calls", "upsert_profiles", "record_visit", "last_visit",
+    "save_draft", "load_draft", "delete_draft", "upsert_calls", "upsert_profiles", "record_visit", "last_visit",
 }  # fmt: skip
 
 
@@ -88,8 +88,8 @@ def test_calls_marked_not_relevant_leave_the_brief_and_the_cohort_lists(store):
 
 
 def test_drafting_services_are_re_exported_unchanged():
-    for name in ("create_draft", "save_draft", "load_draft", "list_drafts", "draft_versions", "restore_version",
-                 "template_choices"):  # fmt: skip
+    for name in ("create_draft", "delete_draft", "save_draft", "load_draft", "list_drafts", "draft_versions",
+                 "restore_version", "template_choices"):  # fmt: skip
         assert getattr(services, name) is getattr(drafting_service, name)
 
 

@@ -181,3 +181,24 @@ def test_a_returning_user_finds_their_latest_draft(store, profile, sif_call, eu_
     _run(at)  # a rerun (any widget) keeps the form
     assert at.selectbox[0].value == -1
     assert at.button(key="draft_new_create")
+
+
+def test_delete_a_draft_after_confirming(store, profile, sif_call, eu_call):
+    """A draft made by mistake could not be removed. Deleting needs a confirming tick, removes every version
+    and opens the NGO's next draft."""
+    kept = service.create_draft(store, profile.id, sif_call.id, today=None)["id"]
+    gone = service.create_draft(store, profile.id, eu_call.id, today=None)["id"]
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["profile_id"] = profile.id
+    _run(at)
+    assert at.selectbox[0].value == gone
+    button = next(b for b in at.button if b.label == "Dzēst")
+    assert button.disabled  # nothing happens without the tick
+    next(c for c in at.checkbox if c.label.startswith("Jā, dzēst")).check()
+    _run(at)
+    next(b for b in at.button if b.label == "Dzēst").click()
+    _run(at)
+    assert [d["id"] for d in service.list_drafts(store, profile_id=profile.id)] == [kept]
+    assert store.draft_versions(gone) == []
+    assert at.selectbox[0].value == kept
+    assert any("ir dzēsts" in s.value for s in at.success)
