@@ -169,6 +169,19 @@ def _import_export(profile: NgoProfile | None) -> None:
         )
 
 
+def _delete(profile: NgoProfile) -> None:
+    """Remove an organisation that left the incubator (or one made by mistake), behind a confirming tick."""
+    with st.expander(tr("profile.delete")):
+        st.caption(tr("profile.delete_help"))
+        name = common.safe_text(profile.name)
+        sure = st.checkbox(tr("profile.delete_confirm", name=name), key=f"pf_del_sure_{profile.id}")
+        if st.button(tr("profile.delete_button"), key=f"pf_del_{profile.id}", disabled=not sure):
+            services.delete_profile(common.get_store(), profile.id)
+            st.session_state.pop(common.PROFILE_KEY, None)  # the sidebar falls back to the first NGO left
+            st.session_state["_profile_deleted"] = profile.name
+            st.rerun()
+
+
 def main() -> None:
     common.guarded(common.get_store, "app.db_error")
     st.title(tr("profile.title"))
@@ -176,6 +189,9 @@ def main() -> None:
     saved = st.session_state.pop("_profile_saved", None)
     if saved:
         st.success(tr("profile.saved", name=saved))
+    deleted = st.session_state.pop("_profile_deleted", None)
+    if deleted:
+        st.success(tr("profile.deleted", name=common.safe_text(deleted)))
     imported = st.session_state.pop("_profile_imported", None)
     if imported:
         st.success(imported)
@@ -196,6 +212,8 @@ def main() -> None:
     _form(profile if mode == "edit" else None, new=mode == "new")
     st.divider()
     _import_export(profile)
+    if profile is not None and mode == "edit":
+        _delete(profile)
 
 
 main()

@@ -579,6 +579,11 @@ def get_profile(store: Store, profile_id: str) -> NgoProfile | None:
     return store.get_profile(profile_id)
 
 
+def delete_profile(store: Store, profile_id: str) -> bool:
+    """Remove an NGO and all its data (marks, pipeline, drafts, consultations); there is no undo."""
+    return store.delete_profile(profile_id)
+
+
 # --------------------------------------------------------------------------- pipeline (Pipeline page)
 
 CLOSING_STAGES = ("rejected", "dropped")

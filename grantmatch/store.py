@@ -498,7 +498,14 @@ class Store:
         return NgoProfile.from_dict(row.data) if row else None
 
     def delete_profile(self, profile_id: str) -> bool:
+        """Delete an NGO with everything kept about it (marks, pipeline, drafts with their versions,
+        consultations, visits) in one transaction: nothing is left to reappear under a reused id.
+        False when there was no such profile."""
         with self.engine.begin() as conn:
+            own = select(drafts.c.id).where(drafts.c.profile_id == profile_id)
+            conn.execute(delete(draft_versions).where(draft_versions.c.draft_id.in_(own)))
+            for table in (drafts, feedback, pipeline, consultations, visits):
+                conn.execute(delete(table).where(table.c.profile_id == profile_id))
             return conn.execute(delete(profiles).where(profiles.c.id == profile_id)).rowcount > 0
 
     # ------------------------------------------------------------------ scrape runs

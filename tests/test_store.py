@@ -145,7 +145,23 @@ def test_profiles(store):
     assert store.upsert_profiles([p]).new == ["p"]
     assert store.upsert_profiles([p]).unchanged == 1
     assert store.get_profile("p") == p
+    other = NgoProfile.from_dict({"id": "q", "name": "Biedrība Q"})
+    store.upsert_profiles([other])
+    for pid in ("p", "q"):
+        store.set_feedback(pid, "c1", True)
+        store.track(pid, "c1")
+        store.save_draft(pid, "c1", "generic_lv", {"sections": {}})
+        store.add_consultation(pid, "piezīmes")
+        store.record_visit(pid)
+    [gone_draft] = store.list_drafts(profile_id="p")
     assert store.delete_profile("p") and store.get_profile("p") is None
+    # everything kept about "p" went with it, and nothing of "q"
+    assert store.feedback("p") == {} and store.tracked("p") == [] and store.list_drafts(profile_id="p") == []
+    assert store.draft_versions(gone_draft["id"]) == [] and store.consultations("p") == []
+    assert store.last_visit("p") is None
+    assert store.feedback("q") == {"c1": True} and len(store.tracked("q")) == 1
+    assert len(store.list_drafts(profile_id="q")) == 1 and len(store.consultations("q")) == 1
+    assert store.delete_profile("p") is False
 
 
 def test_runs(store):

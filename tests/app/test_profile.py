@@ -218,3 +218,23 @@ def test_no_profiles_offers_only_new(custom_env, run_app):
     at = run_app("profile")
     assert not at.exception
     assert at.radio(key="_profile_mode").options == ["Izveidot jaunu"]
+
+
+def test_delete_an_organisation_with_its_data(custom_env, run_app):
+    """An organisation that left the incubator could not be removed. It can now, behind a confirming tick; its
+    marks and pipeline go with it, and the sidebar moves to the NGO left."""
+    other = {**PROFILE, "id": "cita", "name": "Biedrība Cita"}
+    env = custom_env(profiles=[PROFILE, other], calls=CALLS)
+    store = services.open_store(env.url)
+    store.set_feedback("kultura", "c-koncerti", True)
+    store.track("kultura", "c-koncerti")
+    at = run_app("profile", session={"profile_id": "kultura"})
+    button = at.button(key="pf_del_kultura")
+    assert button.disabled
+    at.checkbox(key="pf_del_sure_kultura").check().run()
+    at.button(key="pf_del_kultura").click().run()
+    assert not at.exception
+    assert [p.id for p in store.list_profiles()] == ["cita"]
+    assert store.feedback("kultura") == {} and store.tracked("kultura") == []
+    assert any("Biedrība Kultūra" in s.value and "dzēsti" in s.value for s in at.success)
+    assert at.text_input(key="pf_id_edit_cita").value == "cita"  # the form shows the NGO left
