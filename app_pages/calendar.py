@@ -109,7 +109,7 @@ def main() -> None:
     today_rule = alt.Chart(pd.DataFrame({"x": [pd.Timestamp(day)]})).mark_rule(color="red").encode(x="x:T")
     layers = chart + today_rule
     if scope != "cohort" and len(frame) <= 30:  # one NGO: name each dot (the cohort view is too dense)
-        short = common.dot_labels(frame, deadline, title, kind)
+        short = common.dot_labels(frame, deadline, title, kind, start=day)
         for above, dy in ((True, -12), (False, 22)):
             labels = (
                 alt.Chart(short[short["_above"] == above])

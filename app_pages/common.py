@@ -7,6 +7,7 @@ every session: never mutate it.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections import Counter
@@ -480,12 +481,42 @@ def guarded(fn: Callable[[], Any], error_key: str) -> Any:
         st.stop()
 
 
-def dot_labels(frame: pd.DataFrame, deadline: str, title: str, kind: str) -> pd.DataFrame:
-    """The timeline's dots by date with a short label each, and ``_above``: the labels of neighbouring
-    dots in the same row go above and below them in turn (alternating over all dots, two neighbours of
-    one row could both sit above and overlap)."""
+def dot_labels(
+    frame: pd.DataFrame,
+    deadline: str,
+    title: str,
+    kind: str,
+    *,
+    start: object = None,
+    width_px: int = 650,
+    char_px: float = 5.6,
+) -> pd.DataFrame:
+    """The timeline's dots by date with a short label each and ``_above``: True / False puts the label
+    above / below its dot, None leaves it out (the dot's tooltip still names the call).
+
+    Each label takes the first side where it clears the last label on that line of text, at an
+    estimated ``width_px`` for the date axis (from ``start``, the chart's today line, or the first
+    dot) and ``char_px`` per character (10 px text). Rows are ``kind`` in ascending order (Altair's);
+    a row's labels below share their line with the next row's labels above. Alternating sides left
+    three calls of one week, or a call below one row and another above the next, overlapping; a
+    label with no room on either side is left out.
+    """
+    import pandas as pd  # only the chart pages need it
+
     ordered = frame.sort_values(deadline, kind="stable").reset_index(drop=True)
-    return ordered.assign(
-        _label=ordered[title].map(lambda t: t if len(t) <= 26 else t[:25] + "…"),
-        _above=ordered.groupby(kind).cumcount() % 2 == 0,
-    )
+    labels = ordered[title].map(lambda t: t if len(t) <= 26 else t[:25] + "…")
+    first = ordered[deadline].min() if start is None else min(pd.Timestamp(start), ordered[deadline].min())
+    days = (ordered[deadline] - first).dt.total_seconds() / 86400
+    px_per_day = width_px / max(float(days.max()) if len(days) else 0.0, 1.0)
+    row_of = {name: i for i, name in enumerate(sorted(ordered[kind].unique()))}
+    above: list[bool | None] = [None] * len(ordered)
+    line_end: dict[int, float] = {}  # line of text -> right end (px) of its last label
+    for i, (row, day, label) in enumerate(zip(ordered[kind], days, labels, strict=True)):
+        half = (len(label) * char_px + 6) / 2
+        x = float(day) * px_per_day
+        for side, line in ((True, row_of[row]), (False, row_of[row] + 1)):
+            if x - half > line_end.get(line, -math.inf):
+                line_end[line] = x + half
+                above[i] = side
+                break
+    return ordered.assign(_label=labels, _above=pd.Series(above, dtype=object))

@@ -133,21 +133,30 @@ def test_english(custom_env, run_app):
     assert at.title[0].value == "Deadline calendar"
 
 
-def test_timeline_labels_alternate_within_each_row():
-    """Labels alternated above / below over all dots, so two neighbours of one row (a matched call between
-    two tracked ones) could both sit above and overlap."""
+def test_timeline_labels_never_overlap():
+    """Labels alternated above / below, so three calls of one week (05.03, 10.03, 12.03 on a ten-month axis)
+    had two labels on one side overlapping, and a label below one row met a label above the next (the same
+    line of text). Each label now takes a side where its line is free, or is left out (the dot's tooltip
+    names the call); well-spaced dots all keep their label above."""
     import pandas as pd
 
     from app_pages import common
 
     frame = pd.DataFrame({
-        "d": pd.to_datetime(["2027-01-20", "2027-01-21", "2027-01-22", "2027-01-23", "2027-01-24"]),
-        "t": ["A" * 40, "B", "C", "D", "E"],
-        "k": ["tracked", "matched", "tracked", "tracked", "matched"],
-    })
-    out = common.dot_labels(frame, "d", "t", "k")
-    assert list(out["t"]) == ["A" * 40, "B", "C", "D", "E"]
-    assert out["_label"][0] == "A" * 25 + "…"
-    for _, row in out.groupby("k"):
-        flags = list(row["_above"])
-        assert all(a != b for a, b in zip(flags, flags[1:], strict=False))  # never two on one side
+        "d": pd.to_datetime(["2027-01-22", "2027-03-05", "2027-03-10", "2027-03-12", "2027-04-23", "2027-10-15"]),
+        "t": ["Sociālās iekļaušanas veicināšanas konkurss", "Programma Ģimenei draudzīga vide",
+              "VKKF mērķprogramma bērniem", "LVAF aktivitāte jauniešiem", "E", "F"],
+        "k": ["tracked", "matched", "matched", "matched", "matched", "matched"],
+    })  # fmt: skip
+    out = common.dot_labels(frame, "d", "t", "k", start=pd.Timestamp("2027-01-10"), width_px=650)
+    assert list(out["t"][:2]) == ["Sociālās iekļaušanas veicināšanas konkurss", "Programma Ģimenei draudzīga vide"]
+    assert out["_label"][0] == "Sociālās iekļaušanas veic…"
+    side = out.set_index("t")["_above"]
+    # rows in ascending order: "matched" (line 0 above, line 1 below), "tracked" (line 1 above, line 2 below)
+    assert side["Sociālās iekļaušanas veicināšanas konkurss"] is True  # line 1, first there
+    assert side["Programma Ģimenei draudzīga vide"] is True  # line 0
+    assert side["VKKF mērķprogramma bērniem"] is None  # line 0 taken nearby, line 1 by the tracked label
+    assert side["LVAF aktivitāte jauniešiem"] is None
+    assert side["E"] is True and side["F"] is True
+    alone = common.dot_labels(frame[frame["k"] == "matched"], "d", "t", "k", start=pd.Timestamp("2027-01-10"))
+    assert list(alone["_above"][:3]) == [True, False, None]  # one row: the third of the week has no room
