@@ -14,6 +14,7 @@ import typer
 from grantmatch import i18n, scrape_job, services
 from grantmatch.cli_common import fail, parse_today, today_option
 from grantmatch.cli_log import format_value
+from grantmatch.reports import clean_text
 from grantmatch.store import StoreError
 from scrapers.errors import ScrapeError
 
@@ -93,6 +94,7 @@ def _print_report(report: scrape_job.ScrapeReport, ref: date) -> None:
     _show(table, plain, {k: o.errors for k, o in report.outcomes.items()})
     typer.echo(f"dublikāti apvienoti / duplicates merged: {report.duplicates}"
                f" (jau saglabāti / already stored: {report.stored_duplicates})")  # fmt: skip
+    _print_new_matches(report)
     if report.index.startswith("failed"):
         typer.secho(f"meklēšanas indekss nav atjaunots / matcher index not refreshed: {report.index}",
                     fg="yellow", err=True)  # fmt: skip
@@ -103,6 +105,27 @@ def _print_report(report: scrape_job.ScrapeReport, ref: date) -> None:
             fg="red",
             err=True,
         )
+
+
+def _print_new_matches(report: scrape_job.ScrapeReport) -> None:
+    """Which NGO each new call suits (fair fit or better): what a mentor passes on this week."""
+    if not report.new_matches:
+        if any(o.new for o in report.outcomes.values()):
+            typer.echo("jauni piemēroti konkursi / new matching calls: nav / none")
+        return
+    store = services.open_store()
+    names = {p.id: p.name for p in services.list_profiles(store)}
+    n_calls = len({cid for ids in report.new_matches.values() for cid in ids})
+    typer.echo(f"jauni piemēroti konkursi / new matching calls: {n_calls} "
+               f"({len(report.new_matches)} NVO / NGOs)")  # fmt: skip
+    for pid, ids in report.new_matches.items():
+        typer.echo(f"  {names.get(pid, pid)}:")
+        for cid in ids:
+            call = services.get_call(store, cid)
+            if call is None:
+                continue
+            deadline = f" — termiņš / deadline {call.deadline:%d.%m.%Y.}" if call.deadline else ""
+            typer.echo(f"    {clean_text(call.title, 120)}{deadline}")
 
 
 def _print_health(rows: list[scrape_job.SourceHealth]) -> None:

@@ -66,6 +66,10 @@ class ScrapeReport:
     """New calls left out because another source's stored call is the same call."""
     index: str = ""
     """The app's matcher index after the run: "refreshed", "failed: ..." or "" (nothing changed)."""
+    new_matches: dict[str, list[str]] = field(default_factory=dict)
+    """Per NGO (profile id), the calls stored as new in this run that are at least a fair fit among its
+    first ``reports.DEADLINE_TOP`` matches, leaving out those it marked "not relevant": this week's news
+    to pass on to it (:func:`new_matches`)."""
 
     @property
     def failed(self) -> list[str]:
@@ -82,6 +86,7 @@ class ScrapeReport:
             "stored_duplicates": self.stored_duplicates,
             "index": self.index,
             "failed": self.failed,
+            "new_matches": self.new_matches,
             "sources": {k: vars(o) for k, o in self.outcomes.items()},
         }
 
@@ -216,6 +221,7 @@ def run_scrape(
         logger.warning("bulk last-seen update failed", extra={"error": repr(exc)})
         unchanged = set()
     closing: list[dict[str, Any]] = []
+    new_ids: set[str] = set()
     for key in results:
         out = outcomes[key]
         calls = by_source.get(key, [])
@@ -229,6 +235,7 @@ def run_scrape(
                 out.errors.append(f"{key}: expected to store {len(calls)} calls, found {type(exc).__name__}: {exc}")
             else:
                 out.new, out.changed = len(stats.new), len(stats.changed)
+                new_ids.update(stats.new)
         closing.append(
             {
                 "run_id": out.run_id,
@@ -256,6 +263,11 @@ def run_scrape(
     )
     if any(o.new or o.changed for o in outcomes.values()):
         report.index = _refresh_index(store)
+    if new_ids and report.index == "refreshed":
+        try:
+            report.new_matches = new_matches(store, new_ids, today=today)
+        except Exception as exc:  # the news is a courtesy: the calls are stored either way
+            logger.warning("new matches not computed", extra={"error": repr(exc)})
     logger.info("scrape job finished", extra={"failed": report.failed, "duplicates": report.duplicates})
     return report
 
@@ -318,6 +330,26 @@ def _refresh_index(store: Store) -> str:
         logger.warning("matcher index not refreshed", extra={"error": repr(exc)})
         return f"failed: {type(exc).__name__}: {exc}"
     return "refreshed"
+
+
+def new_matches(store: Store, call_ids: Iterable[str], *, today: date) -> dict[str, list[str]]:
+    """Per NGO (profile id, only those with any), which of ``call_ids`` are at least a fair fit
+    (``reports.fair_matches``) among its first ``reports.DEADLINE_TOP`` matches, without the calls
+    it marked "not relevant", best first: the calls the Calendar and the brief would now show it."""
+    from grantmatch import services
+    from grantmatch.reports import DEADLINE_TOP, fair_matches
+
+    wanted = set(call_ids)
+    matcher = services.build_matcher(store)  # the index the run has just saved: loaded, not refitted
+    calls = services.calls_by_id(store)
+    out: dict[str, list[str]] = {}
+    for profile in store.list_profiles():
+        ranked = services.rank_profile(store, matcher, profile, today=today, top=DEADLINE_TOP, calls=calls)
+        ranked = services.without_not_relevant(store, profile.id, ranked, today=today)
+        hits = [r.call.id for r in fair_matches(ranked) if r.call.id in wanted]
+        if hits:
+            out[profile.id] = hits
+    return out
 
 
 def _drop_stored_duplicates(

@@ -14,7 +14,7 @@ from grantmatch.cli import app
 from scrapers import registry
 from scrapers.http import HttpClient
 from scrapers.sources.eu_ft import EuFtScraper
-from tests.scrapers.test_e2e_run import LOOP, build_sites
+from tests.scrapers.test_e2e_run import ENC, LOOP, build_sites
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 runner = CliRunner()
@@ -208,3 +208,31 @@ def test_parse_a_start_page_says_what_it_found():
     one = runner.invoke(app, ["parse", "eu-ft", str(FIXTURES / "eu-ft" / "search_response_page_excerpt.json"),
                               "--today", "2026-11-30"])
     assert "search_response_page_excerpt.json: 1 call(s), 0 follow-up request(s)" in one.stderr
+
+
+def test_report_names_the_new_calls_each_ngo_fits(served, monkeypatch):
+    """After the sources, the report lists per NGO the new calls it fits (title and deadline), for the mentor
+    to pass on; an NGO they do not fit is not named, and a run with nothing new lists nothing."""
+    from grantmatch import services
+    from grantmatch.models import NgoProfile
+
+    monkeypatch.setattr(registry, "all_scrapers", lambda: {"e2e-enc": ENC})
+    store = services.open_store()
+    store.upgrade()
+    store.upsert_profiles([
+        NgoProfile.from_dict({"id": "soc", "name": "Biedrība Līdzās", "legal_form": "association",
+                              "mission": "Sociālā iekļaušana: projekti cilvēkiem sociālās atstumtības riskā.",
+                              "keywords": ["sociālā iekļaušana"]}),
+        NgoProfile.from_dict({"id": "koris", "name": "Koris", "legal_form": "association",
+                              "mission": "Kora mūzika, koncerti un dziesmu svētki.", "keywords": ["koris"]}),
+    ])  # fmt: skip
+    result = runner.invoke(app, ["scrape", "--today", "2026-05-01"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    at = lines.index("jauni piemēroti konkursi / new matching calls: 1 (1 NVO / NGOs)")
+    assert lines[at + 1 :] == [
+        "  Biedrība Līdzās:",
+        "    Sociālās iekļaušanas projektu konkurss — termiņš / deadline 22.05.2026.",
+    ]
+    report = json.loads(runner.invoke(app, ["scrape", "--json", "--today", "2026-05-01"]).stdout)
+    assert report["new_matches"] == {}  # the second run finds nothing new

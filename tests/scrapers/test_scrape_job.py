@@ -368,3 +368,30 @@ def test_an_interrupted_job_leaves_no_row_for_sources_it_never_began(site, store
         scrape_job.run_scrape(store, client=client, today=TODAY, workers=1, progress=stop_after_the_first)
     # the source under way keeps its "running" row (as a crash would leave it); the other has none
     assert [(r["source"], r["status"]) for r in store.runs()] == [("sif-like", "running")]
+
+
+def test_new_calls_are_named_for_the_ngos_they_suit(site, store, monkeypatch):
+    """The weekly report said how many calls were new, not whom they suit: it now names, per NGO, the new
+    calls that are at least a fair fit among its first matches (not for an NGO they do not suit, and not
+    again once the NGO marked them "not relevant")."""
+    from grantmatch.models import NgoProfile
+
+    store.upsert_profiles([
+        NgoProfile.from_dict({"id": "nvo", "name": "Biedrība NVO", "legal_form": "association",
+                              "mission": "Stiprinām nevalstiskās organizācijas un pilsonisko sabiedrību; "
+                                         "NVO fonda projektu konkursi, NVO projekti.",
+                              "keywords": ["NVO fonds", "pilsoniskā sabiedrība"]}),
+        NgoProfile.from_dict({"id": "koris", "name": "Koris", "legal_form": "association",
+                              "mission": "Kora mūzika, koncerti un dziesmu svētki.", "keywords": ["koris"]}),
+    ])  # fmt: skip
+    serve(site)
+    monkeypatch.setattr(registry, "all_scrapers", lambda: {"sif-like": SIF})
+    client = HttpClient(cache_path=None, delay=0, rewrite=site.rewrite)
+    report = scrape_job.run_scrape(store, client=client, today=TODAY)
+    (call,) = store.list_calls()
+    assert report.new_matches == {"nvo": [call.id]}
+    assert report.to_dict()["new_matches"] == {"nvo": [call.id]}
+    again = scrape_job.run_scrape(store, client=client, today=TODAY)
+    assert again.new_matches == {}  # nothing new this time
+    store.set_feedback("nvo", call.id, False)
+    assert scrape_job.new_matches(store, [call.id], today=TODAY) == {}
