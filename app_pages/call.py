@@ -80,26 +80,26 @@ def _actions(store, call, profile) -> None:
     toast = st.session_state.pop("_call_toast", None)
     if toast:
         st.toast(tr(toast))
-    src, trk, rel, irr, draft = st.columns([1.2, 1, 1, 1.2, 1.6])
-    with src:
+    # one row of controls at their own widths, wrapping when narrow (as on the Matches page's cards)
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         common.link_button(tr("common.open_source"), call.url, key="call_source")
-    if profile is None:
-        return
-    cid = call.id
-    if cid in services.tracked_ids(store, profile.id):
-        trk.button(tr("common.tracked"), key="call_track", disabled=True)
-    else:
-        trk.button(tr("common.track"), key="call_track", on_click=_track, args=(profile.id, cid))
-    mark = services.feedback(store, profile.id).get(cid)
-    if mark is None:
-        rel.button(tr("matches.relevant"), key="call_rel", on_click=_feedback, args=(profile.id, cid, True))
-        irr.button(tr("matches.not_relevant"), key="call_irr", on_click=_feedback, args=(profile.id, cid, False))
-    else:
-        rel.caption(tr("matches.marked_relevant" if mark else "matches.marked_not_relevant"))
-        irr.button(tr("matches.clear_feedback"), key="call_clear", on_click=_feedback, args=(profile.id, cid, None))
-    if draft.button(tr("call.draft"), key="call_draft"):
-        st.session_state[common.CALL_KEY] = cid
-        common.open_draft(None)
+        if profile is None:
+            return
+        cid = call.id
+        if cid in services.tracked_ids(store, profile.id):
+            st.button(tr("common.tracked"), key="call_track", disabled=True)
+        else:
+            st.button(tr("common.track"), key="call_track", on_click=_track, args=(profile.id, cid))
+        mark = services.feedback(store, profile.id).get(cid)
+        if mark is None:
+            st.button(tr("matches.relevant"), key="call_rel", on_click=_feedback, args=(profile.id, cid, True))
+            st.button(tr("matches.not_relevant"), key="call_irr", on_click=_feedback, args=(profile.id, cid, False))
+        else:
+            st.caption(tr("matches.marked_relevant" if mark else "matches.marked_not_relevant"), width="content")
+            st.button(tr("matches.clear_feedback"), key="call_clear", on_click=_feedback, args=(profile.id, cid, None))
+        if st.button(tr("call.draft"), key="call_draft"):
+            st.session_state[common.CALL_KEY] = cid
+            common.open_draft(None)
 
 
 def _who(call) -> str:

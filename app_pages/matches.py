@@ -147,23 +147,25 @@ def _card(
             st.markdown(common.fact_lines(facts, call, profile))
         if match.terms:
             st.markdown(f"**{tr('matches.why')}:** " + common.safe_text(", ".join(reports.reason_terms(match.terms))))
-        b1, b2, b3, b4, b5 = st.columns([1, 1, 1, 1, 1.3])
-        if b1.button(tr("common.details"), key=f"det_{cid}"):
+        # a row that takes each control's own width and wraps when narrow: fixed columns cut the
+        # checkbox's label ("Iekļaut ekspo…") at 1024 px and left the "marked" caption out of line
+        row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+        if row.button(tr("common.details"), key=f"det_{cid}"):
             common.open_call(cid)
         mark = marks.get(cid)
         if mark is None:
-            b2.button(tr("matches.relevant"), key=f"rel_{cid}", on_click=_feedback, args=(profile_id, cid, True))
-            b3.button(
+            row.button(tr("matches.relevant"), key=f"rel_{cid}", on_click=_feedback, args=(profile_id, cid, True))
+            row.button(
                 tr("matches.not_relevant"), key=f"irr_{cid}", on_click=_feedback, args=(profile_id, cid, False)
             )
         else:
-            b2.caption(tr("matches.marked_relevant" if mark else "matches.marked_not_relevant"))
-            b3.button(tr("matches.clear_feedback"), key=f"clr_{cid}", on_click=_feedback, args=(profile_id, cid, None))
+            row.caption(tr("matches.marked_relevant" if mark else "matches.marked_not_relevant"), width="content")
+            row.button(tr("matches.clear_feedback"), key=f"clr_{cid}", on_click=_feedback, args=(profile_id, cid, None))
         if cid in tracked:
-            b4.button(tr("common.tracked"), key=f"trk_{cid}", disabled=True)
+            row.button(tr("common.tracked"), key=f"trk_{cid}", disabled=True)
         else:
-            b4.button(tr("common.track"), key=f"trk_{cid}", on_click=_track, args=(profile_id, cid))
-        b5.checkbox(tr("matches.pick"), key=f"pick_{cid}")
+            row.button(tr("common.track"), key=f"trk_{cid}", on_click=_track, args=(profile_id, cid))
+        row.checkbox(tr("matches.pick"), key=f"pick_{cid}")
 
 
 def main() -> None:
