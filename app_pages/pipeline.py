@@ -115,10 +115,13 @@ def main() -> None:
     if not entries:
         st.info(tr("pipeline.empty"))
         return
-    requested = sum(e.get("amount_requested") or 0 for e in entries)
-    awarded = sum(e.get("amount_awarded") or 0 for e in entries)
-    totals = {"requested": common.fmt_eur(requested), "awarded": common.fmt_eur(awarded)}
-    st.write(common.trn("pipeline.summary", len(entries), **totals))
+    if any(e.get("amount_requested") is not None or e.get("amount_awarded") is not None for e in entries):
+        requested = sum(e.get("amount_requested") or 0 for e in entries)
+        awarded = sum(e.get("amount_awarded") or 0 for e in entries)
+        totals = {"requested": common.fmt_eur(requested), "awarded": common.fmt_eur(awarded)}
+        st.write(common.trn("pipeline.summary", len(entries), **totals))
+    else:  # "requested 0 €" read as a request of nothing
+        st.write(common.trn("pipeline.summary_no_amounts", len(entries)))
     for stage in services.PIPELINE_STAGES:
         group = [e for e in entries if e["stage"] == stage]
         if not group:

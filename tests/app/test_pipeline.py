@@ -158,3 +158,14 @@ def test_a_listed_draft_opens_on_the_draft_page(app_env, run_app):
     assert at.title[0].value == "Projekta pieteikuma melnraksts"
     assert at.selectbox[0].value == older != newer
     assert at.query_params["draft"] == str(older)
+
+
+def test_the_total_says_when_no_amounts_are_entered(app_env, run_app):
+    """With nothing requested yet the total read "requested 0 €, awarded 0 €"; it now says no amounts are
+    entered, and shows the sums once one is."""
+    store, pid, c1, _ = _tracked_env(app_env)
+    at = run_app("pipeline", session={"profile_id": pid})
+    assert any(m.value == "Kopā: 2 konkursi; summas vēl nav ievadītas." for m in at.markdown)
+    services.update_pipeline(store, pid, c1, stage="submitted", amount_requested="5000")
+    at = run_app("pipeline", session={"profile_id": pid})
+    assert any(m.value.startswith("Kopā: 2 konkursi; pieprasīts 5") for m in at.markdown)
