@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -76,7 +77,7 @@ def _table(title: str, columns: Sequence[str], right: Sequence[str] = ()):
     return table
 
 
-def _print_report(report: scrape_job.ScrapeReport, ref: date) -> None:
+def _print_report(report: scrape_job.ScrapeReport, ref: date, store: Any) -> None:
     """The scrape report: a table (see :func:`_show`) or one line per source with its errors."""
     title = f"Skrāpēšana / Scrape {ref:%d.%m.%Y.}"
     numbers = ("Lapas\nPages", "\n304", "Atrasti\nFound", "Jauni\nNew", "Mainīti\nChanged", "Kļūdas\nErrors", "\ns")
@@ -94,7 +95,7 @@ def _print_report(report: scrape_job.ScrapeReport, ref: date) -> None:
     _show(table, plain, {k: o.errors for k, o in report.outcomes.items()})
     typer.echo(f"dublikāti apvienoti / duplicates merged: {report.duplicates}"
                f" (jau saglabāti / already stored: {report.stored_duplicates})")  # fmt: skip
-    _print_new_matches(report)
+    _print_new_matches(report, store)
     if report.index.startswith("failed"):
         typer.secho(f"meklēšanas indekss nav atjaunots / matcher index not refreshed: {report.index}",
                     fg="yellow", err=True)  # fmt: skip
@@ -107,19 +108,18 @@ def _print_report(report: scrape_job.ScrapeReport, ref: date) -> None:
         )
 
 
-def _print_new_matches(report: scrape_job.ScrapeReport) -> None:
+def _print_new_matches(report: scrape_job.ScrapeReport, store: Any) -> None:
     """Which NGO each new call suits (fair fit or better): what a mentor passes on this week."""
     if not report.new_matches:
         if any(o.new for o in report.outcomes.values()):
             typer.echo("jauni piemēroti konkursi / new matching calls: nav / none")
         return
-    store = services.open_store()
     names = {p.id: p.name for p in services.list_profiles(store)}
     n_calls = len({cid for ids in report.new_matches.values() for cid in ids})
     typer.echo(f"jauni piemēroti konkursi / new matching calls: {n_calls} "
                f"({len(report.new_matches)} NVO / NGOs)")  # fmt: skip
     for pid, ids in report.new_matches.items():
-        typer.echo(f"  {names.get(pid, pid)}:")
+        typer.echo(f"  {clean_text(names.get(pid, pid), 120)}:")
         for cid in ids:
             call = services.get_call(store, cid)
             if call is None:
@@ -208,7 +208,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
         else:
-            _print_report(report, ref)
+            _print_report(report, ref, store)
         if report.failed:
             raise typer.Exit(1)
 
