@@ -8,7 +8,6 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import typer
 
@@ -16,7 +15,7 @@ from grantmatch import i18n, scrape_job, services
 from grantmatch.cli_common import fail, parse_today, today_option
 from grantmatch.cli_log import format_value
 from grantmatch.reports import clean_text
-from grantmatch.store import StoreError
+from grantmatch.store import Store, StoreError
 from scrapers.errors import ScrapeError
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
@@ -77,7 +76,7 @@ def _table(title: str, columns: Sequence[str], right: Sequence[str] = ()):
     return table
 
 
-def _print_report(report: scrape_job.ScrapeReport, ref: date, store: Any) -> None:
+def _print_report(report: scrape_job.ScrapeReport, ref: date, store: Store) -> None:
     """The scrape report: a table (see :func:`_show`) or one line per source with its errors."""
     title = f"Skrāpēšana / Scrape {ref:%d.%m.%Y.}"
     numbers = ("Lapas\nPages", "\n304", "Atrasti\nFound", "Jauni\nNew", "Mainīti\nChanged", "Kļūdas\nErrors", "\ns")
@@ -108,7 +107,7 @@ def _print_report(report: scrape_job.ScrapeReport, ref: date, store: Any) -> Non
         )
 
 
-def _print_new_matches(report: scrape_job.ScrapeReport, store: Any) -> None:
+def _print_new_matches(report: scrape_job.ScrapeReport, store: Store) -> None:
     """Which NGO each new call suits (fair fit or better): what a mentor passes on this week."""
     if not report.new_matches:
         if any(o.new for o in report.outcomes.values()):
