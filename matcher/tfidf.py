@@ -274,6 +274,19 @@ class Matcher:
     query's best 30 calls 0.842, z-scored channels 0.842, C 0.1 / 10 0.834 / 0.844, cordis dev alone 0.837);
     text squared 0.850 / 0.850; titles dev 0.289-0.307 under the pooled fits. The hand blend of cosine and
     best passage is already the best combination of these channels.
+    Session 6, term neighbours learnt from the fitted calls (words with df >= 3; never from profiles):
+    term vectors as TF-IDF columns (words in the same calls), their TruncatedSVD (LSA, 50-200 dims),
+    PPMI of word pairs within 5-20 keys, or its SVD (100-300 dims). Neighbours are topical, partly
+    translation-like (fisheries: cfp, fishing, aquaculture; solar: concentrated, csp, photovoltaics), and
+    rare words bring junk (search: mentoring, miniaturisation). Each query word adding its 3 / 10 nearest
+    (cosine >= 0.2-0.6) at 0.05-0.3 of its weight, summed or max over sources: cordis full 0.821-0.853,
+    best LSA 100 dims, k 3, 0.05 (0.853: two queries up one rank each; titles 0.306, eval 0.851), k 10 or
+    weight >= 0.2 (summed) at most 0.850; soft cosine (query and calls as weighted sums of term vectors,
+    added at 0.05-0.4 of the best cosine) 0.844-0.853, titles 0.297-0.306. Query words re-weighted by their mean
+    cosine to the other query words (1 + b z, b 0.1-0.8): cordis full up to 0.863 (TF-IDF columns, b 0.3),
+    eval up to 0.858, but titles 0.306 -> 0.269-0.303 at every setting; the words lifted are the generic
+    ones (eu, impact, projects: frequent words are near everything), and with the log-df trend taken out
+    cordis full falls to 0.810-0.846. None kept.
 
     Latvian names: a capitalised word the dictionaries do not know is kept as written (a name). Such
     words with Latvian letters lemmatised and stemmed as usual instead (a sentence-initial
