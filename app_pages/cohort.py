@@ -236,7 +236,7 @@ def main() -> None:
     ranked = {pid: services.without_not_relevant(store, pid, r, today=common.today()) for pid, r in rankings.items()}
     tracked = services.active_tracked_calls(store, calls)
     # the deadlines of the Calendar page's whole-cohort view at its default top (the same .ics)
-    deadlines = services.calendar_deadlines(store, rankings, calls, today=common.today())
+    deadlines = services.calendar_deadlines(store, rankings, calls, today=common.today(), active=tracked)
 
     rows = reports.cohort_table(profiles, ranked, top=3, tracked=tracked, today=common.today())
     upcoming = [d for d in deadlines if d.days_left <= 30]

@@ -123,7 +123,7 @@ def _print_new_matches(report: scrape_job.ScrapeReport, store: Store) -> None:
             call = services.get_call(store, cid)
             if call is None:
                 continue
-            deadline = f" — termiņš / deadline {call.deadline:%d.%m.%Y.}" if call.deadline else ""
+            deadline = f" — termiņš / deadline {i18n.fmt_date(call.deadline, 'lv')}" if call.deadline else ""
             typer.echo(f"    {clean_text(call.title, 120)}{deadline}")
 
 

@@ -344,9 +344,10 @@ def new_matches(store: Store, call_ids: Iterable[str], *, today: date) -> dict[s
     calls = services.calls_by_id(store)
     out: dict[str, list[str]] = {}
     for profile in store.list_profiles():
-        ranked = services.rank_profile(store, matcher, profile, today=today, top=DEADLINE_TOP, calls=calls)
+        # the whole ranking, then the marks, then the first ten: as the Calendar counts its top ten
+        ranked = services.rank_profile(store, matcher, profile, today=today, top=None, calls=calls)
         ranked = services.without_not_relevant(store, profile.id, ranked, today=today)
-        hits = [r.call.id for r in fair_matches(ranked) if r.call.id in wanted]
+        hits = [r.call.id for r in fair_matches(ranked, limit=DEADLINE_TOP) if r.call.id in wanted]
         if hits:
             out[profile.id] = hits
     return out

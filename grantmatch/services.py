@@ -710,17 +710,19 @@ def calendar_deadlines(
     *,
     today: date,
     top: int | None = None,
+    active: dict[str, list[GrantCall]] | None = None,
 ) -> list[Any]:
     """The deadlines a calendar of these NGOs holds (``rankings``: profile id -> its ranking), soonest
     first (:class:`grantmatch.reports.DeadlineItem`): every future deadline of each NGO's fair-or-better
     matches among its first ``top`` ranked calls (default ``reports.DEADLINE_TOP``), without the calls
     it marked "not relevant" or closed in its pipeline, and of the calls it tracks at an open stage.
     The Calendar page and the Cohort page build their deadline lists and ``.ics`` files with it, so the
-    cohort calendar holds the same calls wherever it is downloaded."""
+    cohort calendar holds the same calls wherever it is downloaded. ``active``: the caller's
+    :func:`active_tracked_calls`, when it has read them already."""
     from grantmatch.reports import DEADLINE_TOP, upcoming_deadlines
 
     ranked = {pid: without_not_relevant(store, pid, r, today=today, closed_too=True) for pid, r in rankings.items()}
-    active = active_tracked_calls(store, calls)
+    active = active_tracked_calls(store, calls) if active is None else active
     tracked = {pid: active.get(pid, []) for pid in rankings}
     return upcoming_deadlines(ranked, today=today, days=None, tracked=tracked,
                               top=DEADLINE_TOP if top is None else top)

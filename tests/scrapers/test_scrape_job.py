@@ -395,3 +395,26 @@ def test_new_calls_are_named_for_the_ngos_they_suit(site, store, monkeypatch):
     assert again.new_matches == {}  # nothing new this time
     store.set_feedback("nvo", call.id, False)
     assert scrape_job.new_matches(store, [call.id], today=TODAY) == {}
+
+
+def test_new_matches_count_the_first_matches_after_the_not_relevant_ones(store, monkeypatch):
+    """As the Calendar counts its top ten: a call marked "not relevant" does not take one of the places."""
+    from grantmatch import reports
+    from grantmatch.models import NgoProfile
+
+    monkeypatch.setattr(reports, "DEADLINE_TOP", 1)
+    monkeypatch.setattr(reports, "SCORE_MEDIUM", 0.05)  # two tiny calls score low: this is about the count
+    store.upsert_profiles([NgoProfile.from_dict({
+        "id": "koris", "name": "Koris", "legal_form": "association",
+        "mission": "Kora mūzika un koncerti. Vides izglītība un dabas aizsardzība.",
+        "keywords": ["koris", "koncerti", "vides izglītība"]})])  # fmt: skip
+    store.upsert_calls([
+        GrantCall.from_dict({"id": "kori", "source": "t", "url": "https://e.org/a", "title": "Kora koncerti",
+                             "summary": "Koncerti un kora mūzika.", "deadline": "2027-03-01"}),
+        GrantCall.from_dict({"id": "vide", "source": "t", "url": "https://e.org/b", "title": "Vides izglītība",
+                             "summary": "Vides izglītība un dabas aizsardzība.", "deadline": "2027-03-01"}),
+    ])  # fmt: skip
+    [(pid, [first])] = scrape_job.new_matches(store, ["kori", "vide"], today=TODAY).items()
+    store.set_feedback("koris", first, False)
+    other = ({"kori", "vide"} - {first}).pop()
+    assert scrape_job.new_matches(store, ["kori", "vide"], today=TODAY) == {"koris": [other]}
