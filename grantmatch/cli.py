@@ -31,11 +31,29 @@ class _Group(TyperGroup):
     on stderr, exit 2), instead of click's usage block with ``Error: ...`` at its end."""
 
     def invoke(self, ctx: typer.Context):
+        args = list(ctx.args)  # the command's own arguments, before the command consumes them
         try:
             return super().invoke(ctx)
         except _UsageError as exc:
+            message = exc.format_message()
+            found = _given(exc, args)
+            if found is not None and "found" not in message:
+                message += f"; found {found!r}"
             hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
-            raise fail(exc.format_message() + hint) from None
+            raise fail(message + hint) from None
+
+
+def _given(exc: Exception, args: list[str]) -> str | None:
+    """What the command line gave the option a usage error is about (click's range messages, "Input
+    should be greater than or equal to 1", do not say), or None."""
+    opts = getattr(getattr(exc, "param", None), "opts", None) or ()
+    for i, arg in enumerate(args):
+        for opt in opts:
+            if arg == opt and i + 1 < len(args):
+                return args[i + 1]
+            if opt.startswith("--") and arg.startswith(opt + "="):
+                return arg[len(opt) + 1:]
+    return None
 
 
 def new_app(name: str, help_text: str) -> typer.Typer:

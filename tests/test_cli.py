@@ -67,6 +67,13 @@ def test_a_bad_option_is_an_error_line_like_the_commands_own(args, says):
     assert "--help')" in result.stderr and "Usage:" not in result.stderr
 
 
+@pytest.mark.parametrize("top", [["--top", "0"], ["--top=0"]])
+def test_an_out_of_range_option_names_the_value_given(top):
+    """Click's range message says what was expected; the error line also says what was found."""
+    result = runner.invoke(app, ["rank", "--profiles", "p", "--calls", "c", *top])
+    assert "greater than or equal to 1; found '0'" in result.stderr, result.stderr
+
+
 def test_version():
     from importlib.metadata import version
 
