@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 # The common diacritics folded by one str.translate (fast path); anything else goes through NFKD.
-_FOLD_TABLE = {ord(ch): unicodedata.normalize("NFKD", ch)[0] for ch in "āčēģīķļņšūžõäöüåéèêëáàâíìîóòôúùûýÿçñśźżćńąęőű"}
+FOLD_TABLE = {ord(ch): unicodedata.normalize("NFKD", ch)[0] for ch in "āčēģīķļņšūžõäöüåéèêëáàâíìîóòôúùûýÿçñśźżćńąęőű"}
 
 
 def fold(text: str) -> str:
@@ -13,7 +13,7 @@ def fold(text: str) -> str:
     low = text.lower()
     if low.isascii():
         return low
-    quick = low.translate(_FOLD_TABLE)
+    quick = low.translate(FOLD_TABLE)
     if quick.isascii():
         return quick
     decomposed = unicodedata.normalize("NFKD", quick)

@@ -18,13 +18,14 @@ import marshal
 import os
 import re
 import tempfile
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from grantmatch.text import FOLD_TABLE, fold
 
 WORD_RE = re.compile(r"[^\W\d_]\w*(?:['’-]\w+)*", re.UNICODE)
 _LV_LETTERS = set("āčēģīķļņšūž")
@@ -93,22 +94,6 @@ def _each_line(transform: Callable[[str], str], texts: Sequence[str]) -> list[st
     return transform(joined).split("\n")
 
 
-# The common diacritics folded by one str.translate (fast path); anything else goes through NFKD.
-_FOLD_TABLE = {ord(ch): unicodedata.normalize("NFKD", ch)[0] for ch in "āčēģīķļņšūžõäöüåéèêëáàâíìîóòôúùûýÿçñśźżćńąęőű"}
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip diacritics: ``Liepājā`` -> ``liepaja``."""
-    low = text.lower()
-    if low.isascii():
-        return low
-    quick = low.translate(_FOLD_TABLE)
-    if quick.isascii():
-        return quick
-    decomposed = unicodedata.normalize("NFKD", quick)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def fold_all(texts: Sequence[str]) -> list[str]:
     """:func:`fold` of each of ``texts``: those with a diacritic are translated together (a table
     lookup over their UTF-16 code units), and :func:`fold` itself takes any that are still not plain
@@ -122,15 +107,15 @@ def fold_all(texts: Sequence[str]) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _fold_units() -> np.ndarray:
-    """UTF-16 code unit -> its :data:`_FOLD_TABLE` replacement (itself when it has none)."""
+    """UTF-16 code unit -> its :data:`FOLD_TABLE` replacement (itself when it has none)."""
     units = np.arange(0x10000, dtype=np.uint16)
-    for ch, to in _FOLD_TABLE.items():
+    for ch, to in FOLD_TABLE.items():
         units[ch] = ord(to)
     return units
 
 
 def _translate_folds(text: str) -> str:
-    """``text.translate(_FOLD_TABLE)`` as one array lookup (``str.translate`` makes a dict lookup per
+    """``text.translate(FOLD_TABLE)`` as one array lookup (``str.translate`` makes a dict lookup per
     character). Characters beyond the BMP are surrogate pairs, which the table leaves alone."""
     units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype="<u2")
     return _fold_units()[units].tobytes().decode("utf-16-le", "surrogatepass")
