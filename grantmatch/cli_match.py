@@ -15,6 +15,16 @@ from grantmatch.models import GrantCall, NgoProfile
 SKIP_HELP = "Report and leave out records that break the contract or repeat an id (default: stop at the first)."
 
 
+# Options several commands share (eval and tune read the same files; rank, eval and tune skip alike).
+_PROFILES = typer.Option(..., "--profiles", help="Profiles (JSONL).")
+_CALLS = typer.Option(..., "--calls", help="Calls (JSONL).")
+_QRELS = typer.Option(..., "--qrels", help="profile_id<TAB>call_id<TAB>grade")
+_SPLIT = typer.Option(
+    None, "--split", metavar="<dev|test>", help="Only profiles whose 'split' field is this (dev/test)."
+)
+_SKIP = typer.Option(False, "--skip-invalid", help=SKIP_HELP)
+
+
 def _skipped(message: str) -> None:
     typer.secho(f"skipped: {message}", err=True, fg="yellow")
 
@@ -102,7 +112,7 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option(
             "jsonl", "--format", metavar="<jsonl|table>", help="jsonl (one line per profile) or table."
         ),
-        skip_invalid: bool = typer.Option(False, "--skip-invalid", help=SKIP_HELP),
+        skip_invalid: bool = _SKIP,
     ) -> None:
         """Rank the calls each organisation may apply for, best first."""
         from matcher import Matcher
@@ -129,15 +139,13 @@ def register(app: typer.Typer) -> None:
 
     @app.command("eval")
     def eval_(
-        profiles: Path = typer.Option(..., "--profiles", help="Profiles (JSONL)."),
-        calls: Path = typer.Option(..., "--calls", help="Calls (JSONL)."),
-        qrels: Path = typer.Option(..., "--qrels", help="profile_id<TAB>call_id<TAB>grade"),
+        profiles: Path = _PROFILES,
+        calls: Path = _CALLS,
+        qrels: Path = _QRELS,
         today: str = today_option(),
-        split: str = typer.Option(
-            None, "--split", metavar="<dev|test>", help="Only profiles whose 'split' field is this (dev/test)."
-        ),
+        split: str = _SPLIT,
         as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
-        skip_invalid: bool = typer.Option(False, "--skip-invalid", help=SKIP_HELP),
+        skip_invalid: bool = _SKIP,
     ) -> None:
         """nDCG@10, MRR, P@5, Recall@20 for grantmatch and a plain BM25 baseline (same run, same input)."""
         from matcher.evaluate import METRICS, evaluate
@@ -157,13 +165,11 @@ def register(app: typer.Typer) -> None:
 
     @app.command("tune")
     def tune(
-        profiles: Path = typer.Option(..., "--profiles", help="Profiles (JSONL)."),
-        calls: Path = typer.Option(..., "--calls", help="Calls (JSONL)."),
-        qrels: Path = typer.Option(..., "--qrels", help="profile_id<TAB>call_id<TAB>grade"),
+        profiles: Path = _PROFILES,
+        calls: Path = _CALLS,
+        qrels: Path = _QRELS,
         today: str = today_option(),
-        split: str = typer.Option(
-            None, "--split", metavar="<dev|test>", help="Only profiles whose 'split' field is this (dev/test)."
-        ),
+        split: str = _SPLIT,
         c: float = typer.Option(
             1.0, "--c", metavar="<number>", min=1e-6, help="Inverse L2 strength of the logistic regression."
         ),
@@ -171,7 +177,7 @@ def register(app: typer.Typer) -> None:
             [], "--keep", metavar="<feature>", help="A feature to leave at its current weight (repeatable)."
         ),
         as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
-        skip_invalid: bool = typer.Option(False, "--skip-invalid", help=SKIP_HELP),
+        skip_invalid: bool = _SKIP,
     ) -> None:
         """Refit the fusion weights; leave-one-profile-out nDCG@10 of fitted vs current weights."""
         from matcher.errors import MatcherError
