@@ -287,6 +287,25 @@ class Matcher:
     eval up to 0.858, but titles 0.306 -> 0.269-0.303 at every setting; the words lifted are the generic
     ones (eu, impact, projects: frequent words are near everything), and with the log-df trend taken out
     cordis full falls to 0.810-0.846. None kept.
+    Session 7, query-term weights learnt from the calls themselves (self-supervised: never from
+    profiles or judgements; scans /tmp/selfsup/t1.py, t3.py). A titleness prior, the smoothed log of
+    P(in a title | in the call) over its mean (A = 1 / 5 / 20 pseudo-calls): highest in cordis bio-based,
+    islands, near-shore, offshore, photovoltaic, biofuels; lowest the H2020 headings and standard words
+    (annexes, expected, scope, proposals); on the eval set partly junk (partnership, ria, csa, projekt,
+    konkurs high). Query weights times 1 + a z (a 0.05-0.5) or the ratio to the power a (0.1-0.5):
+    cordis full 0.850 -> 0.713-0.852 (best one query up, one down), eval 0.824-0.858, titles 0.306
+    (title-only calls carry no signal); negative a (boilerplate up) cordis 0.841-0.855 (0.855 alone
+    among its neighbours 0.847-0.850, eval then 0.849). A fitted weight exp(theta . x) per term over
+    standardised log idf, titleness, passage spread (passages holding the word per call holding it),
+    bigram and log word length, by a softmax over all calls (tau 0.05 / 0.1, L2 0.1 / 1) of queries made
+    from the calls: a long call's second half (with or without its title's words) against title + first
+    half of every call, or its title against title-less calls. It learns title words and spread up (the
+    same words: passages carry their title), bigrams and long words down, and finds held-out calls better
+    (cordis own call first 0.66 -> 0.77); applied to profiles at full / half strength, theta from the
+    same or the other corpus: cordis full 0.552-0.851, titles 0.293-0.307, eval 0.754-0.856; each feature
+    alone also lowers cordis full (titleness 0.623-0.793, spread 0.714-0.810). A call's other half meets
+    it through the topic's own words; a project abstract meets its topic through broader wording, so
+    what the calls teach about themselves does not transfer. None kept.
 
     Latvian names: a capitalised word the dictionaries do not know is kept as written (a name). Such
     words with Latvian letters lemmatised and stemmed as usual instead (a sentence-initial
