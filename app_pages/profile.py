@@ -40,11 +40,15 @@ def _form(profile: NgoProfile | None, new: bool) -> None:
         )
         name = st.text_input(tr("profile.name"), value=p.get("name", ""), key=f"pf_name_{suffix}")
         c1, c2 = st.columns(2)
+        # A new organisation of the incubator is most likely a biedrība (association), as it is most likely
+        # in Liepāja (below): the defaults a mentor changes least often.
+        stated = p.get("legal_form") if p.get("legal_form") in LEGAL_FORMS else None
+        legal_default = ApplicantType.ASSOCIATION.value if new else stated
         legal = common.choice(
             c1.selectbox,
             tr("profile.legal_form"),
             LEGAL_FORMS,
-            default=p.get("legal_form") if p.get("legal_form") in LEGAL_FORMS else None,
+            default=legal_default,
             format_func=_legal_label(code),
             key=f"pf_legal_{suffix}",
         )

@@ -93,6 +93,8 @@ def test_create_new_profile_and_select_it(env, run_app):
     assert not at.exception
     saved = services.open_store(env.url).get_profile("jauna-nvo")
     assert saved.name == "Jaunā NVO" and saved.annual_budget_eur == 12500.5
+    # the incubator's usual case unless changed: a biedrība in Liepāja (eligibility is then known, not "check")
+    assert saved.legal_form == "association" and saved.city == "Liepāja"
     assert at.session_state["profile_id"] == "jauna-nvo"
     assert at.sidebar.selectbox[0].value == "jauna-nvo"
 
