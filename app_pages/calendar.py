@@ -104,15 +104,17 @@ def main() -> None:
             color=alt.Color(f"{kind}:N", title=kind, legend=alt.Legend(orient="bottom")),
             tooltip=[alt.Tooltip(f"{deadline}:T", format=day_format), title, ngo, kind],
         )
-        .properties(height=max(220, 34 * rows_shown))
+        # the height holds the axis and the legend too: one NGO's rows get about 95 px each, room for
+        # the label lines above and below their dots (common.LABEL_LANES)
+        .properties(height=max(220, 34 * rows_shown) if scope == "cohort" else 320)
     )
     today_rule = alt.Chart(pd.DataFrame({"x": [pd.Timestamp(day)]})).mark_rule(color="red").encode(x="x:T")
     layers = chart + today_rule
     if scope != "cohort" and len(frame) <= 30:  # one NGO: name each dot (the cohort view is too dense)
         short = common.dot_labels(frame, deadline, title, kind, start=day)
-        for above, dy in ((True, -12), (False, 22)):
+        for dy in common.LABEL_LANES:
             labels = (
-                alt.Chart(short[short["_above"] == above])
+                alt.Chart(short[short["_dy"] == dy])
                 .mark_text(align="center", baseline="middle", dy=dy, fontSize=10)
                 .encode(x=f"{deadline}:T", y=alt.Y(f"{kind}:N", title=kind), text="_label:N")
             )

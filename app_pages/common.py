@@ -481,6 +481,12 @@ def guarded(fn: Callable[[], Any], error_key: str) -> Any:
         st.stop()
 
 
+# Where a timeline label sits against its dot (px, down is positive): near above, near below, then a
+# second line above and below for a dot whose near lines are taken. One NGO's timeline gives each of its
+# two rows about 95 px (the Calendar page's chart height), so the lines of two rows never meet.
+LABEL_LANES = (-12, 22, -26, 36)
+
+
 def dot_labels(
     frame: pd.DataFrame,
     deadline: str,
@@ -488,18 +494,18 @@ def dot_labels(
     kind: str,
     *,
     start: object = None,
-    width_px: int = 650,
+    width_px: int = 560,
     char_px: float = 5.6,
 ) -> pd.DataFrame:
-    """The timeline's dots by date with a short label each and ``_above``: True / False puts the label
-    above / below its dot, None leaves it out (the dot's tooltip still names the call).
+    """The timeline's dots by date with a short label each and ``_dy``: the label's offset from its dot
+    (one of :data:`LABEL_LANES`), or None to leave it out (the dot's tooltip still names the call).
 
-    Each label takes the first side where it clears the last label on that line of text, at an
-    estimated ``width_px`` for the date axis (from ``start``, the chart's today line, or the first
-    dot) and ``char_px`` per character (10 px text). Rows are ``kind`` in ascending order (Altair's);
-    a row's labels below share their line with the next row's labels above. Alternating sides left
-    three calls of one week, or a call below one row and another above the next, overlapping; a
-    label with no room on either side is left out.
+    Each label takes the first line of its row (near above, near below, far above, far below) where it
+    clears the last label on that line, at an estimated ``width_px`` for the date axis (from ``start``,
+    the chart's today line, or the first dot) and ``char_px`` per character (10 px text); 560 px is the
+    axis at a 1000 px wide window with the sidebar open, so labels meet only in narrower ones (four
+    lines still leave room for most labels on wide screens). Alternating sides left three calls of one
+    week overlapping; a label with no room on any line is left out.
     """
     import pandas as pd  # only the chart pages need it
 
@@ -508,15 +514,14 @@ def dot_labels(
     first = ordered[deadline].min() if start is None else min(pd.Timestamp(start), ordered[deadline].min())
     days = (ordered[deadline] - first).dt.total_seconds() / 86400
     px_per_day = width_px / max(float(days.max()) if len(days) else 0.0, 1.0)
-    row_of = {name: i for i, name in enumerate(sorted(ordered[kind].unique()))}
-    above: list[bool | None] = [None] * len(ordered)
-    line_end: dict[int, float] = {}  # line of text -> right end (px) of its last label
+    dy: list[int | None] = [None] * len(ordered)
+    line_end: dict[tuple[object, int], float] = {}  # (row, lane) -> right end (px) of its last label
     for i, (row, day, label) in enumerate(zip(ordered[kind], days, labels, strict=True)):
         half = (len(label) * char_px + 6) / 2
         x = float(day) * px_per_day
-        for side, line in ((True, row_of[row]), (False, row_of[row] + 1)):
-            if x - half > line_end.get(line, -math.inf):
-                line_end[line] = x + half
-                above[i] = side
+        for lane in LABEL_LANES:
+            if x - half > line_end.get((row, lane), -math.inf):
+                line_end[(row, lane)] = x + half
+                dy[i] = lane
                 break
-    return ordered.assign(_label=labels, _above=pd.Series(above, dtype=object))
+    return ordered.assign(_label=labels, _dy=pd.Series(dy, dtype=object))

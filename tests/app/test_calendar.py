@@ -135,28 +135,38 @@ def test_english(custom_env, run_app):
 
 def test_timeline_labels_never_overlap():
     """Labels alternated above / below, so three calls of one week (05.03, 10.03, 12.03 on a ten-month axis)
-    had two labels on one side overlapping, and a label below one row met a label above the next (the same
-    line of text). Each label now takes a side where its line is free, or is left out (the dot's tooltip
-    names the call); well-spaced dots all keep their label above."""
+    had two labels on one side overlapping. Each label now takes the first line of its row where it clears
+    the line's last label (near above, near below, far above, far below), or is left out (the dot's
+    tooltip names the call); well-spaced dots all keep their label near above."""
     import pandas as pd
 
     from app_pages import common
 
     frame = pd.DataFrame({
-        "d": pd.to_datetime(["2027-01-22", "2027-03-05", "2027-03-10", "2027-03-12", "2027-04-23", "2027-10-15"]),
+        "d": pd.to_datetime(["2027-01-22", "2027-03-05", "2027-03-10", "2027-03-12", "2027-03-14",
+                             "2027-04-23", "2027-10-15"]),
         "t": ["Sociālās iekļaušanas veicināšanas konkurss", "Programma Ģimenei draudzīga vide",
-              "VKKF mērķprogramma bērniem", "LVAF aktivitāte jauniešiem", "E", "F"],
-        "k": ["tracked", "matched", "matched", "matched", "matched", "matched"],
+              "VKKF mērķprogramma bērniem", "LVAF aktivitāte jauniešiem", "Vēl viens marta konkurss", "E", "F"],
+        "k": ["tracked", "matched", "matched", "matched", "matched", "matched", "matched"],
     })  # fmt: skip
-    out = common.dot_labels(frame, "d", "t", "k", start=pd.Timestamp("2027-01-10"), width_px=650)
+    start = pd.Timestamp("2027-01-10")
+    out = common.dot_labels(frame, "d", "t", "k", start=start, width_px=650)
     assert list(out["t"][:2]) == ["Sociālās iekļaušanas veicināšanas konkurss", "Programma Ģimenei draudzīga vide"]
     assert out["_label"][0] == "Sociālās iekļaušanas veic…"
-    side = out.set_index("t")["_above"]
-    # rows in ascending order: "matched" (line 0 above, line 1 below), "tracked" (line 1 above, line 2 below)
-    assert side["Sociālās iekļaušanas veicināšanas konkurss"] is True  # line 1, first there
-    assert side["Programma Ģimenei draudzīga vide"] is True  # line 0
-    assert side["VKKF mērķprogramma bērniem"] is None  # line 0 taken nearby, line 1 by the tracked label
-    assert side["LVAF aktivitāte jauniešiem"] is None
-    assert side["E"] is True and side["F"] is True
-    alone = common.dot_labels(frame[frame["k"] == "matched"], "d", "t", "k", start=pd.Timestamp("2027-01-10"))
-    assert list(alone["_above"][:3]) == [True, False, None]  # one row: the third of the week has no room
+    near_above, near_below, far_above, far_below = common.LABEL_LANES
+    lane = out.set_index("t")["_dy"]
+    assert lane["Sociālās iekļaušanas veicināšanas konkurss"] == near_above  # its own row ("tracked")
+    assert lane["Programma Ģimenei draudzīga vide"] == near_above
+    assert lane["VKKF mērķprogramma bērniem"] == near_below
+    assert lane["LVAF aktivitāte jauniešiem"] == far_above
+    assert lane["Vēl viens marta konkurss"] == far_below
+    assert lane["E"] == near_above and lane["F"] == near_above
+    # the property itself: on each line of each row, labels (at the estimated width) do not meet
+    px = (out["d"] - start).dt.days * 650 / (out["d"] - start).dt.days.max()
+    half = (out["_label"].str.len() * 5.6 + 6) / 2
+    for (_, _), g in out.assign(px=px, half=half).dropna(subset=["_dy"]).groupby(["k", "_dy"]):
+        g = g.sort_values("px")
+        assert ((g["px"] - g["half"]).iloc[1:].to_numpy() > (g["px"] + g["half"]).iloc[:-1].to_numpy()).all()
+    one_week = pd.concat([frame.iloc[1:5]] + [frame.iloc[[3]].assign(t="Piektais tajā pašā nedēļā")])
+    alone = common.dot_labels(one_week, "d", "t", "k", start=start)
+    assert list(alone["_dy"]) == [*common.LABEL_LANES, None]  # one row: the fifth of the week has no room
