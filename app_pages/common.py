@@ -503,9 +503,9 @@ def dot_labels(
     Each label takes the first line of its row (near above, near below, far above, far below) where it
     clears the last label on that line, at an estimated ``width_px`` for the date axis (from ``start``,
     the chart's today line, or the first dot) and ``char_px`` per character (10 px text); 560 px is the
-    axis of a window about 1150 px wide with the sidebar open (400 px at 1000, 850 at 1400): labels
-    may touch only in narrower windows, and four lines still leave room for most labels. Alternating sides left three calls of one
-    week overlapping; a label with no room on any line is left out.
+    axis of a window about 1150 px wide with the sidebar open (400 px at 1000, 850 at 1400): labels may
+    touch only in narrower windows, and four lines still leave room for most labels. Alternating sides
+    left three calls of one week overlapping; a label with no room on any line is left out.
     """
     import pandas as pd  # only the chart pages need it
 
