@@ -233,10 +233,14 @@ def main() -> None:
             p.id: common.guarded(lambda p=p: common.get_ranking(p, top=TOP), "app.matcher_error") for p in profiles
         }
     # without the calls each NGO marked "not relevant", as its Matches page shows them
-    ranked = {pid: services.without_not_relevant(store, pid, r, today=common.today()) for pid, r in rankings.items()}
+    hidden = {p.id: services.not_relevant(services.feedback(store, p.id)) for p in profiles}
+    ranked = {
+        pid: services.without_not_relevant(store, pid, r, today=common.today(), hidden=hidden[pid])
+        for pid, r in rankings.items()
+    }
     tracked = services.active_tracked_calls(store, calls)
     # the deadlines of the Calendar page's whole-cohort view at its default top (the same .ics)
-    deadlines = services.calendar_deadlines(store, rankings, calls, today=common.today(), active=tracked)
+    deadlines = services.calendar_deadlines(store, rankings, calls, today=common.today(), hidden=hidden)
 
     rows = reports.cohort_table(profiles, ranked, top=3, tracked=tracked, today=common.today())
     upcoming = [d for d in deadlines if d.days_left <= 30]

@@ -409,16 +409,11 @@ def not_relevant(marks: dict[str, bool]) -> frozenset[str]:
 
 
 def without_not_relevant(
-    store: Store, profile_id: str, ranked: list[RankedCall], *, today: date, closed_too: bool = False
+    store: Store, profile_id: str, ranked: list[RankedCall], *, today: date, hidden: frozenset[str] | None = None
 ) -> list[RankedCall]:
-    """``ranked`` without the calls the NGO marked "not relevant" (briefs and the cohort overview);
-    with ``closed_too``, also without the calls it closed in its pipeline (awarded, rejected, dropped:
-    the calendar, where neither is a deadline to keep)."""
-    hidden = not_relevant(store.feedback(profile_id))
-    if closed_too:
-        from grantmatch.reports import TERMINAL_STAGES
-
-        hidden |= {r["call_id"] for r in store.tracked(profile_id) if r["stage"] in TERMINAL_STAGES}
+    """``ranked`` without the calls the NGO marked "not relevant" (briefs, the cohort overview, the
+    weekly news); ``hidden``: those ids when the caller has read them already (:func:`not_relevant`)."""
+    hidden = not_relevant(store.feedback(profile_id)) if hidden is None else hidden
     return filter_ranked(ranked, MatchFilters(hidden=hidden), today=today)
 
 
@@ -693,14 +688,24 @@ def tracked_rows(store: Store, profile_id: str | None = None) -> list[dict[str, 
 def active_tracked_calls(store: Store, calls: dict[str, GrantCall]) -> dict[str, list[GrantCall]]:
     """Per profile id, the tracked calls whose deadline still matters (not awarded / rejected /
     dropped) and that are still in ``calls``."""
+    return _pipeline_by_stage(store.tracked(), calls)[0]
+
+
+def _pipeline_by_stage(
+    rows: Iterable[Mapping[str, Any]], calls: dict[str, GrantCall]
+) -> tuple[dict[str, list[GrantCall]], dict[str, set[str]]]:
+    """Pipeline rows split per profile id: the open stages' calls still in ``calls``, and the ids of
+    the calls closed (awarded, rejected, dropped)."""
     from grantmatch.reports import TERMINAL_STAGES
 
-    out: dict[str, list[GrantCall]] = {}
-    for row in store.tracked():
-        call = calls.get(row["call_id"])
-        if call is not None and row["stage"] not in TERMINAL_STAGES:
-            out.setdefault(row["profile_id"], []).append(call)
-    return out
+    active: dict[str, list[GrantCall]] = {}
+    closed: dict[str, set[str]] = {}
+    for row in rows:
+        if row["stage"] in TERMINAL_STAGES:
+            closed.setdefault(row["profile_id"], set()).add(row["call_id"])
+        elif (call := calls.get(row["call_id"])) is not None:
+            active.setdefault(row["profile_id"], []).append(call)
+    return active, closed
 
 
 def calendar_deadlines(
@@ -710,19 +715,25 @@ def calendar_deadlines(
     *,
     today: date,
     top: int | None = None,
-    active: dict[str, list[GrantCall]] | None = None,
+    hidden: Mapping[str, frozenset[str]] | None = None,
 ) -> list[Any]:
     """The deadlines a calendar of these NGOs holds (``rankings``: profile id -> its ranking), soonest
     first (:class:`grantmatch.reports.DeadlineItem`): every future deadline of each NGO's fair-or-better
     matches among its first ``top`` ranked calls (default ``reports.DEADLINE_TOP``), without the calls
     it marked "not relevant" or closed in its pipeline, and of the calls it tracks at an open stage.
     The Calendar page and the Cohort page build their deadline lists and ``.ics`` files with it, so the
-    cohort calendar holds the same calls wherever it is downloaded. ``active``: the caller's
-    :func:`active_tracked_calls`, when it has read them already."""
+    cohort calendar holds the same calls wherever it is downloaded. ``hidden``: each NGO's "not
+    relevant" ids (:func:`not_relevant`) when the caller has read them already; the pipeline is read
+    once for all NGOs."""
     from grantmatch.reports import DEADLINE_TOP, upcoming_deadlines
 
-    ranked = {pid: without_not_relevant(store, pid, r, today=today, closed_too=True) for pid, r in rankings.items()}
-    active = active_tracked_calls(store, calls) if active is None else active
+    active, closed = _pipeline_by_stage(store.tracked(), calls)
+    if hidden is None:
+        hidden = {pid: not_relevant(store.feedback(pid)) for pid in rankings}
+    ranked = {
+        pid: filter_ranked(r, MatchFilters(hidden=hidden[pid] | closed.get(pid, set())), today=today)
+        for pid, r in rankings.items()
+    }
     tracked = {pid: active.get(pid, []) for pid in rankings}
     return upcoming_deadlines(ranked, today=today, days=None, tracked=tracked,
                               top=DEADLINE_TOP if top is None else top)
