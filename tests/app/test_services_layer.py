@@ -141,3 +141,25 @@ def test_the_matcher_hands_back_the_stored_calls(store):
     assert services.matcher_calls(matcher) == services.calls_by_id(store)
     assert services.matcher_calls(object()) is None
     assert services.has_calls(store)
+
+
+def test_calendar_deadlines_leave_out_not_relevant_and_closed_calls(store):
+    """The calendar's deadlines: a call marked "not relevant" or closed in the pipeline is no deadline to
+    keep; the same list whether the function reads the marks itself or takes the ones the caller read."""
+    today = date(2027, 1, 15)
+    matcher, calls = services.build_matcher(store), services.calls_by_id(store)
+    rankings = {p.id: services.rank_profile(store, matcher, p, today=today) for p in services.list_profiles(store)}
+
+    def ids(**kw):
+        items = services.calendar_deadlines(store, rankings, calls, today=today, top=20, **kw)
+        return {(pid, i.call.id) for i in items for pid in i.profile_ids}
+
+    before = ids()
+    assert {("kult", "t-fest"), ("jaun", "t-fest")} <= before
+    services.set_feedback(store, "kult", "t-fest", False)
+    services.track(store, "jaun", "t-fest")
+    services.update_pipeline(store, "jaun", "t-fest", stage="dropped", reason="no time")
+    after = ids()
+    assert after == before - {("kult", "t-fest"), ("jaun", "t-fest")}
+    hidden = {pid: services.not_relevant(services.feedback(store, pid)) for pid in rankings}
+    assert ids(hidden=hidden) == after
