@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 from bs4 import Tag
 
-from grantmatch.models import GrantCall
+from grantmatch.models import GrantCall, PriorityArea
 from scrapers import normalize
 from scrapers.base import BaseScraper
 from scrapers.errors import LayoutChanged
@@ -343,7 +343,7 @@ class AnnouncementScraper(BaseScraper):
             logger.info("not a call", extra={"source": self.name, "url": url})
             return None
         fields.update(overrides)
-        fields.setdefault("priority_areas", tuple(self.areas))
+        fields.setdefault("priority_areas", tuple(PriorityArea(a) for a in self.areas))
         return GrantCall(
             id=self.make_id(key),
             source=self.name,

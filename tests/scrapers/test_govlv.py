@@ -1,66 +1,18 @@
-"""The gov.lv platform parser (scrapers/govlv.py) and the shared announcement pieces (scrapers/announcement.py).
-
-``crawl`` follows a scraper's requests through its ``fixture_pages`` offline (pure parsers only);
-``run_on_site`` runs the real ``BaseScraper.run`` + ``HttpClient`` against a local 127.0.0.1 server.
-The per-source test files import both.
-"""
+"""The gov.lv platform parser (scrapers/govlv.py) and the shared announcement pieces (scrapers/announcement.py)."""
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from grantmatch.models import ApplicantType, GrantCall
+from grantmatch.models import ApplicantType
 from scrapers import normalize
 from scrapers.announcement import announcement_fields, find_programme, looks_like_call, read_rss
-from scrapers.base import BaseScraper, Request
 from scrapers.errors import LayoutChanged
 from scrapers.govlv import GovLvScraper
 from scrapers.sources.sif import SifScraper
-
-FIXTURES = Path(__file__).parents[1] / "fixtures"
-
-
-def fixture(cls: type[BaseScraper], url: str) -> str:
-    return (FIXTURES / cls.name / cls.fixture_pages[url]).read_text(encoding="utf-8")
-
-
-def crawl(cls: type[BaseScraper]) -> tuple[list[GrantCall], list[str]]:
-    """Follow the scraper's requests offline; returns the calls and every URL asked for."""
-    scraper = cls()
-    queue = list(scraper.start_requests())
-    calls: list[GrantCall] = []
-    asked: list[str] = []
-    while queue:
-        req = queue.pop(0)
-        asked.append(req.url)
-        if req.url not in cls.fixture_pages:
-            raise AssertionError(f"{cls.name}: request for a page without fixture: {req.url}")
-        for item in getattr(scraper, req.callback)(fixture(cls, req.url), req.url, dict(req.meta)):
-            (queue if isinstance(item, Request) else calls).append(item)
-    return calls, asked
-
-
-def run_on_site(cls: type[BaseScraper], overrides: dict[str, str] | None = None):
-    """BaseScraper.run through the real HttpClient against 127.0.0.1 serving the fixtures."""
-    from scrapers.http import HttpClient
-    from tests.scrapers.sitesrv import SiteServer
-
-    with SiteServer() as site:
-        for url in cls.fixture_pages:
-            site.add(url, fixture(cls, url), content_type="text/xml; charset=utf-8" if url.endswith("articles")
-                     else "text/html; charset=utf-8")
-        for url, body in (overrides or {}).items():
-            site.add(url, body)
-        with HttpClient(cache_path=None, delay=0, rewrite=site.rewrite) as client:
-            return cls().run(client, today=date(2026, 11, 30))
-
-
-def by_id(calls: list[GrantCall]) -> dict[str, GrantCall]:
-    return {c.id: c for c in calls}
-
+from tests.scrapers.offline import fixture
 
 # --------------------------------------------------------------------------- feed filtering
 
@@ -135,7 +87,7 @@ def test_article_with_renamed_body_raises_layout_changed_naming_selector_and_url
 
 def test_article_that_is_not_a_call_is_skipped():
     url = "https://www.sif.gov.lv/lv/jaunums/nvo-fonds-svin-desmit-gadus"
-    html = (FIXTURES / "sif" / "jaunums_nvo-fonds-2028.html").read_text(encoding="utf-8")
+    html = fixture(SifScraper, "jaunums_nvo-fonds-2028.html")
     start = html.index('<div class="clearfix text-formatted field field--name-body')
     end = html.index('<div class="field field--name-field-files')
     body = '<div class="field--name-body"><p>NVO fonds šogad svin desmit gadu jubileju.</p></div>'

@@ -9,7 +9,7 @@ import pytest
 from grantmatch.models import ApplicantType, PriorityArea
 from scrapers.errors import LayoutChanged
 from scrapers.sources.jspa import JspaScraper
-from tests.scrapers.test_govlv import FIXTURES, by_id, crawl, run_on_site
+from tests.scrapers.offline import by_id, crawl, fixture
 
 ERASMUS = "jspa-erasmus-jaunatne-2027-oktobra-termins"
 ESC = "jspa-esk-solidaritates-projekti-2027"
@@ -51,19 +51,10 @@ def test_area_is_youth(calls):
     assert all(c.priority_areas[0] == PriorityArea.CHILDREN_YOUTH for c in calls.values())
 
 
-def test_language(calls):
-    assert {c.language for c in calls.values()} == {"lv"}
-
-
 def test_changed_list_layout_raises():
-    html = (FIXTURES / "jspa" / "jaunumi_changed.html").read_text(encoding="utf-8")
+    html = fixture(JspaScraper, "jaunumi_changed.html")
     with pytest.raises(LayoutChanged, match=r"expected 1 'h2\.entry-title a' at https://jaunatne\.gov\.lv/jaunumi/"):
         list(JspaScraper().parse(html, JspaScraper.start_urls[0]))
-
-
-def test_run_over_local_http_server():
-    result = run_on_site(JspaScraper)
-    assert result.errors == [] and len(result.calls) == 3
 
 
 @pytest.mark.live

@@ -9,7 +9,7 @@ import pytest
 from grantmatch.models import ApplicantType, PriorityArea
 from scrapers.errors import LayoutChanged
 from scrapers.sources.kkf import KkfScraper
-from tests.scrapers.test_govlv import FIXTURES, by_id, crawl, run_on_site
+from tests.scrapers.offline import by_id, crawl, fixture
 
 ROUND = "kkf-izsludinats-2027-gada-1-projektu-konkurss"
 SOMA = "kkf-merkprogramma-latvijas-skolas-soma-2027"
@@ -55,16 +55,11 @@ def test_area_is_culture(calls):
 
 
 def test_changed_list_layout_raises_with_selector_and_url():
-    html = (FIXTURES / "kkf" / "aktualitates_changed.html").read_text(encoding="utf-8")
+    html = fixture(KkfScraper, "aktualitates_changed.html")
     url = KkfScraper.start_urls[0]
     expected = r"kkf: expected >=1 'article\.news-card' at https://www\.kkf\.lv/lv/aktualitates, found 0"
     with pytest.raises(LayoutChanged, match=expected):
         list(KkfScraper().parse(html, url))
-
-
-def test_run_over_local_http_server():
-    result = run_on_site(KkfScraper)
-    assert result.errors == [] and len(result.calls) == 2
 
 
 @pytest.mark.live

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from grantmatch.models import ApplicantType, GrantCall
+from grantmatch.models import ApplicantType
 from scrapers.errors import LayoutChanged, ScrapeError
 from scrapers.sources.kurzemesnvo import KurzemesNvoScraper
-from tests.scrapers.test_liepaja import by_id, crawl, fixture, run_on_site
+from tests.scrapers.offline import by_id, crawl, fixture, run_on_site
 
 FEED = "https://kurzemesnvo.lv/feed/"
 MICRO = "kurzemesnvo-mikrogranti-kurzemes-nvo-kapacitates-stiprinasanai"
@@ -91,17 +91,6 @@ def test_geography(calls):
     assert calls[MICRO].geography == ("Kurzeme",)
 
 
-def test_language_and_areas(calls):
-    assert {c.language for c in calls.values()} == {"lv"}
-    # priority areas are not guessed by the scraper: the weekly job tags them with matcher.tag_areas
-    assert all(c.priority_areas == () for c in calls.values())
-
-
-def test_contract_round_trip(calls):
-    for c in calls.values():
-        assert GrantCall.from_dict(c.to_dict()) == c
-
-
 def test_changed_feed_layout_names_selector_and_url():
     with pytest.raises(LayoutChanged) as err:
         list(KurzemesNvoScraper().parse(fixture(KurzemesNvoScraper, "feed_changed.xml"), FEED))
@@ -120,13 +109,6 @@ def test_one_broken_post_is_reported_and_the_rest_goes_on():
     result = run_on_site(KurzemesNvoScraper, broken)
     assert [c.id for c in result.calls] == [MICRO]
     assert len(result.errors) == 1 and "h1.entry-title" in result.errors[0]
-
-
-def test_run_over_local_http_server():
-    result = run_on_site(KurzemesNvoScraper)
-    assert result.errors == []
-    assert result.pages == 3
-    assert len(result.calls) == 2
 
 
 def test_run_with_changed_feed_fails_loudly():

@@ -1,75 +1,16 @@
-"""liepaja.lv NVO projects hub: hub -> competition sub-pages -> three calls; one small test per field.
-
-Also holds the small helpers the other S2 source tests import (offline crawl over ``fixture_pages``,
-a run through the real HttpClient against 127.0.0.1).
-"""
+"""liepaja.lv NVO projects hub: hub -> competition sub-pages -> three calls; one small test per field."""
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from grantmatch.models import ApplicantType, GrantCall, Status
+from grantmatch.models import ApplicantType, Status
 from scrapers import normalize
-from scrapers.base import BaseScraper, Request
 from scrapers.errors import LayoutChanged
 from scrapers.sources.liepaja import LiepajaScraper
-
-FIXTURES = Path(__file__).parents[1] / "fixtures"
-TODAY = date(2026, 11, 30)
-
-
-# --------------------------------------------------------------------------- helpers shared by S2 tests
-
-
-def fixture(cls: type[BaseScraper], name: str) -> str:
-    return (FIXTURES / cls.name / name).read_text(encoding="utf-8")
-
-
-def crawl(cls: type[BaseScraper], overrides: dict[str, str] | None = None) -> tuple[list[GrantCall], list[str]]:
-    """Follow the scraper's requests offline, serving each URL from its fixture file."""
-    scraper = cls()
-    pages = {url: fixture(cls, name) for url, name in cls.fixture_pages.items()}
-    pages.update(overrides or {})
-    queue = [Request(u, meta={"today": TODAY}) for u in cls.start_urls]
-    calls: list[GrantCall] = []
-    fetched: list[str] = []
-    while queue:
-        req = queue.pop(0)
-        if req.url in fetched:
-            continue
-        fetched.append(req.url)
-        assert req.url in pages, f"{cls.name}: no fixture for {req.url}"
-        for item in getattr(scraper, req.callback)(pages[req.url], req.url, dict(req.meta)):
-            if isinstance(item, Request):
-                queue.append(item)
-            else:
-                calls.append(item)
-    return calls, fetched
-
-
-def run_on_site(cls: type[BaseScraper], overrides: dict[str, str] | None = None):
-    """BaseScraper.run through the real HttpClient against 127.0.0.1 serving the fixtures."""
-    from scrapers.http import HttpClient
-    from tests.scrapers.sitesrv import SiteServer
-
-    with SiteServer() as site:
-        for url, name in cls.fixture_pages.items():
-            ctype = "application/rss+xml; charset=utf-8" if name.endswith(".xml") else "text/html; charset=utf-8"
-            site.add(url, fixture(cls, name), content_type=ctype)
-        for url, body in (overrides or {}).items():
-            site.add(url, body)
-        with HttpClient(cache_path=None, delay=0, rewrite=site.rewrite) as client:
-            return cls().run(client, today=TODAY)
-
-
-def by_id(calls: list[GrantCall]) -> dict[str, GrantCall]:
-    ids = [c.id for c in calls]
-    assert len(ids) == len(set(ids)), f"duplicate ids: {ids}"
-    return {c.id: c for c in calls}
-
+from tests.scrapers.offline import TODAY, by_id, crawl, fixture, run_on_site
 
 # --------------------------------------------------------------------------- liepaja
 
@@ -169,20 +110,6 @@ def test_geography(calls):
     assert {c.geography for c in calls.values()} == {("Liepāja",)}
 
 
-def test_language(calls):
-    assert {c.language for c in calls.values()} == {"lv"}
-
-
-def test_priority_areas(calls):
-    # priority areas are not guessed by the scraper: the weekly job tags them with matcher.tag_areas
-    assert all(c.priority_areas == () for c in calls.values())
-
-
-def test_contract_round_trip(calls):
-    for c in calls.values():
-        assert GrantCall.from_dict(c.to_dict()) == c
-
-
 def test_changed_hub_layout_names_selector_and_url():
     with pytest.raises(LayoutChanged) as err:
         list(LiepajaScraper().parse(fixture(LiepajaScraper, "hub_changed.html"), HUB))
@@ -199,13 +126,6 @@ def test_sub_page_without_title_is_a_layout_change():
 def test_hub_with_only_non_calls_yields_nothing():
     url = HUB + "nvo-maja/"
     assert list(LiepajaScraper().parse_competition(fixture(LiepajaScraper, "nvo-maja.html"), url, {})) == []
-
-
-def test_run_over_local_http_server():
-    result = run_on_site(LiepajaScraper)
-    assert result.errors == []
-    assert result.pages == 7
-    assert sorted(c.id for c in result.calls) == sorted([PSO, SOC, YOUTH])
 
 
 def test_run_with_changed_hub_fails_loudly():

@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from grantmatch.models import ApplicantType, GrantCall
+from grantmatch.models import ApplicantType
 from scrapers import normalize
 from scrapers.errors import LayoutChanged, ScrapeError
 from scrapers.sources.liepaja2027 import Liepaja2027Scraper
-from tests.scrapers.test_liepaja import by_id, crawl, fixture, run_on_site
+from tests.scrapers.offline import by_id, crawl, fixture, run_on_site
 
 LIST = "https://liepaja2027.lv/aktualitates/"
 MICRO = "liepaja2027-izsludinam-mikrograntu-konkursu-apkaimju-kulturas-iniciativam"
@@ -98,31 +98,10 @@ def test_geography(calls):
     assert calls[GREEN].geography == ("Liepāja", "Dienvidkurzeme")
 
 
-def test_language(calls):
-    assert {c.language for c in calls.values()} == {"lv"}
-
-
-def test_priority_areas(calls):
-    # priority areas are not guessed by the scraper: the weekly job tags them with matcher.tag_areas
-    assert all(c.priority_areas == () for c in calls.values())
-
-
-def test_contract_round_trip(calls):
-    for c in calls.values():
-        assert GrantCall.from_dict(c.to_dict()) == c
-
-
 def test_changed_list_layout_names_selector_and_url():
     with pytest.raises(LayoutChanged) as err:
         list(Liepaja2027Scraper().parse(fixture(Liepaja2027Scraper, "aktualitates_changed.html"), LIST))
     assert "'article.news-item'" in str(err.value) and LIST in str(err.value)
-
-
-def test_run_over_local_http_server():
-    result = run_on_site(Liepaja2027Scraper)
-    assert result.errors == []
-    assert result.pages == 5
-    assert len(result.calls) == 3
 
 
 def test_run_with_changed_list_fails_loudly():

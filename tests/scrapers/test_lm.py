@@ -8,7 +8,7 @@ import pytest
 
 from grantmatch.models import ApplicantType
 from scrapers.sources.lm import LmScraper
-from tests.scrapers.test_govlv import by_id, crawl, run_on_site
+from tests.scrapers.offline import by_id, crawl
 
 WELFARE = "lm-izsludinats-konkurss-nevalstisko-organizaciju-projektu-istenosana-labkl-3fef936f"
 DISABILITY = "lm-atbalsts-nvo-kas-parstav-cilvekus-ar-invaliditati"
@@ -58,11 +58,6 @@ def test_cofinancing_not_stated(calls):
 def test_areas(calls):
     # priority areas are not guessed by the scraper: the weekly job tags them with matcher.tag_areas
     assert all(c.priority_areas == () for c in calls.values())
-
-
-def test_run_over_local_http_server():
-    result = run_on_site(LmScraper)
-    assert result.errors == [] and result.pages == 3
 
 
 @pytest.mark.live

@@ -9,7 +9,7 @@ import pytest
 from grantmatch.models import ApplicantType
 from scrapers.errors import LayoutChanged
 from scrapers.sources.lvaf import LvafScraper
-from tests.scrapers.test_govlv import by_id, crawl, fixture, run_on_site
+from tests.scrapers.offline import by_id, crawl, fixture
 
 YOUTH = "lvaf-lvaf-izsludina-konkursu-jauniesu-vides-apzinas-veicinasanas-pasakumi"
 LOCAL = "lvaf-praktiskas-videjas-vides-iniciativas-izsludinats-divpakapju-konkurss"
@@ -62,11 +62,6 @@ def test_changed_article_layout_raises():
     html = fixture(LvafScraper, url).replace("node--type-article", "node--type-page")
     with pytest.raises(LayoutChanged, match=r"expected 1 'article\.node--type-article' at " + url):
         list(LvafScraper().parse_article(html, url, {}))
-
-
-def test_run_over_local_http_server():
-    result = run_on_site(LvafScraper)
-    assert result.errors == [] and len(result.calls) == 2
 
 
 @pytest.mark.live

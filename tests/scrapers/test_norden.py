@@ -9,7 +9,7 @@ import pytest
 from grantmatch.models import ApplicantType
 from scrapers.errors import LayoutChanged
 from scrapers.sources.norden import NordenScraper
-from tests.scrapers.test_govlv import FIXTURES, by_id, crawl, run_on_site
+from tests.scrapers.offline import by_id, crawl, fixture
 
 NGO = "norden-ziemelvalstu-un-baltijas-valstu-nvo-programma-2027"
 MOBILITY = "norden-nordic-baltic-mobility-programme-for-culture-network-funding-2027"
@@ -64,15 +64,10 @@ def test_areas(calls):
 
 
 def test_changed_list_layout_raises():
-    html = (FIXTURES / "norden" / "jaunumi_lv_changed.html").read_text(encoding="utf-8")
+    html = fixture(NordenScraper, "jaunumi_lv_changed.html")
     url = NordenScraper.start_urls[0]
     with pytest.raises(LayoutChanged, match=r"expected 1 'a\.news-list__link' at " + url):
         list(NordenScraper().parse(html, url))
-
-
-def test_run_over_local_http_server():
-    result = run_on_site(NordenScraper)
-    assert result.errors == [] and result.pages == 4
 
 
 @pytest.mark.live

@@ -9,7 +9,7 @@ import pytest
 from grantmatch.models import ApplicantType
 from scrapers.errors import LayoutChanged
 from scrapers.sources.nvo import NvoScraper
-from tests.scrapers.test_govlv import FIXTURES, by_id, crawl, run_on_site
+from tests.scrapers.offline import by_id, crawl, fixture
 
 OWN = "nvo-lpa-izsludina-mazo-grantu-konkursu-kopienu-iniciativam"
 REPOST = "nvo-sif-izsludina-nvo-fonda-konkursu-2028"
@@ -52,14 +52,9 @@ def test_outside_riga_is_not_riga(calls):
 
 
 def test_changed_list_layout_raises():
-    html = (FIXTURES / "nvo" / "zinas_changed.html").read_text(encoding="utf-8")
+    html = fixture(NvoScraper, "zinas_changed.html")
     with pytest.raises(LayoutChanged, match=r"expected 1 'h2\.news-item__title a' at https://nvo\.lv/lv/zinas"):
         list(NvoScraper().parse(html, NvoScraper.start_urls[0]))
-
-
-def test_run_over_local_http_server():
-    result = run_on_site(NvoScraper)
-    assert result.errors == [] and len(result.calls) == 2
 
 
 @pytest.mark.live

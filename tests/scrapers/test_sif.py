@@ -8,7 +8,7 @@ import pytest
 
 from grantmatch.models import ApplicantType
 from scrapers.sources.sif import SifScraper
-from tests.scrapers.test_govlv import by_id, crawl, run_on_site
+from tests.scrapers.offline import by_id, crawl, run_on_site
 
 NVO = "sif-izsludinats-nvo-fonda-projektu-konkurss-2028-gada-istenojamiem-projektiem"
 DIASPORA = "sif-aicinam-pieteikties-diasporas-un-latvijas-bernu-kopejam-nometnem"
@@ -81,13 +81,6 @@ def test_language_and_areas(calls):
 def test_ids_are_stable_and_unique(calls):
     again, _ = crawl(SifScraper)
     assert sorted(calls) == sorted(c.id for c in again)
-
-
-def test_run_over_local_http_server():
-    result = run_on_site(SifScraper)
-    assert result.errors == []
-    assert result.pages == 4
-    assert sorted(c.id for c in result.calls) == sorted(by_id(crawl(SifScraper)[0]))
 
 
 def test_zero_call_items_is_an_error_not_an_empty_source():

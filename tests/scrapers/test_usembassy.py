@@ -10,7 +10,7 @@ from grantmatch.models import ApplicantType, Status
 from scrapers.errors import LayoutChanged
 from scrapers.normalize import EUR_PER_UNIT
 from scrapers.sources.usembassy import UsEmbassyScraper
-from tests.scrapers.test_govlv import FIXTURES, by_id, crawl, run_on_site
+from tests.scrapers.offline import by_id, crawl, fixture
 
 EUR_PER_USD = EUR_PER_UNIT["USD"]
 
@@ -72,7 +72,7 @@ def test_geography_latvia(calls):
 
 
 def test_no_open_opportunity_is_allowed():
-    html = (FIXTURES / "usembassy" / "grants.html").read_text(encoding="utf-8")
+    html = fixture(UsEmbassyScraper, "grants.html")
     start = html.index('<ul class="funding-opportunities">')
     end = html.index("</ul>", start)
     empty = html[:start] + '<ul class="funding-opportunities">' + html[end:]
@@ -80,15 +80,10 @@ def test_no_open_opportunity_is_allowed():
 
 
 def test_changed_layout_raises():
-    html = (FIXTURES / "usembassy" / "grants_changed.html").read_text(encoding="utf-8")
+    html = fixture(UsEmbassyScraper, "grants_changed.html")
     url = UsEmbassyScraper.start_urls[0]
     with pytest.raises(LayoutChanged, match=r"expected 1 'ul\.funding-opportunities' at " + url):
         list(UsEmbassyScraper().parse(html, url))
-
-
-def test_run_over_local_http_server():
-    result = run_on_site(UsEmbassyScraper)
-    assert result.errors == [] and len(result.calls) == 2
 
 
 @pytest.mark.live
