@@ -111,14 +111,16 @@ def main() -> None:
     today_rule = alt.Chart(pd.DataFrame({"x": [pd.Timestamp(day)]})).mark_rule(color="red").encode(x="x:T")
     layers = chart + today_rule
     if scope != "cohort" and len(frame) <= 30:  # one NGO: name each dot (the cohort view is too dense)
-        short = common.dot_labels(frame, deadline, title, kind, start=day)
-        for dy in common.LABEL_LANES:
-            labels = (
-                alt.Chart(short[short["_dy"] == dy])
-                .mark_text(align="center", baseline="middle", dy=dy, fontSize=10)
-                .encode(x=f"{deadline}:T", y=alt.Y(f"{kind}:N", title=kind), text="_label:N")
-            )
-            layers = layers + labels
+        for width_px in common.LABEL_WIDTHS:  # one layout per axis width; the chart shows the one that fits
+            short = common.dot_labels(frame, deadline, title, kind, start=day, width_px=width_px)
+            shown = alt.expr(f"({common.label_width_test(width_px)}) ? 1 : 0")
+            for dy in common.LABEL_LANES:
+                labels = (
+                    alt.Chart(short[short["_dy"] == dy])
+                    .mark_text(align="center", baseline="middle", dy=dy, fontSize=10, opacity=shown)
+                    .encode(x=f"{deadline}:T", y=alt.Y(f"{kind}:N", title=kind), text="_label:N")
+                )
+                layers = layers + labels
     st.altair_chart(layers, width="stretch")
 
     st.subheader(tr("calendar.table"), anchor=False)

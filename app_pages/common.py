@@ -486,6 +486,19 @@ def guarded(fn: Callable[[], Any], error_key: str) -> Any:
 # two rows about 95 px (the Calendar page's chart height), so the lines of two rows never meet.
 LABEL_LANES = (-12, 22, -26, 36)
 
+# The date axis widths (px) a timeline's labels are laid out for, one layout each: the chart shows the
+# layout made for the widest of these that its axis reaches (Vega's ``width`` signal), so labels never
+# meet on a phone and a wide window still names nearly every dot.
+LABEL_WIDTHS = (200, 350, 560, 850)
+
+
+def label_width_test(width_px: int) -> str:
+    """The Vega expression true while the chart's axis width uses the layout for ``width_px``."""
+    i = LABEL_WIDTHS.index(width_px)
+    lower = f"width >= {width_px}" if i else "true"
+    upper = f" && width < {LABEL_WIDTHS[i + 1]}" if i + 1 < len(LABEL_WIDTHS) else ""
+    return lower + upper
+
 
 def dot_labels(
     frame: pd.DataFrame,
@@ -501,11 +514,11 @@ def dot_labels(
     (one of :data:`LABEL_LANES`), or None to leave it out (the dot's tooltip still names the call).
 
     Each label takes the first line of its row (near above, near below, far above, far below) where it
-    clears the last label on that line, at an estimated ``width_px`` for the date axis (from ``start``,
-    the chart's today line, or the first dot) and ``char_px`` per character (10 px text); 560 px is the
-    axis of a window about 1150 px wide with the sidebar open (400 px at 1000, 850 at 1400): labels may
-    touch only in narrower windows, and four lines still leave room for most labels. Alternating sides
-    left three calls of one week overlapping; a label with no room on any line is left out.
+    clears the last label on that line, at ``width_px`` for the date axis (from ``start``, the chart's
+    today line, or the first dot) and ``char_px`` per character (10 px text). The axis is about 400 px
+    in a window 1000 px wide with the sidebar open, 850 px at 1400, 250 px on a phone: the page lays the
+    labels out for each of :data:`LABEL_WIDTHS` and shows the one that fits. Alternating sides left
+    three calls of one week overlapping; a label with no room on any line is left out.
     """
     import pandas as pd  # only the chart pages need it
 

@@ -170,3 +170,29 @@ def test_timeline_labels_never_overlap():
     one_week = pd.concat([frame.iloc[1:5]] + [frame.iloc[[3]].assign(t="Piektais tajā pašā nedēļā")])
     alone = common.dot_labels(one_week, "d", "t", "k", start=start)
     assert list(alone["_dy"]) == [*common.LABEL_LANES, None]  # one row: the fifth of the week has no room
+
+
+def test_exactly_one_label_layout_is_shown_at_any_axis_width():
+    """The timeline carries a label layout per axis width; Vega shows the one made for the widest
+    width the axis reaches, so labels laid out for 350 px never meet on a 400 px axis."""
+    from app_pages import common
+
+    def shown(width: int) -> list[int]:
+        return [w for w in common.LABEL_WIDTHS
+                if eval(common.label_width_test(w).replace("&&", "and").replace("true", "True"),
+                        {"width": width})]
+
+    assert [shown(w) for w in (120, 200, 349, 350, 400, 559, 560, 849, 850, 2000)] == [
+        [200], [200], [200], [350], [350], [350], [560], [560], [850], [850]]
+
+
+def test_one_ngo_timeline_names_its_dots_for_every_axis_width(custom_env, run_app):
+    from app_pages import common
+
+    custom_env(profiles=[PROFILE, OTHER], calls=CALLS)
+    at = run_app("calendar", session={"profile_id": "p"})
+    spec, _dots = _chart(at)
+    texts = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"]
+    shown_when = {layer["mark"]["opacity"]["expr"] for layer in texts}
+    assert shown_when == {f"({common.label_width_test(w)}) ? 1 : 0" for w in common.LABEL_WIDTHS}
+    assert {layer["mark"]["dy"] for layer in texts} == set(common.LABEL_LANES)
