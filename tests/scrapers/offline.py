@@ -8,12 +8,11 @@ against a local server that answers for the real URLs.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from grantmatch.models import GrantCall
-from scrapers.base import BaseScraper, Request
+from scrapers.base import BaseScraper, Request, _with_today
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 TODAY = date(2026, 11, 30)
@@ -25,16 +24,14 @@ def fixture(cls: type[BaseScraper], page: str) -> str:
     return (FIXTURES / cls.name / name).read_text(encoding="utf-8")
 
 
-def crawl(cls: type[BaseScraper], overrides: dict[str, str] | None = None,
-          today: date | None = TODAY) -> tuple[list[GrantCall], list[str]]:
-    """Follow the scraper's requests offline, as ``BaseScraper.run`` orders them (each request once,
-    ``today`` in its meta); returns the calls and every URL asked for. A request for a page without a
-    fixture fails the test."""
+def crawl(cls: type[BaseScraper], overrides: dict[str, str] | None = None) -> tuple[list[GrantCall], list[str]]:
+    """Follow the scraper's requests offline, as ``BaseScraper.run`` does (each request once, ``TODAY``
+    in its meta); returns the calls and every URL asked for. A request for a page without a fixture
+    fails the test."""
     scraper = cls()
     pages = {url: fixture(cls, url) for url in cls.fixture_pages}
     pages.update(overrides or {})
-    queue = [req if today is None else replace(req, meta={"today": today, **req.meta})
-             for req in scraper.start_requests()]
+    queue = [_with_today(req, TODAY) for req in scraper.start_requests()]
     calls: list[GrantCall] = []
     fetched: list[str] = []
     seen: set[str] = set()
@@ -46,7 +43,10 @@ def crawl(cls: type[BaseScraper], overrides: dict[str, str] | None = None,
         fetched.append(req.url)
         assert req.url in pages, f"{cls.name}: no fixture for {req.url}"
         for item in getattr(scraper, req.callback)(pages[req.url], req.url, dict(req.meta)):
-            (queue if isinstance(item, Request) else calls).append(item)
+            if isinstance(item, Request):
+                queue.append(_with_today(item, TODAY))
+            else:
+                calls.append(item)
     return calls, fetched
 
 
